@@ -1,0 +1,343 @@
+//! Configuration: `kiosk-config/*.toml` → validated [`Settings`].
+//!
+//! Strict by design: an unknown key, a duplicate source name or a missing mapping is a start-up
+//! error that names the file, the key and the fix. Paths in the file are relative to the file.
+//! Owns no IO beyond reading the one file; knows nothing about the index or the UI.
+
+use crate::catalog::Kind;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// The documented example configuration, embedded so a test can parse it and it never rots.
+pub const EXAMPLE_CONFIG: &str = include_str!("../kiosk-config/kiosk.toml");
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read configuration file {path}: {source}")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{path}: {message}\nFix: {fix}")]
+    Invalid {
+        path: PathBuf,
+        message: String,
+        fix: String,
+    },
+}
+
+/// Raw file shape, exactly as written (the "low" config).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    kiosk: RawKiosk,
+    #[serde(default)]
+    sources: Vec<RawSource>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawKiosk {
+    hall_name: String,
+    index_dir: PathBuf,
+    #[serde(default = "default_keep_generations")]
+    keep_generations: usize,
+    #[serde(default)]
+    font: Option<PathBuf>,
+    #[serde(default)]
+    fallback_fonts: Vec<PathBuf>,
+}
+
+fn default_keep_generations() -> usize {
+    3
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSource {
+    name: String,
+    kind: String,
+    format: String,
+    path: PathBuf,
+    #[serde(default)]
+    url_template: Option<String>,
+    #[serde(default)]
+    mapping: Option<FieldMapping>,
+}
+
+/// Which field of a foreign JSON record feeds which field of a [`crate::catalog::Record`].
+/// Every value is a field name of the foreign record.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct FieldMapping {
+    pub id: String,
+    /// The title field; when absent the title is derived from the first body field.
+    #[serde(default)]
+    pub title: Option<String>,
+    /// Fields joined (one paragraph each) into the body.
+    #[serde(default)]
+    pub body: Vec<String>,
+    #[serde(default)]
+    pub issuer: Option<String>,
+    #[serde(default)]
+    pub category: Option<String>,
+    #[serde(default)]
+    pub doc_number: Option<String>,
+    #[serde(default)]
+    pub published_date: Option<String>,
+    #[serde(default)]
+    pub url: Option<String>,
+    #[serde(default)]
+    pub item_code: Option<String>,
+    #[serde(default)]
+    pub item_type: Option<String>,
+    #[serde(default)]
+    pub service_objects: Option<String>,
+    #[serde(default)]
+    pub conditions: Option<String>,
+    #[serde(default)]
+    pub materials: Option<String>,
+    #[serde(default)]
+    pub legal_time_limit: Option<String>,
+    #[serde(default)]
+    pub promised_time_limit: Option<String>,
+    #[serde(default)]
+    pub fees: Option<String>,
+    #[serde(default)]
+    pub location: Option<String>,
+    #[serde(default)]
+    pub consult_phone: Option<String>,
+    #[serde(default)]
+    pub complaint_phone: Option<String>,
+}
+
+/// The input formats the kiosk can import; one importer file each under `ingest/`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// gov.cn-style 信息公开 detail pages, one HTML file per record.
+    PortalHtml,
+    /// Markdown law texts with `db.sqlite3` metadata.
+    LawMarkdown,
+    /// Foreign JSON Lines with a field mapping.
+    MappedJsonl,
+    /// The kiosk's own JSON Lines schema (docs/kiosk-jsonl.md).
+    KioskJsonl,
+}
+
+impl Format {
+    const NAMES: [(&'static str, Format); 4] = [
+        ("portal-html", Format::PortalHtml),
+        ("law-markdown", Format::LawMarkdown),
+        ("mapped-jsonl", Format::MappedJsonl),
+        ("kiosk-jsonl", Format::KioskJsonl),
+    ];
+
+    fn parse(s: &str) -> Option<Format> {
+        Format::NAMES.iter().find(|(n, _)| *n == s).map(|(_, f)| *f)
+    }
+
+    pub fn name(self) -> &'static str {
+        Format::NAMES
+            .iter()
+            .find(|(_, f)| *f == self)
+            .map(|(n, _)| *n)
+            .unwrap_or("?")
+    }
+}
+
+/// One configured data source, validated.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceSettings {
+    pub name: String,
+    pub kind: Kind,
+    pub format: Format,
+    /// Absolute or config-relative path resolved against the config file's folder.
+    pub path: PathBuf,
+    pub url_template: Option<String>,
+    pub mapping: Option<FieldMapping>,
+}
+
+/// The validated configuration (the "high" config).
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub config_path: PathBuf,
+    pub hall_name: String,
+    pub index_dir: PathBuf,
+    pub keep_generations: usize,
+    pub font: Option<PathBuf>,
+    pub fallback_fonts: Vec<PathBuf>,
+    pub sources: Vec<SourceSettings>,
+}
+
+impl Settings {
+    /// Reads and validates a configuration file.
+    pub fn load(path: &Path) -> Result<Settings, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        Settings::parse(&text, path)
+    }
+
+    /// Validates configuration text as if read from `path` (relative paths resolve against it).
+    pub fn parse(text: &str, path: &Path) -> Result<Settings, ConfigError> {
+        let invalid = |message: String, fix: &str| ConfigError::Invalid {
+            path: path.to_path_buf(),
+            message,
+            fix: fix.to_string(),
+        };
+        let raw: RawConfig = toml::from_str(text).map_err(|e| {
+            invalid(
+                e.to_string().trim_end().to_string(),
+                "correct or remove the key named above; every valid key is documented in kiosk-config/kiosk.toml",
+            )
+        })?;
+        let base = path.parent().unwrap_or(Path::new(".")).to_path_buf();
+        let resolve = |p: &Path| {
+            if p.is_absolute() {
+                p.to_path_buf()
+            } else {
+                base.join(p)
+            }
+        };
+
+        if raw.kiosk.keep_generations == 0 {
+            return Err(invalid(
+                "key `kiosk.keep_generations` is 0".into(),
+                "keep at least 1 index generation (the default is 3)",
+            ));
+        }
+        let mut names: BTreeMap<&str, ()> = BTreeMap::new();
+        let mut sources = Vec::new();
+        for (i, s) in raw.sources.iter().enumerate() {
+            let at = format!("sources[{i}] (`{}`)", s.name);
+            if s.name.trim().is_empty() || names.insert(&s.name, ()).is_some() {
+                return Err(invalid(
+                    format!("{at}: source name is empty or used twice"),
+                    "give every [[sources]] entry its own non-empty `name`",
+                ));
+            }
+            let kind = Kind::from_str_opt(&s.kind).ok_or_else(|| {
+                invalid(
+                    format!("{at}: unknown `kind = \"{}\"`", s.kind),
+                    "use one of \"government_info\", \"service_guide\", \"law\"",
+                )
+            })?;
+            let format = Format::parse(&s.format).ok_or_else(|| {
+                invalid(
+                    format!("{at}: unknown `format = \"{}\"`", s.format),
+                    "use one of \"portal-html\", \"law-markdown\", \"mapped-jsonl\", \"kiosk-jsonl\"",
+                )
+            })?;
+            match (format, &s.mapping) {
+                (Format::MappedJsonl, None) => {
+                    return Err(invalid(
+                        format!("{at}: `format = \"mapped-jsonl\"` needs a `[sources.mapping]` table"),
+                        "add `[sources.mapping]` with at least `id = \"FIELD\"` and a title or body field",
+                    ))
+                }
+                (Format::MappedJsonl, Some(m)) if m.title.is_none() && m.body.is_empty() => {
+                    return Err(invalid(
+                        format!("{at}: the mapping has neither `title` nor `body`"),
+                        "map at least one of `title` or `body` to a field of the records",
+                    ))
+                }
+                (Format::MappedJsonl, Some(_)) | (_, None) => {}
+                (_, Some(_)) => {
+                    return Err(invalid(
+                        format!("{at}: `mapping` is only used with `format = \"mapped-jsonl\"`"),
+                        "remove the `[sources.mapping]` table of this source",
+                    ))
+                }
+            }
+            sources.push(SourceSettings {
+                name: s.name.clone(),
+                kind,
+                format,
+                path: resolve(&s.path),
+                url_template: s.url_template.clone(),
+                mapping: s.mapping.clone(),
+            });
+        }
+        Ok(Settings {
+            config_path: path.to_path_buf(),
+            hall_name: raw.kiosk.hall_name,
+            index_dir: resolve(&raw.kiosk.index_dir),
+            keep_generations: raw.kiosk.keep_generations,
+            font: raw.kiosk.font.as_deref().map(resolve),
+            fallback_fonts: raw
+                .kiosk
+                .fallback_fonts
+                .iter()
+                .map(|p| resolve(p))
+                .collect(),
+            sources,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_shipped_example_config_parses() {
+        let s = Settings::parse(EXAMPLE_CONFIG, Path::new("kiosk-config/kiosk.toml")).unwrap();
+        assert!(!s.hall_name.is_empty());
+        assert_eq!(s.sources.len(), 2);
+        assert!(s.sources.iter().all(|src| src.format == Format::KioskJsonl));
+        assert_eq!(s.index_dir, Path::new("kiosk-config/../index/demo"));
+    }
+
+    #[test]
+    fn the_shared_corpus_config_parses() {
+        let text = include_str!("../kiosk-config/shared-corpus.toml");
+        let s = Settings::parse(text, Path::new("kiosk-config/shared-corpus.toml")).unwrap();
+        let formats: Vec<Format> = s.sources.iter().map(|s| s.format).collect();
+        assert_eq!(
+            formats,
+            [
+                Format::MappedJsonl,
+                Format::PortalHtml,
+                Format::LawMarkdown,
+                Format::MappedJsonl
+            ]
+        );
+    }
+
+    #[test]
+    fn rejects_unknown_key_naming_file_key_and_fix() {
+        let text = EXAMPLE_CONFIG.replace("hall_name", "hall_nmae");
+        let err = Settings::parse(&text, Path::new("k.toml"))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("k.toml"), "{err}");
+        assert!(err.contains("hall_nmae"), "{err}");
+        assert!(err.contains("Fix:"), "{err}");
+    }
+
+    #[test]
+    fn rejects_unknown_format_and_duplicate_names() {
+        let bad_format = EXAMPLE_CONFIG.replacen("format = \"kiosk-jsonl\"", "format = \"csv\"", 1);
+        let err = Settings::parse(&bad_format, Path::new("k.toml"))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("csv") && err.contains("kiosk-jsonl"), "{err}");
+
+        let text = "[kiosk]\nhall_name='x'\nindex_dir='i'\n[[sources]]\nname='a'\nkind='law'\nformat='kiosk-jsonl'\npath='p'\n[[sources]]\nname='a'\nkind='law'\nformat='kiosk-jsonl'\npath='q'\n";
+        let err = Settings::parse(text, Path::new("k.toml"))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("used twice"), "{err}");
+    }
+
+    #[test]
+    fn mapped_jsonl_requires_a_mapping() {
+        let text = "[kiosk]\nhall_name='x'\nindex_dir='i'\n[[sources]]\nname='a'\nkind='law'\nformat='mapped-jsonl'\npath='p'\n";
+        let err = Settings::parse(text, Path::new("k.toml"))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("[sources.mapping]"), "{err}");
+    }
+}

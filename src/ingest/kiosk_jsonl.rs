@@ -1,0 +1,157 @@
+//! Importer for the kiosk's own JSON Lines schema (docs/kiosk-jsonl.md): a portal or CMS export
+//! with every field of a disclosure record, including the disclosure attribute.
+
+use super::{IngestError, RawImport};
+use crate::catalog::{Disclosure, Kind, Record, ServiceInfo, Validity};
+use crate::config::SourceSettings;
+use chrono::NaiveDate;
+use serde::Deserialize;
+
+/// One line of the file, exactly as the schema documents it.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Line {
+    id: String,
+    kind: Kind,
+    title: String,
+    #[serde(default)]
+    disclosure: Option<Disclosure>,
+    #[serde(default)]
+    doc_type: Option<String>,
+    #[serde(default)]
+    doc_number: Option<String>,
+    #[serde(default)]
+    index_number: Option<String>,
+    #[serde(default)]
+    issuer: Option<String>,
+    #[serde(default)]
+    category: Option<String>,
+    #[serde(default)]
+    keywords: Vec<String>,
+    #[serde(default)]
+    written_date: Option<NaiveDate>,
+    #[serde(default)]
+    published_date: Option<NaiveDate>,
+    #[serde(default)]
+    validity: Option<Validity>,
+    #[serde(default)]
+    superseded_by: Option<String>,
+    #[serde(default)]
+    interprets: Option<String>,
+    #[serde(default)]
+    url: Option<String>,
+    body: String,
+    #[serde(default)]
+    service: Option<ServiceInfo>,
+}
+
+pub(super) fn import(source: &SourceSettings) -> Result<RawImport, IngestError> {
+    let text = std::fs::read_to_string(&source.path).map_err(|error| IngestError::Io {
+        source_name: source.name.clone(),
+        path: source.path.clone(),
+        error,
+    })?;
+    let file = source
+        .path
+        .file_name()
+        .map(|f| f.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let mut out = RawImport::default();
+    for (n, line) in text.lines().enumerate() {
+        let trimmed = line.trim();
+        if trimmed.is_empty() || trimmed.starts_with("//") {
+            continue;
+        }
+        let at = format!("{file}:{}", n + 1);
+        match serde_json::from_str::<Line>(trimmed) {
+            Ok(l) if l.kind != source.kind => out.skip(
+                at,
+                format!(
+                    "record kind `{}` does not match the source kind `{}`",
+                    l.kind.as_str(),
+                    source.kind.as_str()
+                ),
+            ),
+            Ok(l) if l.kind == Kind::GovernmentInfo && l.disclosure.is_none() => out.skip(
+                at,
+                "government information without `disclosure` (主动公开/依申请公开/不予公开)",
+            ),
+            Ok(l) => out.records.push(to_record(&source.name, l)),
+            Err(e) => out.skip(at, format!("not a valid record: {e}")),
+        }
+    }
+    Ok(out)
+}
+
+fn to_record(source: &str, l: Line) -> Record {
+    let mut r = Record::new(source, l.id, l.kind, l.title, l.body);
+    r.disclosure = l.disclosure.unwrap_or_default();
+    r.doc_type = l.doc_type;
+    r.doc_number = l.doc_number;
+    r.index_number = l.index_number;
+    r.issuer = l.issuer;
+    r.category = l.category;
+    r.keywords = l.keywords;
+    r.written_date = l.written_date;
+    r.published_date = l.published_date;
+    r.validity = l.validity.unwrap_or_default();
+    r.validity_note = match (l.superseded_by, l.interprets) {
+        (Some(newer), _) => Some(format!("已被 {newer} 替代")),
+        (None, Some(policy)) => Some(format!("解读 {policy}")),
+        (None, None) => None,
+    };
+    r.url = l.url;
+    r.service = l.service;
+    r
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Format;
+    use std::io::Write;
+
+    fn source(path: &std::path::Path, kind: Kind) -> SourceSettings {
+        SourceSettings {
+            name: "t".into(),
+            kind,
+            format: Format::KioskJsonl,
+            path: path.to_path_buf(),
+            url_template: None,
+            mapping: None,
+        }
+    }
+
+    #[test]
+    fn bad_lines_are_skipped_with_line_and_reason_and_the_rest_imported() {
+        let mut f = tempfile::NamedTempFile::new().unwrap();
+        writeln!(f, r#"{{"id":"a","kind":"government_info","title":"关于做好养老保险工作的通知","disclosure":"主动公开","body":"正文","published_date":"2024-03-01"}}"#).unwrap();
+        writeln!(f, "not json").unwrap();
+        writeln!(f, r#"{{"id":"b","kind":"government_info","title":"t","body":"b","disclosure":"主动公开","colour":"red"}}"#).unwrap();
+        writeln!(
+            f,
+            r#"{{"id":"c","kind":"government_info","title":"t","body":"b"}}"#
+        )
+        .unwrap();
+        writeln!(f, r#"{{"id":"d","kind":"government_info","title":"内部","body":"b","disclosure":"不予公开"}}"#).unwrap();
+        let out = import(&source(f.path(), Kind::GovernmentInfo)).unwrap();
+        assert_eq!(out.records.len(), 2);
+        assert_eq!(
+            out.records[0].published_date,
+            NaiveDate::from_ymd_opt(2024, 3, 1)
+        );
+        assert_eq!(out.records[1].disclosure, Disclosure::Withheld);
+        let lines: Vec<&str> = out
+            .skipped
+            .iter()
+            .map(|s| s.location.rsplit(':').next().unwrap())
+            .collect();
+        assert_eq!(lines, ["2", "3", "4"]);
+        assert!(
+            out.skipped[1].reason.contains("colour"),
+            "{:?}",
+            out.skipped[1]
+        );
+        assert!(out.skipped[2].reason.contains("disclosure"));
+    }
+}

@@ -1,0 +1,242 @@
+//! Importer for foreign JSON Lines exports with a field mapping from the configuration (the
+//! Guangdong service-guide export, the policy notices). Each mapped field may hold a string, a
+//! number or an array of strings in the foreign data.
+
+use super::{non_empty, IngestError, RawImport};
+use crate::catalog::{parse_cn_date, Kind, Material, Record, ServiceInfo};
+use crate::config::{FieldMapping, SourceSettings};
+use serde_json::{Map, Value};
+
+pub(super) fn import(source: &SourceSettings) -> Result<RawImport, IngestError> {
+    let text = std::fs::read_to_string(&source.path).map_err(|error| IngestError::Io {
+        source_name: source.name.clone(),
+        path: source.path.clone(),
+        error,
+    })?;
+    let file = source
+        .path
+        .file_name()
+        .map(|f| f.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let mut out = RawImport::default();
+    let Some(mapping) = source.mapping.as_ref() else {
+        // Settings validation guarantees a mapping for this format.
+        out.skip(file, "no field mapping configured");
+        return Ok(out);
+    };
+    for (n, line) in text.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let at = format!("{file}:{}", n + 1);
+        let object = match serde_json::from_str::<Value>(line) {
+            Ok(Value::Object(o)) => o,
+            Ok(_) => {
+                out.skip(at, "line is JSON but not an object");
+                continue;
+            }
+            Err(e) => {
+                out.skip(at, format!("not valid JSON: {e}"));
+                continue;
+            }
+        };
+        match to_record(source, mapping, &object) {
+            Ok(r) => out.records.push(r),
+            Err(reason) => out.skip(at, reason),
+        }
+    }
+    Ok(out)
+}
+
+fn to_record(
+    source: &SourceSettings,
+    m: &FieldMapping,
+    o: &Map<String, Value>,
+) -> Result<Record, String> {
+    let id = text_of(o, Some(&m.id)).ok_or_else(|| format!("no id in field `{}`", m.id))?;
+    let body = m
+        .body
+        .iter()
+        .filter_map(|f| text_of(o, Some(f)))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let title = match text_of(o, m.title.as_ref()) {
+        Some(t) => t,
+        None => match m.body.first().and_then(|f| text_of(o, Some(f))) {
+            Some(text) => title_from_text(&text),
+            None => return Err("no title and no text to derive one from".into()),
+        },
+    };
+    if body.is_empty() && title.is_empty() {
+        return Err("record has neither title nor body".into());
+    }
+    let mut r = Record::new(&source.name, id, source.kind, title, body);
+    r.issuer = text_of(o, m.issuer.as_ref());
+    r.category = text_of(o, m.category.as_ref());
+    r.doc_number = text_of(o, m.doc_number.as_ref());
+    r.url = text_of(o, m.url.as_ref()).filter(|u| u.starts_with("http"));
+    r.published_date = text_of(o, m.published_date.as_ref()).and_then(|d| parse_cn_date(&d));
+    if r.published_date.is_none() && source.kind == Kind::GovernmentInfo {
+        r.published_date = crate::catalog::find_cn_date(&r.body);
+    }
+    if source.kind == Kind::ServiceGuide {
+        r.service = Some(service_info(m, o));
+    }
+    Ok(r)
+}
+
+fn service_info(m: &FieldMapping, o: &Map<String, Value>) -> ServiceInfo {
+    let materials = m
+        .materials
+        .as_ref()
+        .and_then(|f| o.get(f))
+        .map(list_of)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|name| Material {
+            name,
+            ..Material::default()
+        })
+        .collect();
+    ServiceInfo {
+        item_code: text_of(o, m.item_code.as_ref()),
+        item_type: text_of(o, m.item_type.as_ref()),
+        service_objects: m
+            .service_objects
+            .as_ref()
+            .and_then(|f| o.get(f))
+            .map(list_of)
+            .unwrap_or_default(),
+        conditions: text_of(o, m.conditions.as_ref()),
+        materials,
+        legal_time_limit: text_of(o, m.legal_time_limit.as_ref()).map(|t| time_limit(&t)),
+        promised_time_limit: text_of(o, m.promised_time_limit.as_ref()).map(|t| time_limit(&t)),
+        fees: text_of(o, m.fees.as_ref()),
+        location: text_of(o, m.location.as_ref()).map(|l| strip_label(&l, "办理地点")),
+        consult_phone: text_of(o, m.consult_phone.as_ref()),
+        complaint_phone: text_of(o, m.complaint_phone.as_ref()),
+        ..ServiceInfo::default()
+    }
+}
+
+/// The text of a mapped field: strings as they are, numbers printed, arrays joined with `、`.
+fn text_of(o: &Map<String, Value>, field: Option<&String>) -> Option<String> {
+    let v = o.get(field?)?;
+    match v {
+        Value::String(s) => non_empty(s),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Array(_) => {
+            let items = list_of(v);
+            (!items.is_empty()).then(|| items.join("、"))
+        }
+        _ => None,
+    }
+}
+
+/// The strings of an array field (or of a single string field), placeholders dropped.
+fn list_of(v: &Value) -> Vec<String> {
+    match v {
+        Value::Array(items) => items
+            .iter()
+            .filter_map(|i| match i {
+                Value::String(s) => non_empty(s),
+                Value::Number(n) => Some(n.to_string()),
+                _ => None,
+            })
+            .collect(),
+        Value::String(s) => non_empty(s).into_iter().collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// `20(工作日)` → `20个工作日`; other wording is kept.
+fn time_limit(text: &str) -> String {
+    match text
+        .strip_suffix("(工作日)")
+        .or_else(|| text.strip_suffix("（工作日）"))
+    {
+        Some(n) if n.chars().all(|c| c.is_ascii_digit()) => format!("{n}个工作日"),
+        _ => text.to_string(),
+    }
+}
+
+fn strip_label(text: &str, label: &str) -> String {
+    text.strip_prefix(label)
+        .map(|rest| rest.trim_start_matches(['：', ':', ' ']))
+        .unwrap_or(text)
+        .to_string()
+}
+
+/// A notice's title: its opening words up to the first space (where the export flattened the
+/// headline into the text), else its first sentence, cut at 40 characters.
+pub(crate) fn title_from_text(text: &str) -> String {
+    const MAX: usize = 40;
+    let trimmed = text.trim();
+    let mut end = 0;
+    for (i, c) in trimmed.char_indices() {
+        if c == ' ' || c == '\u{3000}' {
+            if trimmed[..i].chars().count() >= 6 {
+                end = i;
+                break;
+            }
+        } else if matches!(c, '。' | '！' | '？' | '；') {
+            end = i + c.len_utf8();
+            break;
+        }
+    }
+    let head = if end == 0 { trimmed } else { &trimmed[..end] };
+    let head = head.trim_end_matches(['。', '；', ' ']);
+    let mut title: String = head.chars().take(MAX).collect();
+    if head.chars().count() > MAX {
+        title.push('…');
+    }
+    title
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn notice_titles_come_from_the_flattened_headline() {
+        assert_eq!(
+            title_from_text(
+                "工业和信息化部组织开展负压救护车重点生产企业督导检查 2020年2月4日，为做好"
+            ),
+            "工业和信息化部组织开展负压救护车重点生产企业督导检查"
+        );
+        assert_eq!(
+            title_from_text("上海：筑牢“两张网” 确保“两手硬” 2月18日"),
+            "上海：筑牢“两张网”"
+        );
+        assert_eq!(title_from_text("短句。后文"), "短句");
+        assert!(title_from_text(&"长".repeat(100)).ends_with('…'));
+    }
+
+    #[test]
+    fn time_limits_and_labels_are_tidied() {
+        assert_eq!(time_limit("20(工作日)"), "20个工作日");
+        assert_eq!(time_limit("即办"), "即办");
+        assert_eq!(
+            strip_label("办理地点：广州市越秀区", "办理地点"),
+            "广州市越秀区"
+        );
+    }
+
+    #[test]
+    fn arrays_and_placeholders_are_read_as_citizens_expect() {
+        let o: Map<String, Value> = serde_json::from_str(
+            r#"{"a":["自然人","企业法人"],"b":"无","c":7,"d":null,"e":"  办事  "}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            text_of(&o, Some(&"a".into())).as_deref(),
+            Some("自然人、企业法人")
+        );
+        assert_eq!(text_of(&o, Some(&"b".into())), None);
+        assert_eq!(text_of(&o, Some(&"c".into())).as_deref(), Some("7"));
+        assert_eq!(text_of(&o, Some(&"d".into())), None);
+        assert_eq!(text_of(&o, Some(&"e".into())).as_deref(), Some("办事"));
+        assert_eq!(text_of(&o, Some(&"zz".into())), None);
+    }
+}

@@ -1,0 +1,253 @@
+//! Importer for portal 信息公开 detail pages (gov.cn style): the metadata table (索引号, 主题分类,
+//! 发文机关, 成文日期, 标题, 发文字号, 发布日期, 效力状态, 主题词) and the body in `#UCAP-CONTENT`.
+//! One HTML file per record; the source id is the file's path relative to the source folder.
+
+use super::{clean_text, non_empty, IngestError, RawImport};
+use crate::catalog::{parse_cn_date, Disclosure, Record, Validity};
+use crate::config::SourceSettings;
+use scraper::{ElementRef, Html, Selector};
+use std::path::Path;
+
+/// The metadata labels we read, after removing every kind of space inside them.
+#[derive(Debug, Default)]
+struct Metadata {
+    index_number: Option<String>,
+    category: Option<String>,
+    issuer: Option<String>,
+    written: Option<String>,
+    title: Option<String>,
+    doc_number: Option<String>,
+    published: Option<String>,
+    validity: Option<String>,
+    keywords: Option<String>,
+}
+
+impl Metadata {
+    fn slot(&mut self, label: &str) -> Option<&mut Option<String>> {
+        Some(match label {
+            "索引号" => &mut self.index_number,
+            "主题分类" => &mut self.category,
+            "发文机关" | "发文单位" | "发布机构" => &mut self.issuer,
+            "成文日期" => &mut self.written,
+            "标题" | "名称" => &mut self.title,
+            "发文字号" | "文号" => &mut self.doc_number,
+            "发布日期" => &mut self.published,
+            "效力状态" | "时效性" => &mut self.validity,
+            "主题词" => &mut self.keywords,
+            _ => return None,
+        })
+    }
+}
+
+pub(super) fn import(source: &SourceSettings) -> Result<RawImport, IngestError> {
+    let io_err = |path: &Path, error| IngestError::Io {
+        source_name: source.name.clone(),
+        path: path.to_path_buf(),
+        error,
+    };
+    let mut files: Vec<_> = std::fs::read_dir(&source.path)
+        .map_err(|e| io_err(&source.path, e))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "htm" || x == "html"))
+        .collect();
+    files.sort();
+    let mut out = RawImport::default();
+    for path in files {
+        let rel = path
+            .strip_prefix(&source.path)
+            .unwrap_or(&path)
+            .to_string_lossy()
+            .into_owned();
+        let html = match std::fs::read(&path) {
+            Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
+            Err(e) => {
+                out.skip(rel, format!("cannot read file: {e}"));
+                continue;
+            }
+        };
+        match parse_page(&source.name, &rel, &html, source.url_template.as_deref()) {
+            Ok(r) => out.records.push(r),
+            Err(reason) => out.skip(rel, reason),
+        }
+    }
+    Ok(out)
+}
+
+/// Parses one page; the reason when it is not a usable disclosure page.
+pub(crate) fn parse_page(
+    source: &str,
+    rel: &str,
+    html: &str,
+    url_template: Option<&str>,
+) -> Result<Record, String> {
+    let doc = Html::parse_document(html);
+    let meta = read_metadata(&doc);
+    let body = read_body(&doc).ok_or("no body (#UCAP-CONTENT) on the page")?;
+    let title = meta.title.clone().ok_or("no 标题 in the metadata table")?;
+    let mut r = Record::new(
+        source,
+        rel.to_string(),
+        crate::catalog::Kind::GovernmentInfo,
+        title,
+        body,
+    );
+    r.index_number = meta.index_number;
+    r.category = meta.category;
+    r.issuer = meta.issuer;
+    r.doc_number = meta.doc_number;
+    r.written_date = meta.written.as_deref().and_then(parse_cn_date);
+    r.published_date = meta.published.as_deref().and_then(parse_cn_date);
+    if r.written_date.is_none() && r.published_date.is_none() {
+        return Err("neither 成文日期 nor 发布日期 is a real date".into());
+    }
+    r.validity = meta
+        .validity
+        .as_deref()
+        .and_then(Validity::parse)
+        .unwrap_or_default();
+    r.keywords = meta
+        .keywords
+        .map(|k| {
+            k.split([' ', '；', ';', '，', ','])
+                .filter(|s| !s.is_empty())
+                .map(String::from)
+                .collect()
+        })
+        .unwrap_or_default();
+    r.disclosure = Disclosure::from_marking(&r.body).unwrap_or_default();
+    r.doc_type = doc_type_of(&r.title);
+    r.url = url_template.and_then(|t| fill_url(t, rel, r.published_date));
+    Ok(r)
+}
+
+fn read_metadata(doc: &Html) -> Metadata {
+    let td = Selector::parse("td").expect("static selector");
+    let cells: Vec<String> = doc.select(&td).map(|c| cell_text(&c)).collect();
+    let mut meta = Metadata::default();
+    let mut i = 0;
+    while i < cells.len() {
+        let label: String = cells[i]
+            .chars()
+            .filter(|c| !c.is_whitespace() && *c != '\u{a0}')
+            .collect();
+        if let Some(label) = label.strip_suffix(['：', ':']) {
+            if let Some(slot) = meta.slot(label) {
+                if slot.is_none() {
+                    *slot = cells.get(i + 1).and_then(|v| non_empty(v));
+                }
+                i += 2;
+                continue;
+            }
+        }
+        i += 1;
+    }
+    meta
+}
+
+/// Text of a table cell without descending into nested tables (the outer layout tables hold the
+/// whole page).
+fn cell_text(cell: &ElementRef) -> String {
+    let has_table = cell
+        .descendants()
+        .any(|n| n.value().as_element().is_some_and(|e| e.name() == "table"));
+    if has_table {
+        String::new()
+    } else {
+        clean_text(&cell.text().collect::<String>())
+    }
+}
+
+/// The body text, one paragraph per line.
+fn read_body(doc: &Html) -> Option<String> {
+    let content = Selector::parse("#UCAP-CONTENT").expect("static selector");
+    let p = Selector::parse("p").expect("static selector");
+    let root = doc.select(&content).next()?;
+    let mut paragraphs: Vec<String> = root
+        .select(&p)
+        .map(|para| clean_text(&para.text().collect::<String>()))
+        .filter(|t| !t.is_empty())
+        .collect();
+    if paragraphs.is_empty() {
+        paragraphs = root
+            .text()
+            .map(clean_text)
+            .filter(|t| !t.is_empty())
+            .collect();
+    }
+    let body = paragraphs.join("\n");
+    (!body.is_empty()).then_some(body)
+}
+
+/// 通知, 意见, 决定, … from the last words of a title.
+pub(crate) fn doc_type_of(title: &str) -> Option<String> {
+    const TYPES: [&str; 14] = [
+        "通知", "意见", "决定", "批复", "办法", "规定", "条例", "公告", "通告", "方案", "规划",
+        "函", "命令", "解读",
+    ];
+    let t = title.trim_end_matches(['）', ')', '》']);
+    TYPES
+        .iter()
+        .find(|ty| t.ends_with(*ty))
+        .map(|s| s.to_string())
+}
+
+fn fill_url(template: &str, rel: &str, date: Option<chrono::NaiveDate>) -> Option<String> {
+    let date = date?;
+    let file = Path::new(rel).file_name()?.to_string_lossy();
+    Some(
+        template
+            .replace("{yyyy}", &date.format("%Y").to_string())
+            .replace("{mm}", &date.format("%m").to_string())
+            .replace("{dd}", &date.format("%d").to_string())
+            .replace("{file}", &file),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const PAGE: &str = r#"<div><table><tbody><tr><td><table><tbody>
+      <tr><td><b>索 引 号：</b></td><td>000014349/2019-00007</td><td><b>主题分类：</b></td><td>市场监管\工商</td></tr>
+      <tr><td><b>发文机关：</b></td><td>国务院</td><td><b>成文日期：</b></td><td>2019年01月27日</td></tr>
+      <tr><td><b>标　　题：</b></td><td colspan="3">国务院关于全面推行联合监管的意见</td></tr>
+      <tr><td><b>发文字号：</b></td><td>国发〔2019〕5号</td><td><b>发布日期：</b></td><td>2019年02月15日</td></tr>
+      </tbody></table><table><tr><td><b>主 题 词：</b></td><td></td></tr></table></td></tr></tbody></table>
+      <table><tr><td id="UCAP-CONTENT"><p>各省、自治区：</p><p>  一、总体要求 </p><p>（此件公开发布）</p></td></tr></table></div>"#;
+
+    #[test]
+    fn reads_the_metadata_table_with_spaces_inside_labels() {
+        let r = parse_page(
+            "s",
+            "content_1.htm",
+            PAGE,
+            Some("https://x/{yyyy}-{mm}/{dd}/{file}"),
+        )
+        .unwrap();
+        assert_eq!(r.title, "国务院关于全面推行联合监管的意见");
+        assert_eq!(r.index_number.as_deref(), Some("000014349/2019-00007"));
+        assert_eq!(r.category.as_deref(), Some("市场监管\\工商"));
+        assert_eq!(r.issuer.as_deref(), Some("国务院"));
+        assert_eq!(r.doc_number.as_deref(), Some("国发〔2019〕5号"));
+        assert_eq!(r.written_date.unwrap().to_string(), "2019-01-27");
+        assert_eq!(r.published_date.unwrap().to_string(), "2019-02-15");
+        assert!(r.keywords.is_empty());
+        assert_eq!(r.body, "各省、自治区：\n一、总体要求\n（此件公开发布）");
+        assert_eq!(r.disclosure, Disclosure::Proactive);
+        assert_eq!(r.doc_type.as_deref(), Some("意见"));
+        assert_eq!(r.url.as_deref(), Some("https://x/2019-02/15/content_1.htm"));
+    }
+
+    #[test]
+    fn a_page_marked_not_for_publication_is_read_as_withheld() {
+        let page = PAGE.replace("此件公开发布", "此件不予公开");
+        let r = parse_page("s", "c.htm", &page, None).unwrap();
+        assert_eq!(r.disclosure, Disclosure::Withheld);
+    }
+
+    #[test]
+    fn a_page_without_body_or_title_is_rejected_with_a_reason() {
+        let err = parse_page("s", "c.htm", "<html><p>nothing</p></html>", None).unwrap_err();
+        assert!(err.contains("UCAP-CONTENT"), "{err}");
+    }
+}

@@ -1,0 +1,20 @@
+//! The disclosure kiosk: self-service terminal software for the 政务公开专区 of a public service
+//! hall.
+//!
+//! Architecture (dependencies point one way):
+//! - [`config`]: `kiosk-config/*.toml` → validated [`config::Settings`].
+//! - [`catalog`]: the domain records (government information, service-guide items, laws).
+//! - [`ingest`]: one importer per source format → catalog records plus an import report.
+//! - [`search`]: tantivy schema, Chinese analysis, index generations, query → ranked hits.
+//! - [`pipeline`]: import every source and build a new index generation.
+//! - [`ui`]: the egui kiosk screens; the only module that knows egui exists.
+//!
+//! The binary (`src/main.rs`) parses the command line and dispatches; staff subcommands run
+//! headless.
+
+pub mod catalog;
+pub mod config;
+pub mod ingest;
+pub mod pipeline;
+pub mod search;
+pub mod ui;

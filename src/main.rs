@@ -1,0 +1,187 @@
+//! `kiosk`: with no subcommand, the kiosk window; staff subcommands run headless.
+//! Thin: parse the command line, load the configuration, dispatch, turn errors into exit codes.
+
+use anyhow::{Context, Result};
+use clap::{Parser, Subcommand};
+use kiosk::config::Settings;
+use kiosk::pipeline::BuildReport;
+use kiosk::search::{open_search, Hit};
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(
+    name = "kiosk",
+    version,
+    about = "政务公开专区 self-service kiosk: the kiosk window, and staff commands"
+)]
+struct Cli {
+    /// Configuration file.
+    #[arg(long, global = true, default_value = "kiosk-config/kiosk.toml")]
+    config: PathBuf,
+    #[command(subcommand)]
+    command: Option<Cmd>,
+}
+
+#[derive(Subcommand)]
+enum Cmd {
+    /// Build or inspect the search index.
+    Index {
+        #[command(subcommand)]
+        action: IndexCmd,
+    },
+    /// Search the index as the kiosk does.
+    Search {
+        /// What a citizen would type: words, a title, a 发文字号, a question.
+        query: Vec<String>,
+        /// One JSON object per hit per line, best first.
+        #[arg(long)]
+        json: bool,
+        #[arg(long, default_value_t = 10)]
+        limit: usize,
+    },
+    /// Score a judged query file (query_id, query, relevant_ids) with MRR, Recall and nDCG.
+    Eval {
+        queries: PathBuf,
+        #[arg(long, default_value_t = 10)]
+        k: usize,
+    },
+}
+
+#[derive(Subcommand)]
+enum IndexCmd {
+    /// Import every source and build a new index generation, then switch to it atomically.
+    Build,
+}
+
+fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
+        )
+        .init();
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("kiosk: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<()> {
+    let settings = Settings::load(&cli.config)?;
+    match cli.command {
+        None => kiosk::ui::run(settings)?,
+        Some(Cmd::Index {
+            action: IndexCmd::Build,
+        }) => {
+            let report = kiosk::pipeline::build_index(&settings)?;
+            print_build_report(&report);
+        }
+        Some(Cmd::Search { query, json, limit }) => {
+            let index = open_search(&settings.index_dir)?;
+            let results = index.search(&query.join(" "), limit)?;
+            print_hits(&results.hits, json)?;
+        }
+        Some(Cmd::Eval { queries, k }) => {
+            let text = std::fs::read_to_string(&queries)
+                .with_context(|| format!("cannot read {}", queries.display()))?;
+            let judged = kiosk::search::eval::parse_queries(&text)?;
+            let index = open_search(&settings.index_dir)?;
+            let report = kiosk::search::eval::evaluate(&index, &judged, k)?;
+            println!(
+                "{:<16} {:>7} {:>8} {:>10} {:>8}",
+                "type",
+                "queries",
+                format!("MRR@{k}"),
+                format!("Recall@{k}"),
+                format!("nDCG@{k}")
+            );
+            let row = |name: &str, s: &kiosk::search::eval::Summary| {
+                println!(
+                    "{:<16} {:>7} {:>8.4} {:>10.4} {:>8.4}",
+                    name, s.queries, s.mean.mrr, s.mean.recall, s.mean.ndcg
+                );
+            };
+            for (t, s) in &report.by_type {
+                row(t, s);
+            }
+            row("overall", &report.overall);
+        }
+    }
+    Ok(())
+}
+
+fn print_build_report(r: &BuildReport) {
+    println!("Index generation {} is now current.", r.generation.name);
+    for s in &r.sources {
+        println!(
+            "  {:<26} {:<13} {:>6} records  {:>4} skipped  {:>3} not public  {:>4} ignored files",
+            s.source,
+            s.format,
+            s.imported,
+            s.skipped.len(),
+            s.on_request + s.withheld,
+            s.ignored_files
+        );
+        for skip in s.skipped.iter().take(20) {
+            println!("      skipped {}: {}", skip.location, skip.reason);
+        }
+        if s.skipped.len() > 20 {
+            println!("      … and {} more skipped records", s.skipped.len() - 20);
+        }
+    }
+    println!(
+        "Total {} records indexed. Data up to {}. Import {:.2} s, indexing {:.2} s, total {:.2} s.",
+        r.generation.records,
+        r.generation
+            .data_date
+            .map(|d| d.to_string())
+            .unwrap_or_else(|| "-".into()),
+        r.import_time.as_secs_f64(),
+        r.index_time.as_secs_f64(),
+        (r.import_time + r.index_time).as_secs_f64()
+    );
+}
+
+fn print_hits(hits: &[Hit], json: bool) -> Result<()> {
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    if json {
+        for h in hits {
+            writeln!(out, "{}", serde_json::to_string(h)?)?;
+        }
+        return Ok(());
+    }
+    if hits.is_empty() {
+        writeln!(out, "没有找到相关内容。(no results)")?;
+    }
+    for (i, h) in hits.iter().enumerate() {
+        writeln!(
+            out,
+            "{:>2}. {}  [{}]【{}】",
+            i + 1,
+            h.title_marked.marked("\x1b[1m", "\x1b[0m"),
+            h.kind.label(),
+            h.validity.label()
+        )?;
+        let mut meta: Vec<String> = vec![h.id.clone()];
+        meta.extend(h.doc_number.clone());
+        meta.extend(h.issuer.clone());
+        meta.extend(h.date.map(|d| d.to_string()));
+        writeln!(out, "    {}", meta.join(" · "))?;
+        writeln!(
+            out,
+            "    {}",
+            h.snippet_marked
+                .marked("\x1b[1m", "\x1b[0m")
+                .replace('\n', " ")
+        )?;
+    }
+    Ok(())
+}

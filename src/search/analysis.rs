@@ -1,0 +1,199 @@
+//! Chinese text analysis shared by indexing and querying: character normalisation and jieba word
+//! segmentation behind a tantivy [`Tokenizer`].
+//!
+//! Index side uses jieba's search mode (a long word and its sub-words); the query side uses the
+//! plain mode. Token positions are character offsets, so phrase queries over the overlapping
+//! search-mode tokens still line up. Must not know about records or the schema.
+
+use jieba_rs::Jieba;
+use std::sync::OnceLock;
+use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
+
+/// The name under which [`ChineseTokenizer`] (index mode) is registered.
+pub const ZH_TOKENIZER: &str = "zh";
+
+/// The one shared segmenter; `Jieba::new()` costs a few hundred milliseconds.
+pub fn jieba() -> &'static Jieba {
+    static JIEBA: OnceLock<Jieba> = OnceLock::new();
+    JIEBA.get_or_init(Jieba::new)
+}
+
+/// Normalises one character: full-width ASCII forms to half-width, the ideographic space to a
+/// space, Latin letters to lower case. Always one character in, one out, so offsets survive.
+pub fn fold_char(c: char) -> char {
+    let c = match c {
+        '\u{3000}' => ' ',
+        '\u{ff01}'..='\u{ff5e}' => char::from_u32(c as u32 - 0xfee0).unwrap_or(c),
+        _ => c,
+    };
+    c.to_ascii_lowercase()
+}
+
+/// [`fold_char`] over a string.
+pub fn fold_width(text: &str) -> String {
+    text.chars().map(fold_char).collect()
+}
+
+/// Whether a token carries meaning (has a letter, digit or Han character).
+fn is_word(token: &str) -> bool {
+    token.chars().any(|c| c.is_alphanumeric())
+}
+
+/// Segmentation mode.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// jieba search mode: the word and its dictionary sub-words (for indexing).
+    Index,
+    /// jieba plain mode: the best single segmentation (for queries and evaluation).
+    Query,
+}
+
+/// A word with its character and byte span in the original text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Word {
+    pub text: String,
+    /// Character offset of the first character (used as token position).
+    pub char_start: usize,
+    pub char_end: usize,
+    pub byte_start: usize,
+    pub byte_end: usize,
+}
+
+/// Segments text into normalised words, dropping punctuation and spaces.
+pub fn segment(text: &str, mode: Mode) -> Vec<Word> {
+    let folded = fold_width(text);
+    // Byte offset in the original text of each character index (plus the end).
+    let mut byte_at: Vec<usize> = text.char_indices().map(|(b, _)| b).collect();
+    byte_at.push(text.len());
+    let tokens = match mode {
+        Mode::Index => jieba().cut_for_search(&folded, true),
+        Mode::Query => jieba().cut(&folded, true),
+    };
+    let mut words: Vec<Word> = tokens
+        .into_iter()
+        .filter(|t| is_word(t.word))
+        .map(|t| Word {
+            text: t.word.to_string(),
+            char_start: t.start,
+            char_end: t.end,
+            byte_start: byte_at[t.start.min(byte_at.len() - 1)],
+            byte_end: byte_at[t.end.min(byte_at.len() - 1)],
+        })
+        .collect();
+    // Search mode emits sub-words before the word that contains them; tantivy's positions and
+    // snippet fragments need tokens in text order.
+    words.sort_by_key(|w| (w.char_start, w.char_end));
+    words
+}
+
+/// The tantivy tokenizer registered as [`ZH_TOKENIZER`].
+#[derive(Clone, Debug)]
+pub struct ChineseTokenizer {
+    mode: Mode,
+}
+
+impl ChineseTokenizer {
+    pub fn new(mode: Mode) -> ChineseTokenizer {
+        ChineseTokenizer { mode }
+    }
+}
+
+pub struct WordStream {
+    tokens: Vec<Token>,
+    next: usize,
+}
+
+impl Tokenizer for ChineseTokenizer {
+    type TokenStream<'a> = WordStream;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> WordStream {
+        let tokens = segment(text, self.mode)
+            .into_iter()
+            .map(|w| Token {
+                offset_from: w.byte_start,
+                offset_to: w.byte_end,
+                position: w.char_start,
+                text: w.text,
+                position_length: w.char_end - w.char_start,
+            })
+            .collect();
+        WordStream { tokens, next: 0 }
+    }
+}
+
+impl TokenStream for WordStream {
+    fn advance(&mut self) -> bool {
+        if self.next < self.tokens.len() {
+            self.next += 1;
+            true
+        } else {
+            false
+        }
+    }
+
+    fn token(&self) -> &Token {
+        &self.tokens[self.next - 1]
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        &mut self.tokens[self.next - 1]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn texts(words: &[Word]) -> Vec<&str> {
+        words.iter().map(|w| w.text.as_str()).collect()
+    }
+
+    #[test]
+    fn query_mode_segments_into_words_without_punctuation() {
+        let w = segment("护士条例，怎么办？", Mode::Query);
+        assert_eq!(texts(&w), ["护士", "条例", "怎么办"]);
+        assert_eq!((w[1].char_start, w[1].char_end), (2, 4));
+        assert_eq!((w[1].byte_start, w[1].byte_end), (6, 12));
+    }
+
+    #[test]
+    fn index_mode_adds_sub_words_at_their_character_positions() {
+        let w = segment("中华人民共和国", Mode::Index);
+        let got: Vec<(&str, usize)> = w.iter().map(|w| (w.text.as_str(), w.char_start)).collect();
+        assert_eq!(
+            got,
+            [
+                ("中华", 0),
+                ("中华人民共和国", 0),
+                ("华人", 1),
+                ("人民", 2),
+                ("共和", 4),
+                ("共和国", 4)
+            ]
+        );
+    }
+
+    #[test]
+    fn full_width_letters_and_digits_are_folded_offsets_kept() {
+        let w = segment("ＡＢＣ２０１９年", Mode::Query);
+        assert_eq!(texts(&w), ["abc2019", "年"]);
+        assert_eq!((w[0].byte_start, w[0].byte_end), (0, 21));
+    }
+
+    #[test]
+    fn the_tantivy_stream_uses_character_positions() {
+        let mut tok = ChineseTokenizer::new(Mode::Index);
+        let mut stream = tok.token_stream("护士条例");
+        let mut seen = Vec::new();
+        while let Some(t) = stream.next() {
+            seen.push((t.text.clone(), t.position, t.offset_from, t.offset_to));
+        }
+        assert_eq!(
+            seen,
+            [
+                ("护士".to_string(), 0, 0, 6),
+                ("条例".to_string(), 2, 6, 12)
+            ]
+        );
+    }
+}

@@ -1,0 +1,28 @@
+//! Search: schema, Chinese analysis, index generations, and query → ranked hits.
+//!
+//! Owns everything tantivy. Takes catalog records in and hands hits out; knows nothing about
+//! source formats or the screen.
+
+pub mod analysis;
+pub mod eval;
+pub mod index;
+pub mod query;
+pub mod schema;
+
+pub use index::{open_current, GenerationInfo, IndexError};
+pub use query::{Hit, SearchError, SearchIndex, SearchResults};
+
+/// Opens the current generation of an index folder for searching.
+pub fn open_search(index_dir: &std::path::Path) -> Result<SearchIndex, OpenError> {
+    let open = open_current(index_dir)?;
+    Ok(SearchIndex::new(open)?)
+}
+
+/// Why an index could not be opened for searching.
+#[derive(Debug, thiserror::Error)]
+pub enum OpenError {
+    #[error(transparent)]
+    Index(#[from] IndexError),
+    #[error(transparent)]
+    Search(#[from] SearchError),
+}

@@ -1,0 +1,180 @@
+//! The index schema and the mapping between catalog records and index documents.
+//!
+//! Owns field names and how a [`Record`] becomes a [`TantivyDocument`] and back. Must not open or
+//! write indexes.
+
+use super::analysis::ZH_TOKENIZER;
+use crate::catalog::{index_number_key, DocNumberKey, Kind, Record, Validity};
+use tantivy::schema::{
+    Facet, FacetOptions, Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, Value,
+    FAST, INDEXED, STORED, STRING,
+};
+use tantivy::TantivyDocument;
+
+/// Handles to every field, resolved once.
+#[derive(Debug, Clone)]
+pub struct Fields {
+    /// `source/source_id`, unique across the index (used to delete or replace a record).
+    pub key: Field,
+    /// The source id shown to people and in JSON output.
+    pub id: Field,
+    pub source: Field,
+    pub kind: Field,
+    pub title: Field,
+    pub body: Field,
+    /// Keywords, promulgation lines, service-guide fields: searched, not stored.
+    pub extra: Field,
+    /// Normalised 发文字号 and 索引号 keys ([`DocNumberKey`], [`index_number_key`]).
+    pub doc_key: Field,
+    /// Publication date as days since 1970-01-01 (0 when unknown), for sorting.
+    pub date: Field,
+    /// 1 when the record is in force, 0 when superseded, expired or repealed.
+    pub current: Field,
+    /// The whole record minus its body, as JSON, for display.
+    pub meta: Field,
+    pub facet_kind: Field,
+    pub facet_source: Field,
+    pub facet_issuer: Field,
+    pub facet_category: Field,
+    pub facet_year: Field,
+    pub facet_validity: Field,
+}
+
+/// The schema every generation is built with.
+pub fn build_schema() -> (Schema, Fields) {
+    let mut b = Schema::builder();
+    let zh = TextFieldIndexing::default()
+        .set_tokenizer(ZH_TOKENIZER)
+        .set_index_option(IndexRecordOption::WithFreqsAndPositions);
+    let zh_stored = TextOptions::default()
+        .set_indexing_options(zh.clone())
+        .set_stored();
+    let zh_only = TextOptions::default().set_indexing_options(zh);
+    let fields = Fields {
+        key: b.add_text_field("key", STRING | STORED),
+        id: b.add_text_field("id", STRING | STORED),
+        source: b.add_text_field("source", STRING | STORED),
+        kind: b.add_text_field("kind", STRING | STORED),
+        title: b.add_text_field("title", zh_stored.clone()),
+        body: b.add_text_field("body", zh_stored),
+        extra: b.add_text_field("extra", zh_only),
+        doc_key: b.add_text_field("doc_key", STRING),
+        date: b.add_i64_field("date", INDEXED | FAST | STORED),
+        current: b.add_u64_field("current", FAST),
+        meta: b.add_text_field("meta", STORED),
+        facet_kind: b.add_facet_field("facet_kind", FacetOptions::default()),
+        facet_source: b.add_facet_field("facet_source", FacetOptions::default()),
+        facet_issuer: b.add_facet_field("facet_issuer", FacetOptions::default()),
+        facet_category: b.add_facet_field("facet_category", FacetOptions::default()),
+        facet_year: b.add_facet_field("facet_year", FacetOptions::default()),
+        facet_validity: b.add_facet_field("facet_validity", FacetOptions::default()),
+    };
+    (b.build(), fields)
+}
+
+impl Fields {
+    /// Resolves the fields of an existing index by name.
+    pub fn from_schema(schema: &Schema) -> tantivy::Result<Fields> {
+        let f = |name: &str| schema.get_field(name);
+        Ok(Fields {
+            key: f("key")?,
+            id: f("id")?,
+            source: f("source")?,
+            kind: f("kind")?,
+            title: f("title")?,
+            body: f("body")?,
+            extra: f("extra")?,
+            doc_key: f("doc_key")?,
+            date: f("date")?,
+            current: f("current")?,
+            meta: f("meta")?,
+            facet_kind: f("facet_kind")?,
+            facet_source: f("facet_source")?,
+            facet_issuer: f("facet_issuer")?,
+            facet_category: f("facet_category")?,
+            facet_year: f("facet_year")?,
+            facet_validity: f("facet_validity")?,
+        })
+    }
+
+    /// The index document of a record. The caller guarantees the record is public.
+    pub fn to_document(&self, r: &Record) -> TantivyDocument {
+        let mut doc = TantivyDocument::default();
+        doc.add_text(self.key, record_key(&r.source, &r.source_id));
+        doc.add_text(self.id, &r.source_id);
+        doc.add_text(self.source, &r.source);
+        doc.add_text(self.kind, r.kind.as_str());
+        doc.add_text(self.title, &r.title);
+        doc.add_text(self.body, &r.body);
+        let mut extra: Vec<&str> = r.keywords.iter().map(String::as_str).collect();
+        extra.extend(r.preamble.iter().map(String::as_str));
+        extra.extend(r.doc_number.as_deref());
+        extra.extend(r.issuer.as_deref());
+        let service_text = r.service.as_ref().map(|s| s.searchable_text());
+        extra.extend(service_text.as_deref());
+        doc.add_text(self.extra, extra.join("\n"));
+        if let Some(k) = r.doc_number.as_deref().and_then(DocNumberKey::parse) {
+            doc.add_text(self.doc_key, k.as_str());
+        }
+        if let Some(k) = r.index_number.as_deref().and_then(index_number_key) {
+            doc.add_text(self.doc_key, k);
+        }
+        doc.add_i64(self.date, r.date().map(days_since_epoch).unwrap_or(0));
+        doc.add_u64(self.current, u64::from(r.validity.is_current()));
+        let mut meta = r.clone();
+        meta.body = String::new();
+        doc.add_text(self.meta, serde_json::to_string(&meta).unwrap_or_default());
+        doc.add_facet(self.facet_kind, Facet::from_path([r.kind.label()]));
+        doc.add_facet(self.facet_source, Facet::from_path([r.source.as_str()]));
+        if let Some(i) = &r.issuer {
+            doc.add_facet(self.facet_issuer, Facet::from_path([i.as_str()]));
+        }
+        if let Some(c) = &r.category {
+            let parts: Vec<&str> = c
+                .split(['\\', '/'])
+                .map(str::trim)
+                .filter(|p| !p.is_empty())
+                .collect();
+            if !parts.is_empty() {
+                doc.add_facet(self.facet_category, Facet::from_path(parts));
+            }
+        }
+        if let Some(d) = r.date() {
+            doc.add_facet(
+                self.facet_year,
+                Facet::from_path([d.format("%Y").to_string()]),
+            );
+        }
+        doc.add_facet(self.facet_validity, Facet::from_path([r.validity.label()]));
+        doc
+    }
+
+    /// The stored text of a field, or "".
+    pub fn text<'a>(&self, doc: &'a TantivyDocument, field: Field) -> &'a str {
+        doc.get_first(field).and_then(|v| v.as_str()).unwrap_or("")
+    }
+
+    /// The record stored with a document (body left empty; see [`Fields::body`]).
+    pub fn record_meta(&self, doc: &TantivyDocument) -> Option<Record> {
+        serde_json::from_str(self.text(doc, self.meta)).ok()
+    }
+}
+
+/// The unique key of a record inside an index.
+pub fn record_key(source: &str, source_id: &str) -> String {
+    format!("{source}/{source_id}")
+}
+
+fn days_since_epoch(d: chrono::NaiveDate) -> i64 {
+    (d - chrono::NaiveDate::default()).num_days()
+}
+
+/// Convenience for callers that only need the kind label of a stored kind string.
+pub fn kind_label(kind: &str) -> &'static str {
+    Kind::from_str_opt(kind).map(Kind::label).unwrap_or("")
+}
+
+/// Validity of a stored record, for ranking and badges.
+pub fn validity_of(meta: Option<&Record>) -> Validity {
+    meta.map(|r| r.validity).unwrap_or_default()
+}

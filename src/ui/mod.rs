@@ -1,0 +1,74 @@
+//! The kiosk screens (egui/eframe). The only module that knows egui exists: it draws and routes,
+//! while the worker thread owns the index.
+
+pub mod app;
+pub mod fonts;
+pub mod worker;
+
+use crate::config::Settings;
+pub use app::KioskApp;
+
+#[derive(Debug, thiserror::Error)]
+pub enum UiError {
+    #[error("no graphical display: neither DISPLAY nor WAYLAND_DISPLAY is set. The kiosk window needs a display (run it under cage or X); staff commands such as `kiosk index build` and `kiosk search` work without one")]
+    NoDisplay,
+    #[error("cannot start the search worker thread: {0}")]
+    Worker(#[from] std::io::Error),
+    #[error("the window could not be opened: {0}")]
+    Window(String),
+}
+
+/// Opens the full-screen kiosk window and runs until it is closed.
+pub fn run(settings: Settings) -> Result<(), UiError> {
+    let has_display = ["DISPLAY", "WAYLAND_DISPLAY"]
+        .iter()
+        .any(|v| std::env::var_os(v).is_some_and(|s| !s.is_empty()));
+    if !has_display {
+        return Err(UiError::NoDisplay);
+    }
+    let mut specs: Vec<fonts::FontSpec> = settings
+        .font
+        .iter()
+        .map(|p| fonts::FontSpec::parse(p))
+        .collect();
+    specs.extend(
+        settings
+            .fallback_fonts
+            .iter()
+            .map(|p| fonts::FontSpec::parse(p)),
+    );
+    let (font_defs, loaded) = fonts::font_definitions(&specs);
+    if loaded == 0 {
+        tracing::error!("no CJK font could be loaded: Chinese text will not render");
+    }
+    let options = eframe::NativeOptions {
+        viewport: egui::ViewportBuilder::default()
+            .with_title("政务公开查询")
+            .with_app_id("kiosk")
+            .with_fullscreen(true)
+            .with_decorations(false),
+        persist_window: false,
+        ..Default::default()
+    };
+    let hall = settings.hall_name.clone();
+    eframe::run_native(
+        "kiosk",
+        options,
+        Box::new(move |cc| {
+            cc.egui_ctx.set_fonts(font_defs);
+            cc.egui_ctx.set_visuals(egui::Visuals::light());
+            let ctx = cc.egui_ctx.clone();
+            let worker = worker::spawn(settings, move || ctx.request_repaint())?;
+            Ok(Box::new(KioskEframe(KioskApp::new(hall, worker))))
+        }),
+    )
+    .map_err(|e| UiError::Window(e.to_string()))
+}
+
+struct KioskEframe(KioskApp);
+
+impl eframe::App for KioskEframe {
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        self.0.show(ui);
+    }
+}

@@ -1,0 +1,134 @@
+//! The real `kiosk` binary on the demo data in a temporary folder.
+
+mod common;
+
+use std::process::{Command, Output};
+
+fn kiosk(config: &std::path::Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_kiosk"))
+        .arg("--config")
+        .arg(config)
+        .args(args)
+        .env_remove("DISPLAY")
+        .env_remove("WAYLAND_DISPLAY")
+        .output()
+        .unwrap()
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+#[test]
+fn index_build_reports_per_source_counts_and_search_answers_in_json() {
+    let tmp = tempfile::tempdir().unwrap();
+    let config = common::demo_config(&tmp.path().join("index"));
+    let out = kiosk(&config, &["index", "build"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let report = text(&out.stdout);
+    assert!(
+        report.contains("demo-disclosure") && report.contains("demo-service-guide"),
+        "{report}"
+    );
+    assert!(report.contains("not public"), "{report}");
+    assert!(report.contains("total"), "{report}");
+
+    let out = kiosk(
+        &config,
+        &["search", "最低生活保障", "--json", "--limit", "5"],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let lines: Vec<serde_json::Value> = text(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert!(!lines.is_empty() && lines.len() <= 5);
+    for hit in &lines {
+        for key in ["id", "kind", "title", "score", "snippet", "validity"] {
+            assert!(hit.get(key).is_some(), "{key} missing in {hit}");
+        }
+    }
+    let scores: Vec<f64> = lines.iter().map(|h| h["score"].as_f64().unwrap()).collect();
+    assert!(
+        scores.windows(2).all(|w| w[0] >= w[1]),
+        "best first: {scores:?}"
+    );
+
+    let out = kiosk(&config, &["search", "最低生活保障"]);
+    assert!(
+        text(&out.stdout).starts_with(" 1. "),
+        "{}",
+        text(&out.stdout)
+    );
+}
+
+#[test]
+fn search_accepts_any_input_without_failing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let config = common::demo_config(&tmp.path().join("index"));
+    assert!(kiosk(&config, &["index", "build"]).status.success());
+    let random: String = (0..500u32)
+        .map(|i| char::from_u32(0x4e00 + (i * 7919) % 20000).unwrap())
+        .collect();
+    let inputs = [
+        "",
+        "   ",
+        "\"((",
+        "😀🙏",
+        "'; DROP TABLE records; --",
+        "AND OR NOT",
+        "title:",
+        "*?~^",
+        &random,
+    ];
+    for q in inputs {
+        let out = kiosk(&config, &["search", q]);
+        assert!(out.status.success(), "{q:?}: {}", text(&out.stderr));
+        assert!(!text(&out.stderr).contains("panicked"), "{q:?}");
+        let out = kiosk(&config, &["search", q, "--json"]);
+        assert!(out.status.success(), "{q:?}");
+    }
+}
+
+#[test]
+fn search_before_any_build_says_what_to_do() {
+    let tmp = tempfile::tempdir().unwrap();
+    let config = common::demo_config(&tmp.path().join("index"));
+    let out = kiosk(&config, &["search", "养老"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("kiosk index build"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+#[test]
+fn a_config_with_an_unknown_key_is_refused_naming_the_key() {
+    let tmp = tempfile::tempdir().unwrap();
+    let config = common::demo_config(&tmp.path().join("index"));
+    let bad = std::fs::read_to_string(&config)
+        .unwrap()
+        .replace("keep_generations", "keep_generation");
+    std::fs::write(&config, bad).unwrap();
+    let out = kiosk(&config, &["search", "养老"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("keep_generation") && err.contains("Fix:"),
+        "{err}"
+    );
+}
+
+#[test]
+fn the_kiosk_window_without_a_display_exits_with_a_clear_message() {
+    let tmp = tempfile::tempdir().unwrap();
+    let config = common::demo_config(&tmp.path().join("index"));
+    let out = kiosk(&config, &[]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("no graphical display") && !err.contains("panicked"),
+        "{err}"
+    );
+}

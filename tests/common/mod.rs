@@ -1,0 +1,59 @@
+//! Helpers shared by the integration tests: where the real data is, and configurations that
+//! point the kiosk at a temporary index folder.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The shared data folder (`../shared` or `$KIOSK_SHARED`). When `KIOSK_SHARED` is set (CI sets
+/// it) missing data fails the test; otherwise the test is skipped with a note.
+pub fn shared_dir() -> Option<PathBuf> {
+    let required = std::env::var_os("KIOSK_SHARED");
+    let dir = match &required {
+        Some(d) => {
+            let d = PathBuf::from(d);
+            if d.is_absolute() {
+                d
+            } else {
+                repo().join(d)
+            }
+        }
+        None => repo().join("../shared"),
+    };
+    if dir.join("corpus/README.md").is_file() {
+        return Some(dir.canonicalize().unwrap_or(dir));
+    }
+    if required.is_some() {
+        panic!(
+            "KIOSK_SHARED is set but {} holds no corpus/README.md: the shared data is missing",
+            dir.display()
+        );
+    }
+    eprintln!("note: ../shared not found and KIOSK_SHARED not set: skipping a test that needs the real data");
+    None
+}
+
+/// Writes a configuration for the real corpus at `shared` with its index in `index_dir`.
+pub fn shared_config(shared: &Path, index_dir: &Path) -> PathBuf {
+    let text = std::fs::read_to_string(repo().join("kiosk-config/shared-corpus.toml")).unwrap();
+    let text = text
+        .replace("../../shared", &shared.display().to_string())
+        .replace("../index/shared-corpus", &index_dir.display().to_string())
+        .replace("../assets", &repo().join("assets").display().to_string());
+    let path = index_dir.with_extension("toml");
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+/// Writes a configuration for the shipped demo data with its index in `index_dir`.
+pub fn demo_config(index_dir: &Path) -> PathBuf {
+    let text = kiosk::config::EXAMPLE_CONFIG
+        .replace("../index/demo", &index_dir.display().to_string())
+        .replace("../assets", &repo().join("assets").display().to_string());
+    let path = index_dir.with_extension("toml");
+    std::fs::write(&path, text).unwrap();
+    path
+}
