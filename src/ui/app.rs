@@ -132,10 +132,15 @@ impl KioskApp {
             let label = ui.label(RichText::new("查询").size(26.0).color(TEXT));
             let edit = egui::TextEdit::singleline(&mut self.query)
                 .font(FontId::proportional(28.0))
-                .hint_text("请输入标题、关键词或文号，例如：最低生活保障")
+                .hint_text(RichText::new("请输入标题、关键词或文号，例如：最低生活保障").size(24.0))
                 .desired_width(ui.available_width() - 140.0)
                 .min_size(egui::vec2(0.0, 60.0));
             let response = ui.add(edit).labelled_by(label.id);
+            // The search line is where every visit starts: keep the cursor there while the
+            // visitor has not moved it elsewhere.
+            if ui.ctx().memory(|m| m.focused().is_none()) {
+                response.request_focus();
+            }
             if response.changed() {
                 self.send_search();
             }
@@ -223,7 +228,12 @@ fn hit_row(ui: &mut egui::Ui, hit: &Hit) {
                 };
                 ui.label(RichText::new(badge).size(20.0).strong().color(colour));
             });
-            ui.label(highlighted_job(&hit.snippet_marked, 20.0, MUTED, false));
+            // One flowing line of context: newlines become spaces (same byte length, highlights hold).
+            let flowing = Highlighted {
+                text: hit.snippet_marked.text.replace('\n', " "),
+                highlights: hit.snippet_marked.highlights.clone(),
+            };
+            ui.label(highlighted_job(&flowing, 20.0, MUTED, false));
         });
     ui.add_space(6.0);
 }

@@ -59,16 +59,41 @@ pub fn run(settings: Settings) -> Result<(), UiError> {
             cc.egui_ctx.set_visuals(egui::Visuals::light());
             let ctx = cc.egui_ctx.clone();
             let worker = worker::spawn(settings, move || ctx.request_repaint())?;
-            Ok(Box::new(KioskEframe(KioskApp::new(hall, worker))))
+            Ok(Box::new(KioskEframe {
+                app: KioskApp::new(hall, worker),
+                fitted: false,
+            }))
         }),
     )
     .map_err(|e| UiError::Window(e.to_string()))
 }
 
-struct KioskEframe(KioskApp);
+struct KioskEframe {
+    app: KioskApp,
+    /// Whether the window has been made to cover the monitor.
+    fitted: bool,
+}
 
 impl eframe::App for KioskEframe {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
-        self.0.show(ui);
+        if !self.fitted {
+            self.fit_to_monitor(ui.ctx());
+        }
+        self.app.show(ui);
+    }
+}
+
+impl KioskEframe {
+    /// Without a window manager (a bare X server, as in some kiosk set-ups) the full-screen
+    /// request is not honoured; cover the monitor explicitly once its size is known.
+    fn fit_to_monitor(&mut self, ctx: &egui::Context) {
+        let (monitor, inner) = ctx.input(|i| (i.viewport().monitor_size, i.viewport().inner_rect));
+        let Some(monitor) = monitor else { return };
+        self.fitted = true;
+        if inner.is_some_and(|r| r.width() >= monitor.x && r.height() >= monitor.y) {
+            return;
+        }
+        ctx.send_viewport_cmd(egui::ViewportCommand::OuterPosition(egui::pos2(0.0, 0.0)));
+        ctx.send_viewport_cmd(egui::ViewportCommand::InnerSize(monitor));
     }
 }
