@@ -33,7 +33,31 @@ pub enum ConfigError {
 struct RawConfig {
     kiosk: RawKiosk,
     #[serde(default)]
+    refresh: RefreshSettings,
+    #[serde(default)]
     sources: Vec<RawSource>,
+}
+
+/// The safety gate and freshness watch of `kiosk index build|refresh` (`[refresh]`).
+#[derive(Debug, Clone, Copy, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RefreshSettings {
+    /// Refuse a build or refresh that would remove more than this share of the current records.
+    pub max_removed_share: f64,
+    /// Refuse a build or refresh when a source has more than this share of bad records.
+    pub max_bad_share: f64,
+    /// Warn staff when the current generation was built longer ago than this many days.
+    pub stale_after_days: u32,
+}
+
+impl Default for RefreshSettings {
+    fn default() -> Self {
+        RefreshSettings {
+            max_removed_share: 0.2,
+            max_bad_share: 0.05,
+            stale_after_days: 7,
+        }
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -167,6 +191,7 @@ pub struct Settings {
     pub keep_generations: usize,
     pub font: Option<PathBuf>,
     pub fallback_fonts: Vec<PathBuf>,
+    pub refresh: RefreshSettings,
     pub sources: Vec<SourceSettings>,
 }
 
@@ -202,6 +227,18 @@ impl Settings {
             }
         };
 
+        let shares = [
+            ("refresh.max_removed_share", raw.refresh.max_removed_share),
+            ("refresh.max_bad_share", raw.refresh.max_bad_share),
+        ];
+        for (key, v) in shares {
+            if !(0.0..=1.0).contains(&v) {
+                return Err(invalid(
+                    format!("key `{key}` is {v}, outside 0.0 to 1.0"),
+                    "write a share between 0.0 and 1.0, e.g. 0.2 for 20 %",
+                ));
+            }
+        }
         if raw.kiosk.keep_generations == 0 {
             return Err(invalid(
                 "key `kiosk.keep_generations` is 0".into(),
@@ -272,6 +309,7 @@ impl Settings {
                 .iter()
                 .map(|p| resolve(p))
                 .collect(),
+            refresh: raw.refresh,
             sources,
         })
     }
@@ -330,6 +368,17 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.contains("used twice"), "{err}");
+    }
+
+    #[test]
+    fn refresh_shares_outside_zero_to_one_are_refused() {
+        let text = EXAMPLE_CONFIG.replace("max_removed_share = 0.2", "max_removed_share = 20");
+        let err = Settings::parse(&text, Path::new("k.toml"))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("refresh.max_removed_share"), "{err}");
+        let s = Settings::parse(EXAMPLE_CONFIG, Path::new("k.toml")).unwrap();
+        assert_eq!(s.refresh, RefreshSettings::default());
     }
 
     #[test]

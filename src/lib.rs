@@ -6,7 +6,8 @@
 //! - [`catalog`]: the domain records (government information, service-guide items, laws).
 //! - [`ingest`]: one importer per source format → catalog records plus an import report.
 //! - [`search`]: tantivy schema, Chinese analysis, index generations, query → ranked hits.
-//! - [`pipeline`]: import every source and build a new index generation.
+//! - [`pipeline`]: import every source, apply the safety gate, write a new index generation.
+//! - [`status`]: generations, the last run and freshness warnings, for staff.
 //! - [`ui`]: the egui kiosk screens; the only module that knows egui exists.
 //!
 //! The binary (`src/main.rs`) parses the command line and dispatches; staff subcommands run
@@ -17,4 +18,5 @@ pub mod config;
 pub mod ingest;
 pub mod pipeline;
 pub mod search;
+pub mod status;
 pub mod ui;

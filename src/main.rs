@@ -51,8 +51,22 @@ enum Cmd {
 
 #[derive(Subcommand)]
 enum IndexCmd {
-    /// Import every source and build a new index generation, then switch to it atomically.
-    Build,
+    /// Import every source and build a complete new generation, then switch to it atomically.
+    Build {
+        /// Go ahead even if the safety gate would refuse (mass removal, many bad records).
+        #[arg(long)]
+        force: bool,
+    },
+    /// Import every source and write a new generation with only what changed since the current one.
+    Refresh {
+        /// Go ahead even if the safety gate would refuse (mass removal, many bad records).
+        #[arg(long)]
+        force: bool,
+    },
+    /// Make the previous complete generation current again.
+    Rollback,
+    /// Show the generations, their record counts and sources, and freshness warnings.
+    Status,
 }
 
 fn main() -> ExitCode {
@@ -77,12 +91,7 @@ fn run(cli: Cli) -> Result<()> {
     let settings = Settings::load(&cli.config)?;
     match cli.command {
         None => kiosk::ui::run(settings)?,
-        Some(Cmd::Index {
-            action: IndexCmd::Build,
-        }) => {
-            let report = kiosk::pipeline::build_index(&settings)?;
-            print_build_report(&report);
-        }
+        Some(Cmd::Index { action }) => index_command(&settings, action)?,
         Some(Cmd::Search { query, json, limit }) => {
             let index = open_search(&settings.index_dir)?;
             let results = index.search(&query.join(" "), limit)?;
@@ -117,8 +126,39 @@ fn run(cli: Cli) -> Result<()> {
     Ok(())
 }
 
+fn index_command(settings: &Settings, action: IndexCmd) -> Result<()> {
+    use kiosk::pipeline::Mode;
+    match action {
+        IndexCmd::Build { force } => {
+            print_build_report(&kiosk::pipeline::run(settings, Mode::Full, force)?)
+        }
+        IndexCmd::Refresh { force } => {
+            print_build_report(&kiosk::pipeline::run(settings, Mode::Incremental, force)?)
+        }
+        IndexCmd::Rollback => {
+            let lock = kiosk::search::index::lock(&settings.index_dir)?;
+            let g = kiosk::search::index::rollback(&lock, &settings.index_dir)?;
+            println!(
+                "Rolled back: generation {} ({} records) is current again.",
+                g.name, g.records
+            );
+        }
+        IndexCmd::Status => {
+            let status = kiosk::status::IndexStatus::read(settings);
+            print!("{}", status.render());
+        }
+    }
+    Ok(())
+}
+
 fn print_build_report(r: &BuildReport) {
     println!("Index generation {} is now current.", r.generation.name);
+    if let Some(c) = r.generation.changes {
+        println!(
+            "Incremental: {} added, {} changed, {} removed, {} unchanged.",
+            c.added, c.changed, c.removed, c.unchanged
+        );
+    }
     for s in &r.sources {
         println!(
             "  {:<26} {:<13} {:>6} records  {:>4} skipped  {:>3} not public  {:>4} ignored files",

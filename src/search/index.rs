@@ -1,24 +1,31 @@
-//! Index generations on disk: build a complete generation beside the current one, then switch
-//! the `CURRENT` pointer by an atomic rename. Also the one function that opens an index and
+//! Index generations on disk. Every build or refresh writes a complete generation beside the
+//! current one, then switches the `CURRENT` pointer by an atomic rename; a crash at any moment
+//! leaves a complete generation current. Also the one function that opens an index and
 //! registers the analysers, so every caller gets the same analysis.
 //!
 //! Layout of `index_dir`:
 //! ```text
 //! CURRENT                      name of the current generation (replaced by rename)
-//! generations/<name>/          a complete tantivy index plus generation.json
+//! .lock                        held (flock) by the one build or refresh writing
+//! generations/<name>/          a tantivy index, records.tsv (key, content hash), generation.json
 //! ```
+//! A generation without `generation.json` is incomplete (its writer died) and is never opened.
 
 use super::analysis::{ChineseTokenizer, Mode, ZH_TOKENIZER};
-use super::schema::{build_schema, Fields};
+use super::schema::{build_schema, record_key, Fields};
 use crate::catalog::Record;
-use crate::ingest::SourceReport;
 use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use std::collections::HashMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use tantivy::Term;
 
 const POINTER: &str = "CURRENT";
 const GENERATIONS: &str = "generations";
 const MANIFEST: &str = "generation.json";
+const HASHES: &str = "records.tsv";
+const LOCK: &str = ".lock";
 
 #[derive(Debug, thiserror::Error)]
 pub enum IndexError {
@@ -36,6 +43,10 @@ pub enum IndexError {
         path: PathBuf,
         error: serde_json::Error,
     },
+    #[error("another build or refresh is writing {0} right now; try again when it has finished")]
+    Busy(PathBuf),
+    #[error("there is no earlier complete generation to roll back to in {0}")]
+    NothingToRollBackTo(PathBuf),
 }
 
 fn io(path: &Path) -> impl FnOnce(std::io::Error) -> IndexError + '_ {
@@ -54,15 +65,27 @@ pub struct SourceCount {
     pub not_public: usize,
 }
 
+/// What changed from the previous generation (refresh only).
+#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Changes {
+    pub added: usize,
+    pub changed: usize,
+    pub removed: usize,
+    pub unchanged: usize,
+}
+
 /// What `generation.json` says about one generation.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct GenerationInfo {
     pub name: String,
     pub built_at: chrono::DateTime<chrono::Local>,
-    /// Newest publication date among the records: the "数据更新至" date.
+    /// Newest publication date among the records.
     pub data_date: Option<chrono::NaiveDate>,
     pub records: usize,
     pub sources: Vec<SourceCount>,
+    /// Present when the generation was made by an incremental refresh.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub changes: Option<Changes>,
 }
 
 /// Registers the analysers on an index. Every open or create goes through here.
@@ -84,21 +107,25 @@ pub struct OpenIndex {
 pub fn open_current(index_dir: &Path) -> Result<OpenIndex, IndexError> {
     let name = current_generation(index_dir)?
         .ok_or_else(|| IndexError::Missing(index_dir.to_path_buf()))?;
-    open_generation(&index_dir.join(GENERATIONS).join(name))
+    open_generation(&generation_dir(index_dir, &name))
 }
 
 /// Opens one generation folder.
 pub fn open_generation(path: &Path) -> Result<OpenIndex, IndexError> {
+    let info = read_manifest(path)?;
     let index = tantivy::Index::open_in_dir(path)?;
     register_analysers(&index);
     let fields = Fields::from_schema(&index.schema())?;
-    let info = read_manifest(path)?;
     Ok(OpenIndex {
         index,
         fields,
         info,
         path: path.to_path_buf(),
     })
+}
+
+fn generation_dir(index_dir: &Path, name: &str) -> PathBuf {
+    index_dir.join(GENERATIONS).join(name)
 }
 
 /// The name in `CURRENT`, if an index was ever built.
@@ -111,70 +138,226 @@ pub fn current_generation(index_dir: &Path) -> Result<Option<String>, IndexError
     }
 }
 
-fn read_manifest(path: &Path) -> Result<GenerationInfo, IndexError> {
+/// The manifest of a generation folder.
+pub fn read_manifest(path: &Path) -> Result<GenerationInfo, IndexError> {
     let file = path.join(MANIFEST);
     let text = std::fs::read_to_string(&file).map_err(io(&file))?;
     serde_json::from_str(&text).map_err(|error| IndexError::Manifest { path: file, error })
 }
 
-/// Builds a new generation from records and makes it current. The current generation keeps
-/// serving until the pointer is renamed; a crash before that leaves it untouched.
-pub fn build_generation(
+/// The content hash of a record: any change to any field changes it.
+pub fn content_hash(r: &Record) -> String {
+    let json = serde_json::to_vec(r).unwrap_or_default();
+    let digest = Sha256::digest(&json);
+    digest.iter().take(16).map(|b| format!("{b:02x}")).collect()
+}
+
+/// Holds the index folder's write lock; released on drop, or by the kernel if the process dies.
+pub struct WriteLock {
+    _file: std::fs::File,
+}
+
+/// Takes the write lock of an index folder, failing at once if a build or refresh holds it.
+pub fn lock(index_dir: &Path) -> Result<WriteLock, IndexError> {
+    std::fs::create_dir_all(index_dir.join(GENERATIONS)).map_err(io(index_dir))?;
+    let path = index_dir.join(LOCK);
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(io(&path))?;
+    match file.try_lock() {
+        Ok(()) => Ok(WriteLock { _file: file }),
+        Err(std::fs::TryLockError::WouldBlock) => Err(IndexError::Busy(index_dir.to_path_buf())),
+        Err(std::fs::TryLockError::Error(e)) => Err(io(&path)(e)),
+    }
+}
+
+/// Input of a generation write.
+pub struct GenerationInput<'a> {
+    pub records: &'a [Record],
+    pub sources: Vec<SourceCount>,
+    pub keep: usize,
+}
+
+/// The plan of an incremental refresh against the current generation.
+#[derive(Debug, Default)]
+pub struct RefreshPlan {
+    pub base: String,
+    pub base_records: usize,
+    pub changes: Changes,
+    /// Keys to delete from the base (changed and removed records).
+    delete: Vec<String>,
+    /// Indexes into the records to add (new and changed records).
+    add: Vec<usize>,
+}
+
+/// Compares records with the current generation by key and content hash. `None` when there is
+/// no current generation to refresh from.
+pub fn plan_refresh(
     index_dir: &Path,
     records: &[Record],
-    reports: &[SourceReport],
-    keep: usize,
+) -> Result<Option<RefreshPlan>, IndexError> {
+    let Some(base) = current_generation(index_dir)? else {
+        return Ok(None);
+    };
+    let old = match read_hashes(&generation_dir(index_dir, &base)) {
+        Ok(old) => old,
+        Err(e) => {
+            // A generation written before content hashes were kept: rebuild in full.
+            tracing::warn!(generation = %base, error = %e, "no content hashes in the current generation; writing a full one");
+            return Ok(None);
+        }
+    };
+    let mut plan = RefreshPlan {
+        base,
+        base_records: old.len(),
+        ..RefreshPlan::default()
+    };
+    let mut seen = std::collections::HashSet::with_capacity(records.len());
+    for (i, r) in records.iter().enumerate().filter(|(_, r)| r.is_public()) {
+        let key = record_key(&r.source, &r.source_id);
+        match old.get(&key) {
+            Some(h) if *h == content_hash(r) => plan.changes.unchanged += 1,
+            Some(_) => {
+                plan.changes.changed += 1;
+                plan.delete.push(key.clone());
+                plan.add.push(i);
+            }
+            None => {
+                plan.changes.added += 1;
+                plan.add.push(i);
+            }
+        }
+        seen.insert(key);
+    }
+    for key in old.keys().filter(|k| !seen.contains(*k)) {
+        plan.changes.removed += 1;
+        plan.delete.push(key.clone());
+    }
+    Ok(Some(plan))
+}
+
+fn read_hashes(dir: &Path) -> Result<HashMap<String, String>, IndexError> {
+    let path = dir.join(HASHES);
+    let text = std::fs::read_to_string(&path).map_err(io(&path))?;
+    Ok(text
+        .lines()
+        .filter_map(|l| l.split_once('\t'))
+        .map(|(k, h)| (k.to_string(), h.to_string()))
+        .collect())
+}
+
+/// Builds a complete new generation from all records and makes it current.
+pub fn write_full(
+    _lock: &WriteLock,
+    index_dir: &Path,
+    input: GenerationInput,
 ) -> Result<GenerationInfo, IndexError> {
-    let gens = index_dir.join(GENERATIONS);
-    std::fs::create_dir_all(&gens).map_err(io(&gens))?;
+    let (name, dir) = new_generation_dir(index_dir)?;
+    let (schema, fields) = build_schema();
+    let index = tantivy::Index::create_in_dir(&dir, schema)?;
+    register_analysers(&index);
+    let mut writer = writer(&index)?;
+    for r in input.records.iter().filter(|r| r.is_public()) {
+        writer.add_document(fields.to_document(r))?;
+    }
+    writer.commit()?;
+    writer.wait_merging_threads()?;
+    finish(index_dir, &dir, name, input, None)
+}
+
+/// Writes a new generation from the base generation of `plan` plus the planned changes:
+/// the base's immutable segment files are hard-linked, not copied, so an unchanged corpus costs
+/// almost nothing.
+pub fn write_refresh(
+    _lock: &WriteLock,
+    index_dir: &Path,
+    plan: &RefreshPlan,
+    input: GenerationInput,
+) -> Result<GenerationInfo, IndexError> {
+    let base_dir = generation_dir(index_dir, &plan.base);
+    let (name, dir) = new_generation_dir(index_dir)?;
+    for entry in std::fs::read_dir(&base_dir).map_err(io(&base_dir))? {
+        let entry = entry.map_err(io(&base_dir))?;
+        let file_name = entry.file_name();
+        let n = file_name.to_string_lossy();
+        if n == MANIFEST || n == HASHES || n.starts_with(".tantivy") {
+            continue;
+        }
+        let target = dir.join(&file_name);
+        std::fs::hard_link(entry.path(), &target)
+            .or_else(|_| std::fs::copy(entry.path(), &target).map(|_| ()))
+            .map_err(io(&target))?;
+    }
+    let index = tantivy::Index::open_in_dir(&dir)?;
+    register_analysers(&index);
+    let fields = Fields::from_schema(&index.schema())?;
+    let mut writer = writer(&index)?;
+    for key in &plan.delete {
+        writer.delete_term(Term::from_field_text(fields.key, key));
+    }
+    for &i in &plan.add {
+        writer.add_document(fields.to_document(&input.records[i]))?;
+    }
+    writer.commit()?;
+    writer.wait_merging_threads()?;
+    finish(index_dir, &dir, name, input, Some(plan.changes))
+}
+
+fn writer(index: &tantivy::Index) -> Result<tantivy::IndexWriter, IndexError> {
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .min(4);
+    Ok(index.writer_with_num_threads(threads, 100_000_000 * threads)?)
+}
+
+/// A fresh, empty generation folder; leftovers of writers that died are removed first (the
+/// caller holds the lock, so no other writer is at work).
+fn new_generation_dir(index_dir: &Path) -> Result<(String, PathBuf), IndexError> {
+    remove_incomplete(index_dir);
     let name = format!(
         "{}-{}",
         chrono::Local::now().format("%Y%m%dT%H%M%S%.3f"),
         std::process::id()
     );
-    let dir = gens.join(&name);
-    std::fs::create_dir(&dir).map_err(io(&dir))?;
+    let dir = generation_dir(index_dir, &name);
+    std::fs::create_dir_all(&dir).map_err(io(&dir))?;
+    Ok((name, dir))
+}
 
-    let (schema, fields) = build_schema();
-    let index = tantivy::Index::create_in_dir(&dir, schema)?;
-    register_analysers(&index);
-    let threads = std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(1)
-        .min(4);
-    let mut writer: tantivy::IndexWriter =
-        index.writer_with_num_threads(threads, 100_000_000 * threads)?;
-    let mut written = 0;
-    for r in records.iter().filter(|r| r.is_public()) {
-        writer.add_document(fields.to_document(r))?;
-        written += 1;
+/// Writes the hashes and the manifest (the mark of a complete generation), then switches.
+fn finish(
+    index_dir: &Path,
+    dir: &Path,
+    name: String,
+    input: GenerationInput,
+    changes: Option<Changes>,
+) -> Result<GenerationInfo, IndexError> {
+    let public: Vec<&Record> = input.records.iter().filter(|r| r.is_public()).collect();
+    let mut hashes = String::with_capacity(public.len() * 80);
+    for r in &public {
+        hashes.push_str(&record_key(&r.source, &r.source_id));
+        hashes.push('\t');
+        hashes.push_str(&content_hash(r));
+        hashes.push('\n');
     }
-    writer.commit()?;
-    writer.wait_merging_threads()?;
-
+    write_durably(&dir.join(HASHES), hashes.as_bytes())?;
     let info = GenerationInfo {
         name: name.clone(),
         built_at: chrono::Local::now(),
-        data_date: records.iter().filter_map(Record::date).max(),
-        records: written,
-        sources: reports
-            .iter()
-            .map(|r| SourceCount {
-                source: r.source.clone(),
-                records: r.imported,
-                skipped: r.skipped.len(),
-                not_public: r.on_request + r.withheld,
-            })
-            .collect(),
+        data_date: public.iter().filter_map(|r| r.date()).max(),
+        records: public.len(),
+        sources: input.sources,
+        changes,
     };
-    write_durably(
-        &dir.join(MANIFEST),
-        serde_json::to_string_pretty(&info)
-            .unwrap_or_default()
-            .as_bytes(),
-    )?;
+    let manifest = serde_json::to_string_pretty(&info).unwrap_or_default();
+    write_durably(&dir.join(MANIFEST), manifest.as_bytes())?;
+    sync_dir(dir);
     switch_to(index_dir, &name)?;
-    prune(index_dir, keep);
+    prune(index_dir, input.keep);
     Ok(info)
 }
 
@@ -185,44 +368,75 @@ fn write_durably(path: &Path, bytes: &[u8]) -> Result<(), IndexError> {
     f.sync_all().map_err(io(path))
 }
 
+/// Flushes a folder's entries; failure only weakens durability after a power cut, so it is
+/// logged, not returned.
+fn sync_dir(dir: &Path) {
+    if let Err(e) = std::fs::File::open(dir).and_then(|d| d.sync_all()) {
+        tracing::warn!(dir = %dir.display(), error = %e, "cannot flush folder entries");
+    }
+}
+
 /// Points `CURRENT` at a generation: write a temporary pointer, flush it, rename it over.
 pub fn switch_to(index_dir: &Path, name: &str) -> Result<(), IndexError> {
     let tmp = index_dir.join(format!("{POINTER}.tmp-{}", std::process::id()));
     write_durably(&tmp, name.as_bytes())?;
     let pointer = index_dir.join(POINTER);
     std::fs::rename(&tmp, &pointer).map_err(io(&pointer))?;
-    if let Ok(d) = std::fs::File::open(index_dir) {
-        // Persist the rename itself; failure only weakens durability, not correctness.
-        let _ = d.sync_all();
-    }
+    sync_dir(index_dir);
     Ok(())
 }
 
-/// All generation names, oldest first.
-pub fn list_generations(index_dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(index_dir.join(GENERATIONS))
+/// Complete generations (with a manifest), oldest first.
+pub fn list_generations(index_dir: &Path) -> Vec<GenerationInfo> {
+    let mut gens: Vec<GenerationInfo> = std::fs::read_dir(index_dir.join(GENERATIONS))
         .map(|rd| {
             rd.filter_map(|e| e.ok())
-                .filter(|e| e.path().is_dir())
-                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .filter_map(|e| read_manifest(&e.path()).ok())
                 .collect()
         })
         .unwrap_or_default();
-    names.sort();
-    names
+    gens.sort_by(|a, b| a.name.cmp(&b.name));
+    gens
 }
 
-/// Removes all but the newest `keep` generations, never the current one. A running kiosk that
-/// still reads a removed generation keeps its open files (Unix semantics) until it reloads.
+/// Makes the newest complete generation older than the current one current.
+pub fn rollback(_lock: &WriteLock, index_dir: &Path) -> Result<GenerationInfo, IndexError> {
+    let current = current_generation(index_dir)?;
+    let previous = list_generations(index_dir)
+        .into_iter()
+        .rev()
+        .find(|g| current.as_ref().is_some_and(|c| g.name < *c))
+        .ok_or_else(|| IndexError::NothingToRollBackTo(index_dir.to_path_buf()))?;
+    switch_to(index_dir, &previous.name)?;
+    Ok(previous)
+}
+
+fn remove_incomplete(index_dir: &Path) {
+    let Ok(rd) = std::fs::read_dir(index_dir.join(GENERATIONS)) else {
+        return;
+    };
+    for e in rd.filter_map(|e| e.ok()) {
+        if !e.path().join(MANIFEST).is_file() {
+            tracing::info!(path = %e.path().display(), "removing incomplete generation left by an interrupted writer");
+            if let Err(err) = std::fs::remove_dir_all(e.path()) {
+                tracing::warn!(path = %e.path().display(), error = %err, "cannot remove incomplete generation");
+            }
+        }
+    }
+}
+
+/// Removes all but the newest `keep` complete generations, never the current one. A running
+/// kiosk that still reads a removed generation keeps its open files (Unix semantics) until it
+/// moves to the new one.
 fn prune(index_dir: &Path, keep: usize) {
     let current = current_generation(index_dir).ok().flatten();
-    let names = list_generations(index_dir);
-    let excess = names.len().saturating_sub(keep.max(1));
-    for name in names.into_iter().take(excess) {
-        if Some(&name) == current.as_ref() {
+    let gens = list_generations(index_dir);
+    let excess = gens.len().saturating_sub(keep.max(1));
+    for g in gens.into_iter().take(excess) {
+        if Some(&g.name) == current.as_ref() {
             continue;
         }
-        let path = index_dir.join(GENERATIONS).join(&name);
+        let path = generation_dir(index_dir, &g.name);
         if let Err(e) = std::fs::remove_dir_all(&path) {
             tracing::warn!(path = %path.display(), error = %e, "cannot remove old index generation");
         }

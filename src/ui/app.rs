@@ -60,6 +60,7 @@ impl KioskApp {
                         self.send_search();
                     }
                 }
+                Event::Reloaded(info) => self.index = IndexState::Ready(info),
                 Event::Failed(msg) => self.index = IndexState::Failed(msg),
                 // A stale answer (an older request) never overwrites a newer one.
                 Event::Results { seq, hits } if seq >= self.shown_seq && seq <= self.sent_seq => {
@@ -115,10 +116,9 @@ impl KioskApp {
             );
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                 let date = match &self.index {
-                    IndexState::Ready(info) => info
-                        .data_date
-                        .map(|d| format!("数据更新至 {}", d.format("%Y-%m-%d")))
-                        .unwrap_or_default(),
+                    IndexState::Ready(info) => {
+                        format!("数据更新至 {}", info.built_at.format("%Y-%m-%d"))
+                    }
                     _ => String::new(),
                 };
                 ui.label(RichText::new(date).size(20.0).color(MUTED));

@@ -3,7 +3,11 @@
 
 use crate::config::Settings;
 use crate::search::{open_search, GenerationInfo, Hit, SearchIndex};
-use std::sync::mpsc::{channel, Receiver, Sender};
+use std::sync::mpsc::{channel, Receiver, RecvTimeoutError, Sender};
+use std::time::Duration;
+
+/// How often an idle worker looks for a new index generation.
+pub const RELOAD_CHECK: Duration = Duration::from_secs(2);
 
 /// How many hits the result list shows.
 pub const RESULT_LIMIT: usize = 50;
@@ -20,6 +24,8 @@ pub enum Command {
 pub enum Event {
     /// The index is open (after building it if needed).
     Ready(GenerationInfo),
+    /// A new generation was found and opened; what is on screen stays as it is.
+    Reloaded(GenerationInfo),
     /// The index could not be built or opened; the message is for the screen.
     Failed(String),
     Results {
@@ -87,7 +93,20 @@ fn run(settings: Settings, commands: Receiver<Command>, events: Sender<Event>, w
     if !send(Event::Ready(index.info().clone())) {
         return;
     }
-    while let Ok(mut cmd) = commands.recv() {
+    let mut index = index;
+    loop {
+        let cmd = match commands.recv_timeout(RELOAD_CHECK) {
+            Ok(c) => Some(c),
+            Err(RecvTimeoutError::Timeout) => None,
+            Err(RecvTimeoutError::Disconnected) => return,
+        };
+        if let Some(newer) = reload_if_changed(&settings, &index) {
+            index = newer;
+            if !send(Event::Reloaded(index.info().clone())) {
+                return;
+            }
+        }
+        let Some(mut cmd) = cmd else { continue };
         // Only the newest request matters: skip the ones typed over in the meantime.
         while let Ok(newer) = commands.try_recv() {
             cmd = newer;
@@ -102,6 +121,27 @@ fn run(settings: Settings, commands: Receiver<Command>, events: Sender<Event>, w
         };
         if !send(event) {
             return;
+        }
+    }
+}
+
+/// Opens the current generation when `CURRENT` names another one than `index`. A generation
+/// that cannot be opened is logged and the open one kept.
+fn reload_if_changed(settings: &Settings, index: &SearchIndex) -> Option<SearchIndex> {
+    let name = crate::search::index::current_generation(&settings.index_dir)
+        .ok()
+        .flatten()?;
+    if name == index.info().name {
+        return None;
+    }
+    match open_search(&settings.index_dir) {
+        Ok(newer) => {
+            tracing::info!(generation = %newer.info().name, "switched to a new index generation");
+            Some(newer)
+        }
+        Err(e) => {
+            tracing::error!(generation = %name, error = %e, "new index generation cannot be opened; keeping the current one");
+            None
         }
     }
 }

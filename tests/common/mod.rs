@@ -57,3 +57,39 @@ pub fn demo_config(index_dir: &Path) -> PathBuf {
     std::fs::write(&path, text).unwrap();
     path
 }
+
+/// A demo set copied into `dir` (so a test may change it) and a configuration reading it, with
+/// its index in `dir/index`. Returns (config path, disclosure file, service-guide file).
+pub fn editable_demo(dir: &Path) -> (PathBuf, PathBuf, PathBuf) {
+    let data = dir.join("data");
+    std::fs::create_dir_all(&data).unwrap();
+    let gi = data.join("disclosure.jsonl");
+    let sg = data.join("service-guide.jsonl");
+    std::fs::copy(repo().join("assets/demo/disclosure.jsonl"), &gi).unwrap();
+    std::fs::copy(repo().join("assets/demo/service-guide.jsonl"), &sg).unwrap();
+    let text = kiosk::config::EXAMPLE_CONFIG
+        .replace("../index/demo", &dir.join("index").display().to_string())
+        .replace("../assets/demo/disclosure.jsonl", &gi.display().to_string())
+        .replace(
+            "../assets/demo/service-guide.jsonl",
+            &sg.display().to_string(),
+        )
+        .replace("../assets", &repo().join("assets").display().to_string());
+    let config = dir.join("kiosk.toml");
+    std::fs::write(&config, text).unwrap();
+    (config, gi, sg)
+}
+
+/// Rewrites a JSON Lines file through `edit`, which sees every record and may change or drop it.
+pub fn edit_jsonl(path: &Path, mut edit: impl FnMut(usize, &mut serde_json::Value) -> bool) {
+    let text = std::fs::read_to_string(path).unwrap();
+    let mut out = String::new();
+    for (i, line) in text.lines().enumerate() {
+        let mut v: serde_json::Value = serde_json::from_str(line).unwrap();
+        if edit(i, &mut v) {
+            out.push_str(&serde_json::to_string(&v).unwrap());
+            out.push('\n');
+        }
+    }
+    std::fs::write(path, out).unwrap();
+}

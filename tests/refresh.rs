@@ -1,0 +1,183 @@
+//! Nightly refresh: incremental generations, the safety gate, rollback, hot reload in a running
+//! kiosk, and refreshes killed at random moments while searches go on.
+
+mod common;
+
+use kiosk::config::Settings;
+use kiosk::pipeline::{run, BuildError, Mode};
+use kiosk::search::index::current_generation;
+use kiosk::search::open_search;
+use std::time::{Duration, Instant};
+
+const NEW_TITLE: &str = "青禾县关于开展老旧小区加装电梯试点工作的通知";
+
+fn new_record() -> serde_json::Value {
+    serde_json::json!({
+        "id": "qh-gi-9001", "kind": "government_info", "title": NEW_TITLE, "disclosure": "主动公开",
+        "doc_number": "青政办发〔2026〕41号", "issuer": "青禾县人民政府办公室",
+        "published_date": "2026-11-20", "body": "为改善老旧小区居民出行条件，决定开展加装电梯试点。"
+    })
+}
+
+fn append_line(path: &std::path::Path, v: &serde_json::Value) {
+    let mut text = std::fs::read_to_string(path).unwrap();
+    text.push_str(&serde_json::to_string(v).unwrap());
+    text.push('\n');
+    std::fs::write(path, text).unwrap();
+}
+
+#[test]
+fn a_refresh_touches_only_what_changed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (config, gi, _) = common::editable_demo(tmp.path());
+    let settings = Settings::load(&config).unwrap();
+    let first = run(&settings, Mode::Full, false).unwrap();
+    let removed_id = "qh-gi-0030";
+    common::edit_jsonl(&gi, |_, v| {
+        if v["id"] == "qh-gi-0020" {
+            v["title"] = serde_json::json!("青禾县2026年重大建设项目批准和实施信息（更新）");
+        }
+        v["id"] != removed_id
+    });
+    append_line(&gi, &new_record());
+    let second = run(&settings, Mode::Incremental, false).unwrap();
+    let c = second
+        .generation
+        .changes
+        .expect("an incremental generation");
+    assert_eq!((c.added, c.changed, c.removed), (1, 1, 1));
+    assert_eq!(c.unchanged, first.generation.records - 2);
+    assert_eq!(second.generation.records, first.generation.records);
+
+    let index = open_search(&settings.index_dir).unwrap();
+    assert_eq!(index.num_docs() as usize, second.generation.records);
+    assert_eq!(index.search(NEW_TITLE, 1).unwrap().hits[0].id, "qh-gi-9001");
+    let changed = index
+        .search("重大建设项目批准和实施信息（更新）", 1)
+        .unwrap()
+        .hits;
+    assert_eq!(changed[0].id, "qh-gi-0020");
+    assert!(changed[0].title.ends_with("（更新）"));
+    let all = index.search("青禾县", 500).unwrap().hits;
+    assert!(all.iter().all(|h| h.id != removed_id));
+}
+
+#[test]
+fn an_export_missing_half_its_records_is_refused_and_the_data_kept() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (config, gi, _) = common::editable_demo(tmp.path());
+    let settings = Settings::load(&config).unwrap();
+    run(&settings, Mode::Full, false).unwrap();
+    let before = current_generation(&settings.index_dir).unwrap();
+    let mut sg_count = 0;
+    common::edit_jsonl(&settings.sources[1].path, |i, _| {
+        sg_count += 1;
+        i % 2 == 0
+    });
+    let err = run(&settings, Mode::Incremental, false).unwrap_err();
+    assert!(matches!(err, BuildError::Refused(_)), "{err}");
+    assert!(err.to_string().contains("would disappear"), "{err}");
+    assert_eq!(current_generation(&settings.index_dir).unwrap(), before);
+    let status = kiosk::status::IndexStatus::read(&settings);
+    assert!(
+        status.warnings.iter().any(|w| w.chinese.contains("未成功")),
+        "{:?}",
+        status.warnings
+    );
+    // The kiosk still answers from the previous data.
+    let index = open_search(&settings.index_dir).unwrap();
+    assert!(index.num_docs() as usize > sg_count);
+    // Staff who mean it can force it through.
+    let forced = run(&settings, Mode::Incremental, true).unwrap();
+    assert_eq!(forced.generation.changes.unwrap().removed, sg_count / 2);
+    drop(gi);
+}
+
+#[test]
+fn an_export_with_garbage_lines_is_refused_and_the_data_kept() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (config, gi, _) = common::editable_demo(tmp.path());
+    let settings = Settings::load(&config).unwrap();
+    run(&settings, Mode::Full, false).unwrap();
+    let before = current_generation(&settings.index_dir).unwrap();
+    let mut text = std::fs::read_to_string(&gi).unwrap();
+    for i in 0..10 {
+        text.push_str(&format!(
+            "{{\"id\": \"broken-{i}\", \"title\": \u{fffd}\u{fffd}\n"
+        ));
+    }
+    std::fs::write(&gi, text).unwrap();
+    let err = run(&settings, Mode::Incremental, false).unwrap_err();
+    assert!(err.to_string().contains("bad records"), "{err}");
+    assert_eq!(current_generation(&settings.index_dir).unwrap(), before);
+}
+
+#[test]
+fn rollback_returns_to_the_previous_generation() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (config, gi, _) = common::editable_demo(tmp.path());
+    let settings = Settings::load(&config).unwrap();
+    let first = run(&settings, Mode::Full, false).unwrap();
+    append_line(&gi, &new_record());
+    run(&settings, Mode::Incremental, false).unwrap();
+    let lock = kiosk::search::index::lock(&settings.index_dir).unwrap();
+    let back = kiosk::search::index::rollback(&lock, &settings.index_dir).unwrap();
+    assert_eq!(back.name, first.generation.name);
+    let index = open_search(&settings.index_dir).unwrap();
+    assert!(index
+        .search(NEW_TITLE, 5)
+        .unwrap()
+        .hits
+        .iter()
+        .all(|h| h.id != "qh-gi-9001"));
+}
+
+#[test]
+fn a_running_kiosk_picks_up_a_new_generation_without_restart() {
+    use kiosk::ui::worker::{spawn, Command, Event};
+    let tmp = tempfile::tempdir().unwrap();
+    let (config, gi, _) = common::editable_demo(tmp.path());
+    let settings = Settings::load(&config).unwrap();
+    run(&settings, Mode::Full, false).unwrap();
+    let worker = spawn(settings.clone(), || {}).unwrap();
+    let wait = |pred: &dyn Fn(&Event) -> bool| {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            let ev = worker
+                .events
+                .recv_timeout(left)
+                .expect("the worker answers in time");
+            if pred(&ev) {
+                return ev;
+            }
+        }
+    };
+    let first = match wait(&|e| matches!(e, Event::Ready(_))) {
+        Event::Ready(info) => info,
+        _ => unreachable!(),
+    };
+    let search = |seq: u64| {
+        worker
+            .commands
+            .send(Command::Search {
+                seq,
+                query: NEW_TITLE.into(),
+            })
+            .unwrap();
+        match wait(&|e| matches!(e, Event::Results { seq: s, .. } if *s == seq)) {
+            Event::Results { hits, .. } => hits,
+            _ => unreachable!(),
+        }
+    };
+    assert!(search(1).iter().all(|h| h.id != "qh-gi-9001"));
+
+    append_line(&gi, &new_record());
+    run(&settings, Mode::Incremental, false).unwrap();
+    let reloaded = match wait(&|e| matches!(e, Event::Reloaded(_))) {
+        Event::Reloaded(info) => info,
+        _ => unreachable!(),
+    };
+    assert_ne!(reloaded.name, first.name);
+    assert_eq!(search(2)[0].id, "qh-gi-9001");
+}
