@@ -125,6 +125,7 @@ fn run_inner(settings: &Settings, mode: Mode, force: bool) -> Result<BuildReport
     }
     let input = GenerationInput {
         records: &records,
+        config_dir: settings.config_path.parent(),
         sources: counts(&sources),
         keep: settings.keep_generations,
     };

@@ -181,3 +181,25 @@ fn a_running_kiosk_picks_up_a_new_generation_without_restart() {
     assert_ne!(reloaded.name, first.name);
     assert_eq!(search(2)[0].id, "qh-gi-9001");
 }
+
+#[test]
+fn staff_edited_data_files_refresh_together_with_the_data() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (config, _, _) = common::editable_demo(tmp.path());
+    std::fs::write(tmp.path().join("synonyms.txt"), "低保 = 最低生活保障\n").unwrap();
+    std::fs::create_dir_all(tmp.path().join("holidays")).unwrap();
+    std::fs::write(tmp.path().join("holidays/2026.toml"), "year = 2026\n").unwrap();
+    let settings = Settings::load(&config).unwrap();
+    run(&settings, Mode::Full, false).unwrap();
+    std::fs::write(
+        tmp.path().join("synonyms.txt"),
+        "低保 = 最低生活保障\n社保 = 社会保险\n",
+    )
+    .unwrap();
+    run(&settings, Mode::Incremental, false).unwrap();
+    let open = kiosk::search::index::open_current(&settings.index_dir).unwrap();
+    let snap = kiosk::search::index::config_snapshot(&open);
+    let synonyms = std::fs::read_to_string(snap.join("synonyms.txt")).unwrap();
+    assert!(synonyms.contains("社保 = 社会保险"), "{synonyms}");
+    assert!(snap.join("holidays/2026.toml").is_file());
+}

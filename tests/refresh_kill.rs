@@ -67,7 +67,7 @@ fn refreshes_killed_at_random_moments_never_expose_a_half_written_generation() {
 
     // How long one refresh with changes takes here, to spread the kills over its whole run.
     let mut toggle = 0u64;
-    let mut change_data = |toggle: &mut u64| {
+    let change_data = |toggle: &mut u64| {
         *toggle += 1;
         let t = *toggle;
         common::edit_jsonl(&gi, |i, v| {

@@ -26,6 +26,11 @@ const GENERATIONS: &str = "generations";
 const MANIFEST: &str = "generation.json";
 const HASHES: &str = "records.tsv";
 const LOCK: &str = ".lock";
+/// Folder inside a generation with the snapshot of the staff-edited data files.
+const CONFIG_SNAPSHOT: &str = "config";
+/// Staff-edited data files that change with the data and so refresh with it: a generation
+/// carries its own copy, and the kiosk reads them from the generation it has open.
+pub const REFRESHED_CONFIG: [&str; 3] = ["synonyms.txt", "areas.toml", "holidays"];
 
 #[derive(Debug, thiserror::Error)]
 pub enum IndexError {
@@ -177,6 +182,8 @@ pub fn lock(index_dir: &Path) -> Result<WriteLock, IndexError> {
 /// Input of a generation write.
 pub struct GenerationInput<'a> {
     pub records: &'a [Record],
+    /// The configuration folder whose [`REFRESHED_CONFIG`] files are snapshotted.
+    pub config_dir: Option<&'a Path>,
     pub sources: Vec<SourceCount>,
     pub keep: usize,
 }
@@ -283,7 +290,7 @@ pub fn write_refresh(
         let entry = entry.map_err(io(&base_dir))?;
         let file_name = entry.file_name();
         let n = file_name.to_string_lossy();
-        if n == MANIFEST || n == HASHES || n.starts_with(".tantivy") {
+        if n == MANIFEST || n == HASHES || n == CONFIG_SNAPSHOT || n.starts_with(".tantivy") {
             continue;
         }
         let target = dir.join(&file_name);
@@ -345,6 +352,9 @@ fn finish(
         hashes.push('\n');
     }
     write_durably(&dir.join(HASHES), hashes.as_bytes())?;
+    if let Some(config_dir) = input.config_dir {
+        snapshot_config(config_dir, &dir.join(CONFIG_SNAPSHOT))?;
+    }
     let info = GenerationInfo {
         name: name.clone(),
         built_at: chrono::Local::now(),
@@ -359,6 +369,32 @@ fn finish(
     switch_to(index_dir, &name)?;
     prune(index_dir, input.keep);
     Ok(info)
+}
+
+/// Copies the [`REFRESHED_CONFIG`] files and folders that exist in `config_dir`.
+fn snapshot_config(config_dir: &Path, target: &Path) -> Result<(), IndexError> {
+    std::fs::create_dir_all(target).map_err(io(target))?;
+    for name in REFRESHED_CONFIG {
+        let from = config_dir.join(name);
+        if from.is_file() {
+            std::fs::copy(&from, target.join(name)).map_err(io(&from))?;
+        } else if from.is_dir() {
+            let to = target.join(name);
+            std::fs::create_dir_all(&to).map_err(io(&to))?;
+            for e in std::fs::read_dir(&from).map_err(io(&from))? {
+                let e = e.map_err(io(&from))?;
+                if e.path().is_file() {
+                    std::fs::copy(e.path(), to.join(e.file_name())).map_err(io(&e.path()))?;
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The snapshot of staff-edited data files that came with an open generation.
+pub fn config_snapshot(open: &OpenIndex) -> PathBuf {
+    open.path.join(CONFIG_SNAPSHOT)
 }
 
 /// Writes a file and flushes it to disk before returning.
