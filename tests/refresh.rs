@@ -35,7 +35,7 @@ fn a_refresh_touches_only_what_changed() {
     let removed_id = "qh-gi-0030";
     common::edit_jsonl(&gi, |_, v| {
         if v["id"] == "qh-gi-0020" {
-            v["title"] = serde_json::json!("青禾县2026年重大建设项目批准和实施信息（更新）");
+            v["title"] = serde_json::json!("青禾县2026年重大建设项目批准和实施信息（勘误更新）");
         }
         v["id"] != removed_id
     });
@@ -53,11 +53,11 @@ fn a_refresh_touches_only_what_changed() {
     assert_eq!(index.num_docs() as usize, second.generation.records);
     assert_eq!(index.search(NEW_TITLE, 1).unwrap().hits[0].id, "qh-gi-9001");
     let changed = index
-        .search("重大建设项目批准和实施信息（更新）", 1)
+        .search("勘误更新", 1)
         .unwrap()
         .hits;
     assert_eq!(changed[0].id, "qh-gi-0020");
-    assert!(changed[0].title.ends_with("（更新）"));
+    assert!(changed[0].title.ends_with("（勘误更新）"));
     let all = index.search("青禾县", 500).unwrap().hits;
     assert!(all.iter().all(|h| h.id != removed_id));
 }

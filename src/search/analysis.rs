@@ -11,6 +11,8 @@ use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
 
 /// The name under which [`ChineseTokenizer`] (index mode) is registered.
 pub const ZH_TOKENIZER: &str = "zh";
+/// The name under which [`BigramTokenizer`] is registered.
+pub const BIGRAM_TOKENIZER: &str = "zh_bigram";
 
 /// The one shared segmenter; `Jieba::new()` costs a few hundred milliseconds.
 pub fn jieba() -> &'static Jieba {
@@ -140,6 +142,42 @@ impl TokenStream for WordStream {
     }
 }
 
+/// Overlapping character bigrams of the letters, digits and Han characters of a text (runs of
+/// other characters break the sequence). They catch phrases whatever the segmentation did.
+pub fn bigrams(text: &str) -> Vec<(usize, String)> {
+    let chars: Vec<char> = fold_width(text).chars().collect();
+    let mut out = Vec::with_capacity(chars.len());
+    for (i, pair) in chars.windows(2).enumerate() {
+        if pair.iter().all(|c| c.is_alphanumeric()) {
+            out.push((i, pair.iter().collect()));
+        }
+    }
+    out
+}
+
+/// The tantivy tokenizer registered as [`BIGRAM_TOKENIZER`] (positions are character offsets;
+/// byte offsets are not kept: this field is never highlighted).
+#[derive(Clone, Debug, Default)]
+pub struct BigramTokenizer;
+
+impl Tokenizer for BigramTokenizer {
+    type TokenStream<'a> = WordStream;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> WordStream {
+        let tokens = bigrams(text)
+            .into_iter()
+            .map(|(pos, text)| Token {
+                offset_from: 0,
+                offset_to: 0,
+                position: pos,
+                text,
+                position_length: 1,
+            })
+            .collect();
+        WordStream { tokens, next: 0 }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -178,6 +216,15 @@ mod tests {
         let w = segment("ＡＢＣ２０１９年", Mode::Query);
         assert_eq!(texts(&w), ["abc2019", "年"]);
         assert_eq!((w[0].byte_start, w[0].byte_end), (0, 21));
+    }
+
+    #[test]
+    fn bigrams_overlap_and_stop_at_punctuation() {
+        let b: Vec<String> = bigrams("护士条例，ＡＢ")
+            .into_iter()
+            .map(|(_, t)| t)
+            .collect();
+        assert_eq!(b, ["护士", "士条", "条例", "ab"]);
     }
 
     #[test]

@@ -11,7 +11,7 @@
 //! ```
 //! A generation without `generation.json` is incomplete (its writer died) and is never opened.
 
-use super::analysis::{ChineseTokenizer, Mode, ZH_TOKENIZER};
+use super::analysis::{BigramTokenizer, ChineseTokenizer, Mode, BIGRAM_TOKENIZER, ZH_TOKENIZER};
 use super::schema::{build_schema, record_key, Fields};
 use crate::catalog::Record;
 use serde::{Deserialize, Serialize};
@@ -98,6 +98,9 @@ fn register_analysers(index: &tantivy::Index) {
     index
         .tokenizers()
         .register(ZH_TOKENIZER, ChineseTokenizer::new(Mode::Index));
+    index
+        .tokenizers()
+        .register(BIGRAM_TOKENIZER, BigramTokenizer);
 }
 
 /// An open generation: the tantivy index, its fields and its manifest.

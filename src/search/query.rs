@@ -17,11 +17,16 @@ use tantivy::schema::IndexRecordOption;
 use tantivy::snippet::{Snippet, SnippetGenerator};
 use tantivy::{IndexReader, ReloadPolicy, TantivyDocument, Term};
 
+/// Title weight for short queries (a few words: likely a title or a name).
 const TITLE_BOOST: f32 = 3.0;
+/// Title weight for long questions: their words come from the body of what answers them.
+const TITLE_BOOST_QUESTION: f32 = 0.5;
+/// From how many words on a query counts as a long question.
+const QUESTION_WORDS: usize = 5;
 const BODY_BOOST: f32 = 1.0;
 const EXTRA_BOOST: f32 = 0.7;
 const TITLE_PHRASE_BOOST: f32 = 4.0;
-const BODY_PHRASE_BOOST: f32 = 0.5;
+const BODY_PHRASE_BOOST: f32 = 1.0;
 const DOC_KEY_BOOST: f32 = 50.0;
 /// Score factor for records no longer in force (they stay findable, below the current one).
 const SUPERSEDED_FACTOR: f32 = 0.5;
@@ -269,9 +274,13 @@ fn snippet_window<'a>(body: &'a str, words: &[&str]) -> &'a str {
     &body[start..end]
 }
 
+/// Weight of each character bigram of the query (phrase overlap whatever the segmentation).
+const GRAM_BOOST: f32 = 1.0;
+
 /// How a raw query is understood: its words and any 文号/索引号 key.
 struct QueryPlan {
     words: Vec<Word>,
+    grams: Vec<String>,
     doc_key: Option<String>,
     index_key: Option<String>,
 }
@@ -288,9 +297,17 @@ impl QueryPlan {
         let mut seen = std::collections::HashSet::new();
         words.retain(|w| seen.insert(w.text.clone()));
         words.truncate(32);
+        let mut grams: Vec<String> = super::analysis::bigrams(&folded)
+            .into_iter()
+            .map(|(_, g)| g)
+            .collect();
+        let mut seen_grams = std::collections::HashSet::new();
+        grams.retain(|g| seen_grams.insert(g.clone()));
+        grams.truncate(64);
         let looks_like_index_number = folded.contains('/') || folded.matches('-').count() >= 1;
         QueryPlan {
             words,
+            grams,
             doc_key: DocNumberKey::parse(&folded).map(|k| k.as_str().to_string()),
             index_key: looks_like_index_number
                 .then(|| index_number_key(&folded))
@@ -310,9 +327,14 @@ impl QueryPlan {
             );
             clauses.push(boosted(Box::new(t), DOC_KEY_BOOST));
         }
+        let title_boost = if self.words.len() >= QUESTION_WORDS {
+            TITLE_BOOST_QUESTION
+        } else {
+            TITLE_BOOST
+        };
         for w in &self.words {
             for (field, boost) in [
-                (f.title, TITLE_BOOST),
+                (f.title, title_boost),
                 (f.body, BODY_BOOST),
                 (f.extra, EXTRA_BOOST),
             ] {
@@ -322,6 +344,13 @@ impl QueryPlan {
                 );
                 clauses.push(boosted(Box::new(t), boost));
             }
+        }
+        for g in &self.grams {
+            let t = TermQuery::new(
+                Term::from_field_text(f.grams, g),
+                IndexRecordOption::WithFreqs,
+            );
+            clauses.push(boosted(Box::new(t), GRAM_BOOST));
         }
         // Proximity: the query's words in the query's order, by character offset.
         if self.words.len() >= 2 {

@@ -3,7 +3,7 @@
 //! Owns field names and how a [`Record`] becomes a [`TantivyDocument`] and back. Must not open or
 //! write indexes.
 
-use super::analysis::ZH_TOKENIZER;
+use super::analysis::{BIGRAM_TOKENIZER, ZH_TOKENIZER};
 use crate::catalog::{index_number_key, DocNumberKey, Kind, Record, Validity};
 use tantivy::schema::{
     Facet, FacetOptions, Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, Value,
@@ -24,6 +24,8 @@ pub struct Fields {
     pub body: Field,
     /// Keywords, promulgation lines, service-guide fields: searched, not stored.
     pub extra: Field,
+    /// Character bigrams of title and body, for phrase-level overlap with long questions.
+    pub grams: Field,
     /// Normalised 发文字号 and 索引号 keys ([`DocNumberKey`], [`index_number_key`]).
     pub doc_key: Field,
     /// Publication date as days since 1970-01-01 (0 when unknown), for sorting.
@@ -58,6 +60,14 @@ pub fn build_schema() -> (Schema, Fields) {
         title: b.add_text_field("title", zh_stored.clone()),
         body: b.add_text_field("body", zh_stored),
         extra: b.add_text_field("extra", zh_only),
+        grams: b.add_text_field(
+            "grams",
+            TextOptions::default().set_indexing_options(
+                TextFieldIndexing::default()
+                    .set_tokenizer(BIGRAM_TOKENIZER)
+                    .set_index_option(IndexRecordOption::WithFreqs),
+            ),
+        ),
         doc_key: b.add_text_field("doc_key", STRING),
         date: b.add_i64_field("date", INDEXED | FAST | STORED),
         current: b.add_u64_field("current", FAST),
@@ -84,6 +94,7 @@ impl Fields {
             title: f("title")?,
             body: f("body")?,
             extra: f("extra")?,
+            grams: f("grams")?,
             doc_key: f("doc_key")?,
             date: f("date")?,
             current: f("current")?,
@@ -113,6 +124,7 @@ impl Fields {
         let service_text = r.service.as_ref().map(|s| s.searchable_text());
         extra.extend(service_text.as_deref());
         doc.add_text(self.extra, extra.join("\n"));
+        doc.add_text(self.grams, format!("{}\n{}", r.title, r.body));
         if let Some(k) = r.doc_number.as_deref().and_then(DocNumberKey::parse) {
             doc.add_text(self.doc_key, k.as_str());
         }
