@@ -95,6 +95,14 @@ fn run(cli: Cli) -> Result<()> {
         Some(Cmd::Search { query, json, limit }) => {
             let index = open_search(&settings.index_dir)?;
             let results = index.search(&query.join(" "), limit)?;
+            if !json {
+                if let Some(c) = &results.converted {
+                    println!("按拼音理解为：{c}");
+                }
+                if let Some(s) = &results.suggestion {
+                    println!("您是不是要找：{s}");
+                }
+            }
             print_hits(&results.hits, json)?;
         }
         Some(Cmd::Eval { queries, k }) => {

@@ -52,10 +52,7 @@ fn a_refresh_touches_only_what_changed() {
     let index = open_search(&settings.index_dir).unwrap();
     assert_eq!(index.num_docs() as usize, second.generation.records);
     assert_eq!(index.search(NEW_TITLE, 1).unwrap().hits[0].id, "qh-gi-9001");
-    let changed = index
-        .search("勘误更新", 1)
-        .unwrap()
-        .hits;
+    let changed = index.search("勘误更新", 1).unwrap().hits;
     assert_eq!(changed[0].id, "qh-gi-0020");
     assert!(changed[0].title.ends_with("（勘误更新）"));
     let all = index.search("青禾县", 500).unwrap().hits;

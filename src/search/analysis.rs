@@ -36,6 +36,18 @@ pub fn fold_width(text: &str) -> String {
     text.chars().map(fold_char).collect()
 }
 
+/// Traditional characters to simplified, then [`fold_char`]; one character out per character
+/// in, so offsets into the original text stay valid.
+pub fn normalize(text: &str) -> String {
+    let simplified = fast2s::convert(text);
+    let source = if simplified.chars().count() == text.chars().count() {
+        simplified
+    } else {
+        text.to_string()
+    };
+    source.chars().map(fold_char).collect()
+}
+
 /// Whether a token carries meaning (has a letter, digit or Han character).
 fn is_word(token: &str) -> bool {
     token.chars().any(|c| c.is_alphanumeric())
@@ -63,7 +75,7 @@ pub struct Word {
 
 /// Segments text into normalised words, dropping punctuation and spaces.
 pub fn segment(text: &str, mode: Mode) -> Vec<Word> {
-    let folded = fold_width(text);
+    let folded = normalize(text);
     // Byte offset in the original text of each character index (plus the end).
     let mut byte_at: Vec<usize> = text.char_indices().map(|(b, _)| b).collect();
     byte_at.push(text.len());
@@ -145,7 +157,7 @@ impl TokenStream for WordStream {
 /// Overlapping character bigrams of the letters, digits and Han characters of a text (runs of
 /// other characters break the sequence). They catch phrases whatever the segmentation did.
 pub fn bigrams(text: &str) -> Vec<(usize, String)> {
-    let chars: Vec<char> = fold_width(text).chars().collect();
+    let chars: Vec<char> = normalize(text).chars().collect();
     let mut out = Vec::with_capacity(chars.len());
     for (i, pair) in chars.windows(2).enumerate() {
         if pair.iter().all(|c| c.is_alphanumeric()) {
@@ -216,6 +228,14 @@ mod tests {
         let w = segment("ＡＢＣ２０１９年", Mode::Query);
         assert_eq!(texts(&w), ["abc2019", "年"]);
         assert_eq!((w[0].byte_start, w[0].byte_end), (0, 21));
+    }
+
+    #[test]
+    fn traditional_characters_are_simplified_in_place() {
+        assert_eq!(normalize("護士條例"), "护士条例");
+        let w = segment("養老保險", Mode::Query);
+        assert_eq!(texts(&w), ["养老保险"]);
+        assert_eq!((w[0].byte_start, w[0].byte_end), (0, 12));
     }
 
     #[test]

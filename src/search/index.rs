@@ -355,6 +355,12 @@ fn finish(
         hashes.push('\n');
     }
     write_durably(&dir.join(HASHES), hashes.as_bytes())?;
+    let index = tantivy::Index::open_in_dir(dir)?;
+    register_analysers(&index);
+    let fields = Fields::from_schema(&index.schema())?;
+    super::lexicon::Lexicon::from_index(&index, fields.title, fields.body)?
+        .write(dir)
+        .map_err(io(dir))?;
     if let Some(config_dir) = input.config_dir {
         snapshot_config(config_dir, &dir.join(CONFIG_SNAPSHOT))?;
     }

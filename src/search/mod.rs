@@ -4,10 +4,15 @@
 //! source formats or the screen.
 
 pub mod analysis;
+pub mod correct;
 pub mod eval;
 pub mod index;
+pub mod lexicon;
+pub mod pinyin;
 pub mod query;
 pub mod schema;
+pub mod synonyms;
+pub mod understand;
 
 pub use index::{open_current, GenerationInfo, IndexError};
 pub use query::{Hit, SearchError, SearchIndex, SearchResults};

@@ -5,11 +5,16 @@
 //! characters all just search). BM25 with the title weighted over the body; an exact 发文字号 or
 //! 索引号 match first; superseded versions rank below versions in force.
 
-use super::analysis::{fold_width, segment, Mode, Word};
-use super::index::{GenerationInfo, OpenIndex};
-use super::schema::{kind_label, Fields};
-use crate::catalog::{index_number_key, DocNumberKey, Kind, Record, Validity};
+use super::correct::Confusables;
+use super::index::{config_snapshot, GenerationInfo, OpenIndex};
+use super::lexicon::Lexicon;
+use super::pinyin::PinyinIndex;
+use super::schema::{kind_code, kind_label, Fields};
+use super::synonyms::Synonyms;
+use super::understand::{understand, Context, Understanding};
+use crate::catalog::{Kind, Record, Validity};
 use serde::Serialize;
+use std::collections::HashMap;
 use std::ops::Range;
 use tantivy::collector::TopDocs;
 use tantivy::query::{BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, TermQuery};
@@ -31,18 +36,17 @@ const DOC_KEY_BOOST: f32 = 50.0;
 /// Score factor for records no longer in force (they stay findable, below the current one).
 const SUPERSEDED_FACTOR: f32 = 0.5;
 const SNIPPET_CHARS: usize = 110;
-/// Words so common in questions that they carry no topic.
-const STOP_WORDS: &[&str] = &[
-    "的", "了", "和", "与", "及", "或", "是", "在", "有", "吗", "呢", "吧", "啊", "么", "什么",
-    "哪些", "哪个", "哪里", "怎么", "怎样", "如何", "为何", "多少", "几", "请问", "我", "我们",
-    "你", "对于", "关于", "对", "有何", "是否", "能否", "可以", "需要", "要", "被", "把", "将",
-    "就", "都", "也", "等", "其", "之", "为", "以", "于", "上", "中", "下",
-];
+/// Score factor for service items when the query asks how to get something done.
+const HOWTO_FACTOR: f32 = 1.6;
+/// Candidates scored before the relevance cut-off and the final ranking.
+const POOL: usize = 200;
 
 #[derive(Debug, thiserror::Error)]
 pub enum SearchError {
     #[error("tantivy: {0}")]
     Tantivy(#[from] tantivy::TantivyError),
+    #[error("index read: {0}")]
+    Io(#[from] std::io::Error),
 }
 
 /// A highlighted piece of text: the text and the byte ranges to emphasise.
@@ -112,12 +116,22 @@ pub struct SearchResults {
     pub hits: Vec<Hit>,
     /// The words the query was understood as, for display.
     pub words: Vec<String>,
+    /// The Hanzi a pinyin query was read as.
+    pub converted: Option<String>,
+    /// 「您是不是要找」: the query with a wrong character corrected.
+    pub suggestion: Option<String>,
+    /// Candidates found before the relevance cut-off (for "nothing relevant" messages).
+    pub candidates: usize,
 }
 
 /// A generation opened for searching. Cheap to share between threads behind an `Arc`.
 pub struct SearchIndex {
     open: OpenIndex,
     reader: IndexReader,
+    lexicon: Lexicon,
+    pinyin: PinyinIndex,
+    confusables: Confusables,
+    synonyms: Synonyms,
 }
 
 impl SearchIndex {
@@ -127,7 +141,48 @@ impl SearchIndex {
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
             .try_into()?;
-        Ok(SearchIndex { open, reader })
+        let lexicon = Lexicon::read(&open.path);
+        let pinyin = PinyinIndex::build(&lexicon);
+        let confusables = Confusables::build(&lexicon);
+        let synonyms = Synonyms::load(&config_snapshot(&open));
+        Ok(SearchIndex {
+            open,
+            reader,
+            lexicon,
+            pinyin,
+            confusables,
+            synonyms,
+        })
+    }
+
+    /// The vocabulary of the generation.
+    pub fn lexicon(&self) -> &Lexicon {
+        &self.lexicon
+    }
+
+    /// Hanzi candidates for pinyin typed on the on-screen keyboard.
+    pub fn pinyin_candidates(&self, input: &str, n: usize) -> Vec<String> {
+        self.pinyin.candidates(input, n)
+    }
+
+    /// How the query is understood (variants, words, suggestion), without searching.
+    pub fn understand(&self, raw: &str) -> Understanding {
+        let searcher = self.reader.searcher();
+        let grams = self.open.fields.grams;
+        let pair_df = |p: &str| {
+            searcher
+                .doc_freq(&Term::from_field_text(grams, p))
+                .unwrap_or(0)
+        };
+        let phrase_df = |text: &str| phrase_count(&searcher, &self.open.fields, text);
+        let ctx = Context {
+            pinyin: &self.pinyin,
+            synonyms: &self.synonyms,
+            confusables: &self.confusables,
+            pair_df: &pair_df,
+            phrase_df: &phrase_df,
+        };
+        understand(raw, &ctx)
     }
 
     pub fn info(&self) -> &GenerationInfo {
@@ -143,32 +198,43 @@ impl SearchIndex {
         self.reader.searcher().num_docs()
     }
 
-    /// Searches; never fails on odd input. An empty or meaningless query returns no hits.
+    /// Searches; never fails on odd input. An empty or meaningless query, or one with nothing
+    /// relevant, returns no hits.
     pub fn search(&self, raw: &str, limit: usize) -> Result<SearchResults, SearchError> {
         let f = &self.open.fields;
-        let plan = QueryPlan::new(raw);
-        let Some(query) = plan.to_query(f) else {
+        let u = self.understand(raw);
+        let Some(query) = build_query(&u, f) else {
             return Ok(SearchResults::default());
         };
         let searcher = self.reader.searcher();
-        let pool = (limit * 3).max(limit + 30);
-        let top = searcher.search(&query, &TopDocs::with_limit(pool).order_by_score())?;
-        // Records no longer in force stay findable but rank below current ones.
+        let top = searcher.search(
+            &query,
+            &TopDocs::with_limit(POOL.max(limit)).order_by_score(),
+        )?;
+        let candidates = top.len();
+        let coverage = Coverage::new(&searcher, f, &u);
         let mut ranked = Vec::with_capacity(top.len());
         for (score, addr) in top {
-            let current = searcher
-                .segment_reader(addr.segment_ord)
-                .fast_fields()
-                .u64("current")?
-                .first(addr.doc_id)
-                .unwrap_or(1);
-            let score = if current == 1 {
-                score
-            } else {
-                score * SUPERSEDED_FACTOR
-            };
+            let fast = searcher.segment_reader(addr.segment_ord).fast_fields();
+            let current = fast.u64("current")?.first(addr.doc_id).unwrap_or(1);
+            let kind = fast.u64("kind_code")?.first(addr.doc_id).unwrap_or(0);
+            let mut score = score;
+            // Records no longer in force stay findable but rank below current ones.
+            if current != 1 {
+                score *= SUPERSEDED_FACTOR;
+            }
+            if u.howto && kind == kind_code(Kind::ServiceGuide) {
+                score *= HOWTO_FACTOR;
+            }
             ranked.push((score, addr));
         }
+        // Honest zero: a candidate must carry enough of what was asked.
+        let keep = coverage.passing(
+            &searcher,
+            f,
+            &ranked.iter().map(|r| r.1).collect::<Vec<_>>(),
+        )?;
+        ranked.retain(|r| keep.contains(&r.1));
         ranked.sort_by(|a, b| b.0.total_cmp(&a.0));
         ranked.truncate(limit);
 
@@ -178,7 +244,7 @@ impl SearchIndex {
         body_gen.set_max_num_chars(SNIPPET_CHARS);
         let mut title_gen = SnippetGenerator::create(&searcher, &query, f.title)?;
         title_gen.set_max_num_chars(400);
-        let words: Vec<&str> = plan.words.iter().map(|w| w.text.as_str()).collect();
+        let words: Vec<&str> = u.words.iter().map(|(w, _)| w.as_str()).collect();
         let mut hits = Vec::with_capacity(ranked.len());
         for (score, addr) in ranked {
             let doc: TantivyDocument = searcher.doc(addr)?;
@@ -186,7 +252,10 @@ impl SearchIndex {
         }
         Ok(SearchResults {
             hits,
-            words: plan.words.into_iter().map(|w| w.text).collect(),
+            words: u.words.iter().map(|(w, _)| w.clone()).collect(),
+            converted: u.converted,
+            suggestion: u.suggestion,
+            candidates,
         })
     }
 
@@ -277,152 +346,249 @@ fn snippet_window<'a>(body: &'a str, words: &[&str]) -> &'a str {
 /// Weight of each character bigram of the query (phrase overlap whatever the segmentation).
 const GRAM_BOOST: f32 = 1.0;
 
-/// How a raw query is understood: its words and any 文号/索引号 key.
-struct QueryPlan {
-    words: Vec<Word>,
-    grams: Vec<String>,
-    doc_key: Option<String>,
-    index_key: Option<String>,
+/// How many records hold `text` as a phrase in their title or body (0 on any failure).
+fn phrase_count(searcher: &tantivy::Searcher, f: &Fields, text: &str) -> u64 {
+    let words = super::analysis::segment(text, super::analysis::Mode::Query);
+    let query: Box<dyn Query> = match words.as_slice() {
+        [] => return 0,
+        [w] => Box::new(BooleanQuery::new(
+            [f.title, f.body]
+                .iter()
+                .map(|&field| {
+                    let t: Box<dyn Query> = Box::new(TermQuery::new(
+                        Term::from_field_text(field, &w.text),
+                        IndexRecordOption::Basic,
+                    ));
+                    (Occur::Should, t)
+                })
+                .collect(),
+        )),
+        _ => {
+            let first = words[0].char_start;
+            Box::new(BooleanQuery::new(
+                [f.title, f.body]
+                    .iter()
+                    .map(|&field| {
+                        let terms = words
+                            .iter()
+                            .map(|w| (w.char_start - first, Term::from_field_text(field, &w.text)))
+                            .collect();
+                        let q: Box<dyn Query> = Box::new(PhraseQuery::new_with_offset(terms));
+                        (Occur::Should, q)
+                    })
+                    .collect(),
+            ))
+        }
+    };
+    searcher
+        .search(&query, &tantivy::collector::Count)
+        .map(|n| n as u64)
+        .unwrap_or(0)
 }
 
-impl QueryPlan {
-    fn new(raw: &str) -> QueryPlan {
-        // Bound the work a pasted essay can cause.
-        let raw: String = raw.chars().take(200).collect();
-        let folded = fold_width(&raw);
-        let mut words: Vec<Word> = segment(&folded, Mode::Query)
-            .into_iter()
-            .filter(|w| !STOP_WORDS.contains(&w.text.as_str()))
-            .collect();
-        let mut seen = std::collections::HashSet::new();
-        words.retain(|w| seen.insert(w.text.clone()));
-        words.truncate(32);
-        let mut grams: Vec<String> = super::analysis::bigrams(&folded)
-            .into_iter()
-            .map(|(_, g)| g)
-            .collect();
-        let mut seen_grams = std::collections::HashSet::new();
-        grams.retain(|g| seen_grams.insert(g.clone()));
-        grams.truncate(64);
-        let looks_like_index_number = folded.contains('/') || folded.matches('-').count() >= 1;
-        QueryPlan {
-            words,
-            grams,
-            doc_key: DocNumberKey::parse(&folded).map(|k| k.as_str().to_string()),
-            index_key: looks_like_index_number
-                .then(|| index_number_key(&folded))
-                .flatten(),
-        }
+/// The tantivy query of an understood query; `None` when there is nothing to search for.
+fn build_query(u: &Understanding, f: &Fields) -> Option<Box<dyn Query>> {
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    let boosted = |q: Box<dyn Query>, b: f32| -> (Occur, Box<dyn Query>) {
+        (Occur::Should, Box::new(BoostQuery::new(q, b)))
+    };
+    for key in u.doc_key.iter().chain(u.index_key.iter()) {
+        let t = TermQuery::new(
+            Term::from_field_text(f.doc_key, key),
+            IndexRecordOption::Basic,
+        );
+        clauses.push(boosted(Box::new(t), DOC_KEY_BOOST));
     }
-
-    fn to_query(&self, f: &Fields) -> Option<Box<dyn Query>> {
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        let boosted = |q: Box<dyn Query>, b: f32| -> (Occur, Box<dyn Query>) {
-            (Occur::Should, Box::new(BoostQuery::new(q, b)))
-        };
-        for key in self.doc_key.iter().chain(self.index_key.iter()) {
+    let main_words = u.variants.first().map(|v| v.words.len()).unwrap_or(0);
+    let title_boost = if main_words >= QUESTION_WORDS {
+        TITLE_BOOST_QUESTION
+    } else {
+        TITLE_BOOST
+    };
+    for (w, weight) in &u.words {
+        for (field, boost) in [
+            (f.title, title_boost),
+            (f.body, BODY_BOOST),
+            (f.extra, EXTRA_BOOST),
+        ] {
             let t = TermQuery::new(
-                Term::from_field_text(f.doc_key, key),
-                IndexRecordOption::Basic,
-            );
-            clauses.push(boosted(Box::new(t), DOC_KEY_BOOST));
-        }
-        let title_boost = if self.words.len() >= QUESTION_WORDS {
-            TITLE_BOOST_QUESTION
-        } else {
-            TITLE_BOOST
-        };
-        for w in &self.words {
-            for (field, boost) in [
-                (f.title, title_boost),
-                (f.body, BODY_BOOST),
-                (f.extra, EXTRA_BOOST),
-            ] {
-                let t = TermQuery::new(
-                    Term::from_field_text(field, &w.text),
-                    IndexRecordOption::WithFreqs,
-                );
-                clauses.push(boosted(Box::new(t), boost));
-            }
-        }
-        for g in &self.grams {
-            let t = TermQuery::new(
-                Term::from_field_text(f.grams, g),
+                Term::from_field_text(field, w),
                 IndexRecordOption::WithFreqs,
             );
-            clauses.push(boosted(Box::new(t), GRAM_BOOST));
+            clauses.push(boosted(Box::new(t), boost * weight));
         }
-        // Proximity: the query's words in the query's order, by character offset.
-        if self.words.len() >= 2 {
-            let contiguous = self
-                .words
-                .windows(2)
-                .all(|p| p[0].char_end == p[1].char_start);
-            if contiguous {
-                clauses.push(boosted(Box::new(self.phrase(f.title)), TITLE_PHRASE_BOOST));
-            }
-            for pair in self
-                .words
-                .windows(2)
-                .filter(|p| p[0].char_end == p[1].char_start)
-            {
-                let terms = vec![
-                    (0, Term::from_field_text(f.body, &pair[0].text)),
+    }
+    for (g, weight) in &u.grams {
+        let t = TermQuery::new(
+            Term::from_field_text(f.grams, g),
+            IndexRecordOption::WithFreqs,
+        );
+        clauses.push(boosted(Box::new(t), GRAM_BOOST * weight));
+    }
+    // Proximity: each variant's words in the variant's order, by character offset.
+    for v in &u.variants {
+        let words = &v.words;
+        if words.len() < 2 {
+            continue;
+        }
+        if words.windows(2).all(|p| p[0].char_end == p[1].char_start) {
+            let first = words[0].char_start;
+            let terms = words
+                .iter()
+                .map(|w| {
                     (
-                        pair[1].char_start - pair[0].char_start,
-                        Term::from_field_text(f.body, &pair[1].text),
-                    ),
-                ];
-                clauses.push(boosted(
-                    Box::new(PhraseQuery::new_with_offset(terms)),
-                    BODY_PHRASE_BOOST,
-                ));
-            }
+                        w.char_start - first,
+                        Term::from_field_text(f.title, &w.text),
+                    )
+                })
+                .collect();
+            clauses.push(boosted(
+                Box::new(PhraseQuery::new_with_offset(terms)),
+                TITLE_PHRASE_BOOST * v.weight,
+            ));
         }
-        (!clauses.is_empty()).then(|| Box::new(BooleanQuery::new(clauses)) as Box<dyn Query>)
+        for pair in words
+            .windows(2)
+            .filter(|p| p[0].char_end == p[1].char_start)
+        {
+            let terms = vec![
+                (0, Term::from_field_text(f.body, &pair[0].text)),
+                (
+                    pair[1].char_start - pair[0].char_start,
+                    Term::from_field_text(f.body, &pair[1].text),
+                ),
+            ];
+            clauses.push(boosted(
+                Box::new(PhraseQuery::new_with_offset(terms)),
+                BODY_PHRASE_BOOST * v.weight,
+            ));
+        }
+    }
+    (!clauses.is_empty()).then(|| Box::new(BooleanQuery::new(clauses)) as Box<dyn Query>)
+}
+
+/// The minimum-relevance cut-off: the share of a variant's information (its words weighted by
+/// inverse document frequency) a record must contain. A word the index has never seen weighs
+/// most, so a query about something absent keeps nothing.
+struct Coverage {
+    /// Per variant: (word, idf) and the share required.
+    variants: Vec<(Vec<(String, f32)>, f32)>,
+    exact_key: bool,
+}
+
+impl Coverage {
+    fn new(searcher: &tantivy::Searcher, f: &Fields, u: &Understanding) -> Coverage {
+        let n = searcher.num_docs().max(1) as f32;
+        let df = |w: &str| -> u64 {
+            [f.title, f.body, f.extra]
+                .iter()
+                .map(|&field| {
+                    searcher
+                        .doc_freq(&Term::from_field_text(field, w))
+                        .unwrap_or(0)
+                })
+                .max()
+                .unwrap_or(0)
+        };
+        let variants = u
+            .variants
+            .iter()
+            .filter(|v| !v.words.is_empty())
+            .map(|v| {
+                let words: Vec<(String, f32)> = v
+                    .words
+                    .iter()
+                    .map(|w| (w.text.clone(), (1.0 + n / (1.0 + df(&w.text) as f32)).ln()))
+                    .collect();
+                let required = match words.len() {
+                    0..=2 => 0.6,
+                    3..=4 => 0.5,
+                    _ => 0.35,
+                };
+                (words, required)
+            })
+            .collect();
+        Coverage {
+            variants,
+            exact_key: u.doc_key.is_some() || u.index_key.is_some(),
+        }
     }
 
-    fn phrase(&self, field: tantivy::schema::Field) -> PhraseQuery {
-        let first = self.words[0].char_start;
-        PhraseQuery::new_with_offset(
-            self.words
-                .iter()
-                .map(|w| (w.char_start - first, Term::from_field_text(field, &w.text)))
-                .collect(),
-        )
+    /// The candidates that carry enough of at least one variant.
+    fn passing(
+        &self,
+        searcher: &tantivy::Searcher,
+        f: &Fields,
+        docs: &[tantivy::DocAddress],
+    ) -> Result<std::collections::HashSet<tantivy::DocAddress>, SearchError> {
+        if self.exact_key || self.variants.is_empty() {
+            return Ok(docs.iter().copied().collect());
+        }
+        let mut by_segment: HashMap<u32, Vec<u32>> = HashMap::new();
+        for d in docs {
+            by_segment.entry(d.segment_ord).or_default().push(d.doc_id);
+        }
+        for list in by_segment.values_mut() {
+            list.sort_unstable();
+        }
+        let mut words: Vec<&str> = self
+            .variants
+            .iter()
+            .flat_map(|(ws, _)| ws.iter().map(|(w, _)| w.as_str()))
+            .collect();
+        words.sort_unstable();
+        words.dedup();
+        // Which candidates contain each word, in any searched field.
+        let mut present: HashMap<&str, std::collections::HashSet<tantivy::DocAddress>> =
+            HashMap::new();
+        for &w in &words {
+            let set = present.entry(w).or_default();
+            for (&seg, ids) in &by_segment {
+                let reader = searcher.segment_reader(seg);
+                for field in [f.title, f.body, f.extra] {
+                    let inverted = reader.inverted_index(field)?;
+                    let term = Term::from_field_text(field, w);
+                    let Some(mut postings) =
+                        inverted.read_postings(&term, IndexRecordOption::Basic)?
+                    else {
+                        continue;
+                    };
+                    use tantivy::DocSet;
+                    for &id in ids {
+                        if postings.doc() > id {
+                            continue;
+                        }
+                        if postings.seek(id) == id {
+                            set.insert(tantivy::DocAddress::new(seg, id));
+                        }
+                        if postings.doc() == tantivy::TERMINATED {
+                            break;
+                        }
+                    }
+                }
+            }
+        }
+        Ok(docs
+            .iter()
+            .copied()
+            .filter(|d| {
+                self.variants.iter().any(|(ws, required)| {
+                    let total: f32 = ws.iter().map(|(_, idf)| idf).sum();
+                    let found: f32 = ws
+                        .iter()
+                        .filter(|(w, _)| present[w.as_str()].contains(d))
+                        .map(|(_, idf)| idf)
+                        .sum();
+                    total > 0.0 && found / total >= *required
+                })
+            })
+            .collect())
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn question_words_are_dropped_and_content_words_kept() {
-        let p = QueryPlan::new("北京市对展会有什么支持政策？");
-        let words: Vec<&str> = p.words.iter().map(|w| w.text.as_str()).collect();
-        assert!(
-            words.contains(&"北京市") && words.contains(&"展会"),
-            "{words:?}"
-        );
-        assert!(
-            !words.contains(&"什么") && !words.contains(&"有"),
-            "{words:?}"
-        );
-    }
-
-    #[test]
-    fn doc_numbers_and_index_numbers_are_recognised() {
-        assert_eq!(
-            QueryPlan::new("国发2019 5号").doc_key.as_deref(),
-            Some("国发2019-5")
-        );
-        assert_eq!(
-            QueryPlan::new("000014349/2019-00007").index_key.as_deref(),
-            Some("000014349201900007")
-        );
-        assert_eq!(QueryPlan::new("养老保险").doc_key, None);
-    }
 
     #[test]
     fn the_snippet_window_starts_shortly_before_the_first_match() {

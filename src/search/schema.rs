@@ -32,6 +32,8 @@ pub struct Fields {
     pub date: Field,
     /// 1 when the record is in force, 0 when superseded, expired or repealed.
     pub current: Field,
+    /// The record's kind as a number ([`kind_code`]), for ranking by intent.
+    pub kind_code: Field,
     /// The whole record minus its body, as JSON, for display.
     pub meta: Field,
     pub facet_kind: Field,
@@ -71,6 +73,7 @@ pub fn build_schema() -> (Schema, Fields) {
         doc_key: b.add_text_field("doc_key", STRING),
         date: b.add_i64_field("date", INDEXED | FAST | STORED),
         current: b.add_u64_field("current", FAST),
+        kind_code: b.add_u64_field("kind_code", FAST),
         meta: b.add_text_field("meta", STORED),
         facet_kind: b.add_facet_field("facet_kind", FacetOptions::default()),
         facet_source: b.add_facet_field("facet_source", FacetOptions::default()),
@@ -98,6 +101,7 @@ impl Fields {
             doc_key: f("doc_key")?,
             date: f("date")?,
             current: f("current")?,
+            kind_code: f("kind_code")?,
             meta: f("meta")?,
             facet_kind: f("facet_kind")?,
             facet_source: f("facet_source")?,
@@ -133,6 +137,7 @@ impl Fields {
         }
         doc.add_i64(self.date, r.date().map(days_since_epoch).unwrap_or(0));
         doc.add_u64(self.current, u64::from(r.validity.is_current()));
+        doc.add_u64(self.kind_code, kind_code(r.kind));
         let mut meta = r.clone();
         meta.body = String::new();
         doc.add_text(self.meta, serde_json::to_string(&meta).unwrap_or_default());
@@ -169,6 +174,15 @@ impl Fields {
     /// The record stored with a document (body left empty; see [`Fields::body`]).
     pub fn record_meta(&self, doc: &TantivyDocument) -> Option<Record> {
         serde_json::from_str(self.text(doc, self.meta)).ok()
+    }
+}
+
+/// The number stored for a kind in the `kind_code` fast field.
+pub fn kind_code(kind: Kind) -> u64 {
+    match kind {
+        Kind::GovernmentInfo => 0,
+        Kind::ServiceGuide => 1,
+        Kind::Law => 2,
     }
 }
 

@@ -1,0 +1,244 @@
+//! The index's own vocabulary with frequencies and pinyin: the word list behind pinyin input,
+//! "did you mean" and suggestions as you type.
+//!
+//! Built when a generation is written (every word of the title and body fields with its
+//! document frequency) and stored in the generation as `lexicon.tsv`; loaded when the
+//! generation is opened. Knows nothing about queries.
+
+use pinyin::{ToPinyin, ToPinyinMulti};
+use std::collections::HashMap;
+use std::path::Path;
+use tantivy::schema::Field;
+
+const FILE: &str = "lexicon.tsv";
+/// Longest word (in characters) kept in the vocabulary.
+const MAX_WORD_CHARS: usize = 8;
+/// Most reading combinations kept for a word with several polyphonic characters.
+const MAX_READINGS: usize = 8;
+
+/// One vocabulary word.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LexWord {
+    pub text: String,
+    /// Documents whose body contains the word.
+    pub body_df: u32,
+    /// Documents whose title contains the word.
+    pub title_df: u32,
+}
+
+impl LexWord {
+    /// How likely and how present the word is: a log frequency with titles counting more.
+    pub fn weight(&self) -> f32 {
+        (1.0 + self.body_df as f32 + 4.0 * self.title_df as f32).ln()
+    }
+}
+
+/// The vocabulary of a generation.
+#[derive(Debug, Default)]
+pub struct Lexicon {
+    pub words: Vec<LexWord>,
+    by_text: HashMap<String, u32>,
+}
+
+/// Plain pinyin of one character in the kiosk's key form (`ü` written `v`), every reading.
+pub fn readings(c: char) -> Vec<String> {
+    match c.to_pinyin_multi() {
+        Some(multi) => (0..multi.count())
+            .map(|i| multi.get(i).plain().replace('ü', "v"))
+            .collect(),
+        None => Vec::new(),
+    }
+}
+
+/// The first (most common) plain reading of a character, `ü` written `v`.
+pub fn first_reading(c: char) -> Option<String> {
+    c.to_pinyin().map(|p| p.plain().replace('ü', "v"))
+}
+
+/// Every syllable sequence a word can be read as (at most [`MAX_READINGS`]).
+pub fn word_readings(word: &str) -> Vec<Vec<String>> {
+    let mut out: Vec<Vec<String>> = vec![Vec::new()];
+    for c in word.chars() {
+        let rs = readings(c);
+        if rs.is_empty() {
+            return Vec::new();
+        }
+        let mut next = Vec::new();
+        for prefix in &out {
+            for r in &rs {
+                if next.len() >= MAX_READINGS {
+                    break;
+                }
+                let mut p = prefix.clone();
+                p.push(r.clone());
+                next.push(p);
+            }
+        }
+        out = next;
+    }
+    out
+}
+
+fn is_han(c: char) -> bool {
+    ('\u{4e00}'..='\u{9fff}').contains(&c) || ('\u{3400}'..='\u{4dbf}').contains(&c)
+}
+
+impl Lexicon {
+    pub fn new(words: Vec<LexWord>) -> Lexicon {
+        let by_text = words
+            .iter()
+            .enumerate()
+            .map(|(i, w)| (w.text.clone(), i as u32))
+            .collect();
+        Lexicon { words, by_text }
+    }
+
+    pub fn get(&self, text: &str) -> Option<&LexWord> {
+        self.by_text.get(text).map(|&i| &self.words[i as usize])
+    }
+
+    /// Collects the Han words of the title and body fields of an index with their document
+    /// frequencies.
+    pub fn from_index(
+        index: &tantivy::Index,
+        title: Field,
+        body: Field,
+    ) -> tantivy::Result<Lexicon> {
+        let reader = index.reader()?;
+        let searcher = reader.searcher();
+        let mut counts: HashMap<String, (u32, u32)> = HashMap::new();
+        for segment in searcher.segment_readers() {
+            for (field, is_title) in [(body, false), (title, true)] {
+                let inverted = segment.inverted_index(field)?;
+                let mut stream = inverted.terms().stream()?;
+                while stream.advance() {
+                    let Ok(text) = std::str::from_utf8(stream.key()) else {
+                        continue;
+                    };
+                    let n = text.chars().count();
+                    if n == 0 || n > MAX_WORD_CHARS || !text.chars().all(is_han) {
+                        continue;
+                    }
+                    let e = counts.entry(text.to_string()).or_default();
+                    if is_title {
+                        e.1 += stream.value().doc_freq;
+                    } else {
+                        e.0 += stream.value().doc_freq;
+                    }
+                }
+            }
+        }
+        let mut words: Vec<LexWord> = counts
+            .into_iter()
+            .map(|(text, (body_df, title_df))| LexWord {
+                text,
+                body_df,
+                title_df,
+            })
+            .collect();
+        words.sort_by(|a, b| a.text.cmp(&b.text));
+        Ok(Lexicon::new(words))
+    }
+
+    /// Writes `lexicon.tsv` into a generation folder.
+    pub fn write(&self, dir: &Path) -> std::io::Result<()> {
+        let mut text = String::with_capacity(self.words.len() * 16);
+        for w in &self.words {
+            text.push_str(&format!("{}\t{}\t{}\n", w.text, w.body_df, w.title_df));
+        }
+        std::fs::write(dir.join(FILE), text)
+    }
+
+    /// Reads `lexicon.tsv` of a generation folder; an older generation without one gets an
+    /// empty vocabulary (pinyin and suggestions then offer nothing).
+    pub fn read(dir: &Path) -> Lexicon {
+        let text = match std::fs::read_to_string(dir.join(FILE)) {
+            Ok(t) => t,
+            Err(e) => {
+                tracing::warn!(dir = %dir.display(), error = %e, "generation has no vocabulary");
+                return Lexicon::default();
+            }
+        };
+        let words = text
+            .lines()
+            .filter_map(|l| {
+                let mut parts = l.split('\t');
+                Some(LexWord {
+                    text: parts.next()?.to_string(),
+                    body_df: parts.next()?.parse().ok()?,
+                    title_df: parts.next()?.parse().ok()?,
+                })
+            })
+            .collect();
+        Lexicon::new(words)
+    }
+
+    /// Words starting with `prefix`, most present first.
+    pub fn with_prefix(&self, prefix: &str, n: usize) -> Vec<&LexWord> {
+        let start = self.words.partition_point(|w| w.text.as_str() < prefix);
+        let mut found: Vec<&LexWord> = self.words[start..]
+            .iter()
+            .take_while(|w| w.text.starts_with(prefix))
+            .filter(|w| w.text != prefix)
+            .collect();
+        found.sort_by(|a, b| b.weight().total_cmp(&a.weight()));
+        found.truncate(n);
+        found
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn readings_cover_polyphones_and_write_u_umlaut_as_v() {
+        assert_eq!(readings('护'), ["hu"]);
+        assert!(readings('行').contains(&"hang".to_string()));
+        assert!(readings('行').contains(&"xing".to_string()));
+        assert_eq!(readings('绿')[0], "lv");
+        assert!(readings('a').is_empty());
+    }
+
+    #[test]
+    fn word_readings_combine_character_readings() {
+        let r = word_readings("银行");
+        assert!(
+            r.contains(&vec!["yin".to_string(), "hang".to_string()]),
+            "{r:?}"
+        );
+        assert!(word_readings("ab").is_empty());
+    }
+
+    #[test]
+    fn prefix_lookup_ranks_by_presence() {
+        let lex = Lexicon::new(vec![
+            LexWord {
+                text: "养老".into(),
+                body_df: 5,
+                title_df: 0,
+            },
+            LexWord {
+                text: "养老保险".into(),
+                body_df: 50,
+                title_df: 10,
+            },
+            LexWord {
+                text: "养老金".into(),
+                body_df: 20,
+                title_df: 1,
+            },
+            LexWord {
+                text: "养殖".into(),
+                body_df: 100,
+                title_df: 0,
+            },
+        ]);
+        let got: Vec<&str> = lex
+            .with_prefix("养老", 5)
+            .iter()
+            .map(|w| w.text.as_str())
+            .collect();
+        assert_eq!(got, ["养老保险", "养老金"]);
+    }
+}

@@ -1,0 +1,396 @@
+//! Pinyin input → Hanzi candidates, from the index's own vocabulary.
+//!
+//! Latin input (`yanglaojin`, `yang lao jin`, `ylj`, `社bao`, `lv` for ü) is segmented into
+//! vocabulary words by dynamic programming over the letters, each word matched by its full
+//! pinyin or its initials, scored by how present the word is in the index. Pinyin is never
+//! indexed: the query is converted and the conversion searched, so homophones do not match each
+//! other (景点 does not find 经典). One API serves the search and the on-screen keyboard.
+
+use super::lexicon::{first_reading, word_readings, Lexicon};
+use std::collections::HashMap;
+
+/// Cost of each word in a conversion on top of its log-probability.
+const WORD_COST: f32 = 1.0;
+/// Extra cost of a word matched by its initials only.
+const INITIALS_COST: f32 = 2.5;
+/// Extra cost of a one-character word matched by a single initial (very ambiguous).
+const SINGLE_INITIAL_COST: f32 = 4.0;
+/// Longest word key, in letters.
+const MAX_KEY: usize = 30;
+/// Conversions kept per position in the search.
+const BEAM: usize = 8;
+
+/// One conversion of the whole input.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Conversion {
+    pub text: String,
+    pub score: f32,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Entry {
+    word: u32,
+    /// Index into the word's readings (for constraint checks).
+    reading: u16,
+    initials: bool,
+}
+
+/// The vocabulary indexed by pinyin keys.
+#[derive(Debug, Default)]
+pub struct PinyinIndex {
+    keys: HashMap<String, Vec<Entry>>,
+    /// Full-pinyin keys sorted, for words still being typed (`sheb` → 社保).
+    sorted_full: Vec<(String, u32)>,
+    words: Vec<(String, f32, Vec<Vec<String>>)>,
+}
+
+/// A run of input in letters, with the Han characters typed in it as fixed constraints.
+#[derive(Debug, Clone, Default, PartialEq)]
+struct Letters {
+    text: String,
+    /// (start, end, character): letters `start..end` must be produced by exactly this character.
+    fixed: Vec<(usize, usize, char)>,
+}
+
+impl Letters {
+    /// Letters of an input: ASCII letters as typed (`u` after `l`/`n` may mean ü), Han
+    /// characters as their first reading, spaces and apostrophes dropped. `None` when the input
+    /// has anything else, or no Latin letter at all.
+    fn parse(input: &str) -> Option<Letters> {
+        let mut l = Letters::default();
+        let mut latin = false;
+        for c in input.chars() {
+            match c {
+                'a'..='z' | 'A'..='Z' => {
+                    latin = true;
+                    l.text.push(c.to_ascii_lowercase());
+                }
+                ' ' | '\'' | '\u{3000}' => {}
+                c => {
+                    let r = first_reading(c)?;
+                    let start = l.text.len();
+                    l.text.push_str(&r);
+                    l.fixed.push((start, l.text.len(), c));
+                }
+            }
+        }
+        (latin && !l.text.is_empty()).then_some(l)
+    }
+
+    /// Whether a word spanning letters `from..to` read as `syllables` respects the fixed
+    /// characters (none cut in two, each produced by the same character).
+    fn allows(
+        &self,
+        from: usize,
+        to: usize,
+        word: &str,
+        syllables: &[String],
+        initials: bool,
+    ) -> bool {
+        for &(s, e, c) in &self.fixed {
+            if e <= from || s >= to {
+                continue;
+            }
+            if s < from || e > to || initials {
+                return false;
+            }
+            // Which character of the word produces letters s..e?
+            let mut at = from;
+            let mut ok = false;
+            for (ch, syl) in word.chars().zip(syllables) {
+                if at == s {
+                    ok = at + syl.len() == e && ch == c;
+                    break;
+                }
+                at += syl.len();
+            }
+            if !ok {
+                return false;
+            }
+        }
+        true
+    }
+}
+
+impl PinyinIndex {
+    /// Indexes every vocabulary word under its full pinyin and its initials.
+    pub fn build(lexicon: &Lexicon) -> PinyinIndex {
+        let mut idx = PinyinIndex::default();
+        // Words score by log-probability: a phrase read as several frequent single characters
+        // must not beat the one word it is.
+        let total: f32 = lexicon
+            .words
+            .iter()
+            .map(|w| w.weight().exp())
+            .sum::<f32>()
+            .max(1.0);
+        for w in &lexicon.words {
+            let readings = word_readings(&w.text);
+            if readings.is_empty() {
+                continue;
+            }
+            let id = idx.words.len() as u32;
+            for (r, syllables) in readings.iter().enumerate() {
+                let full: String = syllables.concat();
+                let initials: String = syllables.iter().filter_map(|s| s.chars().next()).collect();
+                if full.len() <= MAX_KEY {
+                    idx.sorted_full.push((full.clone(), id));
+                    idx.keys.entry(full.clone()).or_default().push(Entry {
+                        word: id,
+                        reading: r as u16,
+                        initials: false,
+                    });
+                    if full.contains('v') {
+                        // People type `u` for ü after l and n (lu 律, nu 女).
+                        idx.keys
+                            .entry(full.replace('v', "u"))
+                            .or_default()
+                            .push(Entry {
+                                word: id,
+                                reading: r as u16,
+                                initials: false,
+                            });
+                    }
+                }
+                if initials != full {
+                    idx.keys.entry(initials).or_default().push(Entry {
+                        word: id,
+                        reading: r as u16,
+                        initials: true,
+                    });
+                }
+            }
+            idx.words
+                .push((w.text.clone(), w.weight() - total.ln(), readings));
+        }
+        idx.sorted_full.sort();
+        idx
+    }
+
+    /// Whether the input is something to convert (has Latin letters, and only letters, spaces
+    /// and Han characters).
+    pub fn is_pinyin_input(input: &str) -> bool {
+        Letters::parse(input).is_some()
+    }
+
+    /// The best conversions of the whole input, best first. Empty when the letters cannot be
+    /// read as vocabulary words.
+    pub fn convert(&self, input: &str, n: usize) -> Vec<Conversion> {
+        let Some(letters) = Letters::parse(input) else {
+            return Vec::new();
+        };
+        let text = letters.text.as_bytes();
+        let len = text.len();
+        // best[i]: the best partial conversions of letters[..i] as (score, words).
+        let mut best: Vec<Vec<(f32, Vec<u32>)>> = vec![Vec::new(); len + 1];
+        best[0].push((0.0, Vec::new()));
+        for end in 1..=len {
+            let mut found: Vec<(f32, Vec<u32>)> = Vec::new();
+            for start in end.saturating_sub(MAX_KEY)..end {
+                if best[start].is_empty() {
+                    continue;
+                }
+                let Ok(key) = std::str::from_utf8(&text[start..end]) else {
+                    continue;
+                };
+                let Some(entries) = self.keys.get(key) else {
+                    continue;
+                };
+                for e in entries {
+                    let (word, weight, readings) = &self.words[e.word as usize];
+                    if !letters.allows(start, end, word, &readings[e.reading as usize], e.initials)
+                    {
+                        continue;
+                    }
+                    let mut cost = WORD_COST;
+                    if e.initials {
+                        cost += INITIALS_COST;
+                        if word.chars().count() == 1 {
+                            cost += SINGLE_INITIAL_COST;
+                        }
+                    }
+                    for (score, words) in &best[start] {
+                        let mut w = words.clone();
+                        w.push(e.word);
+                        found.push((score + weight - cost, w));
+                    }
+                }
+            }
+            found.sort_by(|a, b| b.0.total_cmp(&a.0));
+            found.dedup_by(|a, b| a.1 == b.1);
+            found.truncate(BEAM);
+            best[end] = found;
+        }
+        let mut out: Vec<Conversion> = Vec::new();
+        for (score, words) in &best[len] {
+            let text: String = words
+                .iter()
+                .map(|&w| self.words[w as usize].0.as_str())
+                .collect();
+            if !out.iter().any(|c| c.text == text) {
+                out.push(Conversion {
+                    text,
+                    score: *score,
+                });
+            }
+        }
+        out.truncate(n);
+        out
+    }
+
+    /// Candidates for the on-screen keyboard's bar: whole-input conversions first, then single
+    /// words whose key is the whole input or a prefix of it, most present first.
+    pub fn candidates(&self, input: &str, n: usize) -> Vec<String> {
+        let mut out: Vec<String> = self.convert(input, 3).into_iter().map(|c| c.text).collect();
+        let Some(letters) = Letters::parse(input) else {
+            return out;
+        };
+        let mut words: Vec<(f32, usize, &str)> = Vec::new();
+        for end in (1..=letters.text.len().min(MAX_KEY)).rev() {
+            if let Some(entries) = self.keys.get(&letters.text[..end]) {
+                for e in entries {
+                    let (word, weight, readings) = &self.words[e.word as usize];
+                    if letters.allows(0, end, word, &readings[e.reading as usize], e.initials) {
+                        let penalty = if e.initials { INITIALS_COST } else { 0.0 };
+                        words.push((weight - penalty, end, word));
+                    }
+                }
+            }
+        }
+        if letters.fixed.is_empty() {
+            // Words still being typed: their full pinyin starts with the whole input.
+            let start = self
+                .sorted_full
+                .partition_point(|(k, _)| k.as_str() < letters.text.as_str());
+            for (key, id) in self.sorted_full[start..]
+                .iter()
+                .take_while(|(k, _)| k.starts_with(&letters.text))
+                .take(200)
+            {
+                let (word, weight, _) = &self.words[*id as usize];
+                if key.len() > letters.text.len() {
+                    words.push((*weight, letters.text.len(), word));
+                }
+            }
+        }
+        // Longer matches first, then by presence.
+        words.sort_by(|a, b| b.1.cmp(&a.1).then(b.0.total_cmp(&a.0)));
+        for (_, _, w) in words {
+            if out.len() >= n {
+                break;
+            }
+            if !out.iter().any(|o| o == w) {
+                out.push(w.to_string());
+            }
+        }
+        out.truncate(n);
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::search::lexicon::LexWord;
+
+    fn index() -> PinyinIndex {
+        let words = [
+            ("养老", 40, 5),
+            ("养老金", 30, 8),
+            ("养老保险", 60, 20),
+            ("护士", 20, 3),
+            ("条例", 900, 400),
+            ("社保", 15, 2),
+            ("社会", 800, 100),
+            ("保险", 300, 80),
+            ("经典", 3, 0),
+            ("景点", 4, 0),
+            ("律师", 50, 5),
+            ("绿色", 30, 4),
+            ("公司", 500, 60),
+            ("公司法", 20, 10),
+            ("法", 900, 300),
+            ("研究", 200, 2),
+            ("劳动", 300, 40),
+        ];
+        let mut lex: Vec<LexWord> = words
+            .iter()
+            .map(|(t, b, ti)| LexWord {
+                text: t.to_string(),
+                body_df: *b,
+                title_df: *ti,
+            })
+            .collect();
+        lex.sort_by(|a, b| a.text.cmp(&b.text));
+        PinyinIndex::build(&Lexicon::new(lex))
+    }
+
+    fn first(idx: &PinyinIndex, input: &str) -> String {
+        idx.convert(input, 1)
+            .first()
+            .map(|c| c.text.clone())
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn full_pinyin_with_or_without_spaces_converts() {
+        let idx = index();
+        assert_eq!(first(&idx, "yanglaojin"), "养老金");
+        assert_eq!(first(&idx, "yang lao jin"), "养老金");
+        assert_eq!(first(&idx, "hushitiaoli"), "护士条例");
+        assert_eq!(first(&idx, "yanglaobaoxian"), "养老保险");
+    }
+
+    #[test]
+    fn initials_convert_to_present_words() {
+        let idx = index();
+        assert_eq!(first(&idx, "ylj"), "养老金");
+        assert_eq!(first(&idx, "hstl"), "护士条例");
+        assert_eq!(first(&idx, "gsf"), "公司法");
+    }
+
+    #[test]
+    fn mixed_hanzi_and_pinyin_keeps_the_typed_character() {
+        let idx = index();
+        assert_eq!(first(&idx, "社bao"), "社保");
+        assert_eq!(first(&idx, "养laojin"), "养老金");
+    }
+
+    #[test]
+    fn v_and_u_both_stand_for_u_umlaut() {
+        let idx = index();
+        assert_eq!(first(&idx, "lvse"), "绿色");
+        assert_eq!(first(&idx, "lushi"), "律师");
+    }
+
+    #[test]
+    fn homophones_are_told_apart_by_presence_not_matched_to_each_other() {
+        let idx = index();
+        // jingdian is both 经典 and 景点: both offered, the more present first.
+        let c: Vec<String> = idx
+            .convert("jingdian", 3)
+            .into_iter()
+            .map(|c| c.text)
+            .collect();
+        assert_eq!(c[0], "景点");
+        assert!(c.contains(&"经典".to_string()));
+    }
+
+    #[test]
+    fn unreadable_letters_and_non_pinyin_input_give_nothing() {
+        let idx = index();
+        assert!(idx.convert("xqzx", 3).is_empty());
+        assert!(idx.convert("护士条例", 3).is_empty());
+        assert!(!PinyinIndex::is_pinyin_input("2019"));
+        assert!(PinyinIndex::is_pinyin_input("ylj"));
+    }
+
+    #[test]
+    fn keyboard_candidates_start_with_whole_conversions_then_prefix_words() {
+        let idx = index();
+        let c = idx.candidates("yanglao", 5);
+        assert_eq!(c[0], "养老");
+        assert!(c.len() >= 2, "{c:?}");
+        assert_eq!(idx.candidates("sheb", 3)[0], "社保");
+    }
+}

@@ -1,0 +1,385 @@
+//! How a raw query is understood: normalised (traditional → simplified, full-width → half),
+//! pinyin converted to Hanzi, plain words rewritten to official terms, a wrong character
+//! corrected; the result is a set of weighted variants, their words and character bigrams, and
+//! any 发文字号/索引号 key. Pure: the index is only asked for character-pair frequencies.
+
+use super::analysis::{bigrams, normalize, segment, Mode, Word};
+use super::correct::Confusables;
+use super::pinyin::PinyinIndex;
+use super::synonyms::Synonyms;
+use crate::catalog::{index_number_key, DocNumberKey};
+use std::collections::HashMap;
+
+/// Words so common in questions that they carry no topic.
+const STOP_WORDS: &[&str] = &[
+    "的",
+    "了",
+    "和",
+    "与",
+    "及",
+    "或",
+    "是",
+    "在",
+    "有",
+    "吗",
+    "呢",
+    "吧",
+    "啊",
+    "么",
+    "什么",
+    "哪些",
+    "哪个",
+    "哪里",
+    "怎么",
+    "怎样",
+    "如何",
+    "为何",
+    "多少",
+    "几",
+    "请问",
+    "我",
+    "我们",
+    "你",
+    "对于",
+    "关于",
+    "对",
+    "有何",
+    "是否",
+    "能否",
+    "可以",
+    "需要",
+    "要",
+    "被",
+    "把",
+    "将",
+    "就",
+    "都",
+    "也",
+    "等",
+    "其",
+    "之",
+    "为",
+    "以",
+    "于",
+    "上",
+    "中",
+    "下",
+    "去",
+    "到",
+    "想",
+    "个",
+    "吗",
+    "啥",
+    "咋",
+    "呀",
+    "怎么办",
+];
+/// Words that say the citizen wants to get something done: service items rank higher.
+const HOWTO_MARKERS: &[&str] = &[
+    "怎么办",
+    "如何办",
+    "办理",
+    "怎么申请",
+    "如何申请",
+    "手续",
+    "材料",
+    "补办",
+    "换领",
+    "在哪办",
+    "去哪",
+    "哪里办",
+    "流程",
+    "需要带",
+    "要带",
+    "怎么领",
+];
+/// Longest query considered, in characters (a pasted essay must not cost more).
+const MAX_QUERY_CHARS: usize = 200;
+/// Weight of a second-best pinyin conversion.
+const SECOND_CONVERSION: f32 = 0.6;
+/// Weight of the typed Latin letters themselves once converted (they may be a real term).
+const LATIN_AS_TYPED: f32 = 0.3;
+
+/// One way of reading the query, with how much it counts.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Variant {
+    pub text: String,
+    pub weight: f32,
+    /// Content words of this variant (stop words removed).
+    pub words: Vec<Word>,
+}
+
+/// The understood query.
+#[derive(Debug, Clone, Default)]
+pub struct Understanding {
+    /// The normalised query as typed.
+    pub text: String,
+    /// Readings of the query; the first is the main one (phrases are built from it).
+    pub variants: Vec<Variant>,
+    /// Every distinct word with the highest weight of any variant containing it.
+    pub words: Vec<(String, f32)>,
+    /// Character bigrams with weights, from every variant.
+    pub grams: Vec<(String, f32)>,
+    pub doc_key: Option<String>,
+    pub index_key: Option<String>,
+    /// The Hanzi the pinyin input was read as.
+    pub converted: Option<String>,
+    /// 「您是不是要找」: the query with a wrong character corrected.
+    pub suggestion: Option<String>,
+    /// The query asks how to get something done.
+    pub howto: bool,
+}
+
+/// What understanding needs from the open generation.
+pub struct Context<'a> {
+    pub pinyin: &'a PinyinIndex,
+    pub synonyms: &'a Synonyms,
+    pub confusables: &'a Confusables,
+    /// Documents containing a character pair.
+    pub pair_df: &'a dyn Fn(&str) -> u64,
+    /// Documents containing a text as a phrase.
+    pub phrase_df: &'a dyn Fn(&str) -> u64,
+}
+
+fn content_words(text: &str) -> Vec<Word> {
+    let mut seen = std::collections::HashSet::new();
+    segment(text, Mode::Query)
+        .into_iter()
+        .filter(|w| !STOP_WORDS.contains(&w.text.as_str()))
+        .filter(|w| seen.insert(w.text.clone()))
+        .take(32)
+        .collect()
+}
+
+fn variant(text: String, weight: f32) -> Variant {
+    let words = content_words(&text);
+    Variant {
+        text,
+        weight,
+        words,
+    }
+}
+
+/// Replaces the maximal runs of Han characters of `text` by their corrections, if any.
+fn correct_runs(text: &str, ctx: &Context) -> Option<String> {
+    let mut out = String::with_capacity(text.len());
+    let mut run = String::new();
+    let mut changed = false;
+    let flush = |run: &mut String, out: &mut String, changed: &mut bool| {
+        if run.chars().count() >= 2 {
+            if let Some(c) = ctx.confusables.correct(run, ctx.pair_df, ctx.phrase_df) {
+                out.push_str(&c);
+                *changed = true;
+                run.clear();
+                return;
+            }
+        }
+        out.push_str(run);
+        run.clear();
+    };
+    for c in text.chars() {
+        if ('\u{4e00}'..='\u{9fff}').contains(&c) {
+            run.push(c);
+        } else {
+            flush(&mut run, &mut out, &mut changed);
+            out.push(c);
+        }
+    }
+    flush(&mut run, &mut out, &mut changed);
+    changed.then_some(out)
+}
+
+/// Understands a raw query.
+pub fn understand(raw: &str, ctx: &Context) -> Understanding {
+    let bounded: String = raw.chars().take(MAX_QUERY_CHARS).collect();
+    let text = normalize(bounded.trim());
+    let mut u = Understanding {
+        text: text.clone(),
+        doc_key: DocNumberKey::parse(&text).map(|k| k.as_str().to_string()),
+        index_key: (text.contains('/') || text.contains('-'))
+            .then(|| index_number_key(&text))
+            .flatten(),
+        howto: HOWTO_MARKERS.iter().any(|m| text.contains(m)),
+        ..Understanding::default()
+    };
+    if text.is_empty() {
+        return u;
+    }
+    let mut variants: Vec<Variant> = Vec::new();
+    if PinyinIndex::is_pinyin_input(&text) {
+        // Conversions whose words also meet in the index (the pair across each word boundary
+        // occurs) are more likely what was meant.
+        let mut conversions = ctx.pinyin.convert(&text, 8);
+        for c in &mut conversions {
+            c.score += (1.0 + (ctx.phrase_df)(&c.text) as f32).ln();
+        }
+        conversions.sort_by(|a, b| b.score.total_cmp(&a.score));
+        conversions.truncate(2);
+        for (i, c) in conversions.iter().enumerate() {
+            variants.push(variant(
+                c.text.clone(),
+                if i == 0 { 1.0 } else { SECOND_CONVERSION },
+            ));
+        }
+        u.converted = conversions.first().map(|c| c.text.clone());
+        variants.push(variant(
+            text.clone(),
+            if conversions.is_empty() {
+                1.0
+            } else {
+                LATIN_AS_TYPED
+            },
+        ));
+    } else {
+        variants.push(variant(text.clone(), 1.0));
+    }
+    if u.doc_key.is_none() {
+        if let Some(corrected) = correct_runs(&variants[0].text, ctx) {
+            u.suggestion = Some(corrected.clone());
+            variants.push(variant(corrected, 1.0));
+        }
+    }
+    let mut rewritten = Vec::new();
+    for v in &variants {
+        for r in ctx.synonyms.rewrites(&v.text) {
+            if !variants
+                .iter()
+                .chain(rewritten.iter())
+                .any(|x: &Variant| x.text == r)
+            {
+                rewritten.push(variant(r, v.weight));
+            }
+        }
+    }
+    variants.extend(rewritten);
+    let mut words: HashMap<String, f32> = HashMap::new();
+    let mut grams: HashMap<String, f32> = HashMap::new();
+    for v in &variants {
+        for w in &v.words {
+            let e = words.entry(w.text.clone()).or_insert(0.0);
+            *e = e.max(v.weight);
+        }
+        for (_, g) in bigrams(&v.text).into_iter().take(64) {
+            let e = grams.entry(g).or_insert(0.0);
+            *e = e.max(v.weight);
+        }
+    }
+    let mut words: Vec<(String, f32)> = words.into_iter().collect();
+    words.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut grams: Vec<(String, f32)> = grams.into_iter().collect();
+    grams.sort_by(|a, b| a.0.cmp(&b.0));
+    u.words = words;
+    u.grams = grams;
+    u.variants = variants;
+    u
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::search::lexicon::{LexWord, Lexicon};
+
+    fn with_ctx<R>(f: impl FnOnce(&Context) -> R) -> R {
+        let mut lex: Vec<LexWord> = ["护士", "条例", "社会", "保险", "养老", "养老金"]
+            .iter()
+            .map(|t| LexWord {
+                text: t.to_string(),
+                body_df: 50,
+                title_df: 5,
+            })
+            .collect();
+        lex.sort_by(|a, b| a.text.cmp(&b.text));
+        let lexicon = Lexicon::new(lex);
+        let pinyin = PinyinIndex::build(&lexicon);
+        let confusables = Confusables::build(&lexicon);
+        let (synonyms, _) = Synonyms::parse("社保 = 社会保险\n");
+        let df = |p: &str| -> u64 {
+            if ["护士", "士条", "条例"].contains(&p) {
+                100
+            } else {
+                0
+            }
+        };
+        let phrase = |p: &str| -> u64 {
+            if p == "护士条例" {
+                30
+            } else {
+                0
+            }
+        };
+        f(&Context {
+            pinyin: &pinyin,
+            synonyms: &synonyms,
+            confusables: &confusables,
+            pair_df: &df,
+            phrase_df: &phrase,
+        })
+    }
+
+    #[test]
+    fn question_words_are_dropped_and_content_words_kept() {
+        with_ctx(|ctx| {
+            let u = understand("北京市对展会有什么支持政策？", ctx);
+            let words: Vec<&str> = u.variants[0]
+                .words
+                .iter()
+                .map(|w| w.text.as_str())
+                .collect();
+            assert!(
+                words.contains(&"北京市") && words.contains(&"展会"),
+                "{words:?}"
+            );
+            assert!(
+                !words.contains(&"什么") && !words.contains(&"有"),
+                "{words:?}"
+            );
+        })
+    }
+
+    #[test]
+    fn pinyin_is_converted_and_searched_as_hanzi() {
+        with_ctx(|ctx| {
+            let u = understand("yanglaojin", ctx);
+            assert_eq!(u.converted.as_deref(), Some("养老金"));
+            assert_eq!(u.variants[0].text, "养老金");
+        })
+    }
+
+    #[test]
+    fn plain_words_add_the_official_reading() {
+        with_ctx(|ctx| {
+            let u = understand("社保", ctx);
+            assert!(u.variants.iter().any(|v| v.text == "社会保险"));
+            assert!(u.words.iter().any(|(w, _)| w == "社保"));
+        })
+    }
+
+    #[test]
+    fn traditional_input_is_read_as_simplified() {
+        with_ctx(|ctx| assert_eq!(understand("護士條例", ctx).text, "护士条例"))
+    }
+
+    #[test]
+    fn a_wrong_character_gives_a_suggestion() {
+        with_ctx(|ctx| {
+            let u = understand("户士条例", ctx);
+            assert_eq!(u.suggestion.as_deref(), Some("护士条例"));
+            assert_eq!(understand("护士条例", ctx).suggestion, None);
+        })
+    }
+
+    #[test]
+    fn doc_numbers_and_index_numbers_are_recognised() {
+        with_ctx(|ctx| {
+            assert_eq!(
+                understand("国发2019 5号", ctx).doc_key.as_deref(),
+                Some("国发2019-5")
+            );
+            assert_eq!(
+                understand("000014349/2019-00007", ctx).index_key.as_deref(),
+                Some("000014349201900007")
+            );
+            assert!(understand("怎么办理结婚登记", ctx).howto);
+        })
+    }
+}
