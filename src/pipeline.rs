@@ -24,6 +24,8 @@ pub enum BuildError {
     Index(#[from] IndexError),
     #[error("no source yielded any record; the current index is left as it is")]
     Empty,
+    #[error("the area table is unreadable: {0}")]
+    Areas(String),
     #[error("refused, the current index is left as it is: {}. Pass --force to override.", .0.join("; "))]
     Refused(Vec<String>),
 }
@@ -123,9 +125,12 @@ fn run_inner(settings: &Settings, mode: Mode, force: bool) -> Result<BuildReport
             return Err(BuildError::Refused(refusals));
         }
     }
+    let config_dir = settings.config_path.parent().unwrap_or(Path::new("."));
+    let areas = crate::search::facets::Areas::load(config_dir).map_err(BuildError::Areas)?;
     let input = GenerationInput {
         records: &records,
-        config_dir: settings.config_path.parent(),
+        areas: &areas,
+        config_dir: Some(config_dir),
         sources: counts(&sources),
         keep: settings.keep_generations,
     };

@@ -30,7 +30,8 @@ const LOCK: &str = ".lock";
 const CONFIG_SNAPSHOT: &str = "config";
 /// Staff-edited data files that change with the data and so refresh with it: a generation
 /// carries its own copy, and the kiosk reads them from the generation it has open.
-pub const REFRESHED_CONFIG: [&str; 3] = ["synonyms.txt", "areas.toml", "holidays"];
+pub const REFRESHED_CONFIG: [&str; 3] =
+    [super::synonyms::FILE, super::facets::AREAS_FILE, "holidays"];
 
 #[derive(Debug, thiserror::Error)]
 pub enum IndexError {
@@ -185,6 +186,8 @@ pub fn lock(index_dir: &Path) -> Result<WriteLock, IndexError> {
 /// Input of a generation write.
 pub struct GenerationInput<'a> {
     pub records: &'a [Record],
+    /// Areas of the standard catalogue, for the area facet.
+    pub areas: &'a super::facets::Areas,
     /// The configuration folder whose [`REFRESHED_CONFIG`] files are snapshotted.
     pub config_dir: Option<&'a Path>,
     pub sources: Vec<SourceCount>,
@@ -271,7 +274,7 @@ pub fn write_full(
     register_analysers(&index);
     let mut writer = writer(&index)?;
     for r in input.records.iter().filter(|r| r.is_public()) {
-        writer.add_document(fields.to_document(r))?;
+        writer.add_document(fields.to_document(r, input.areas))?;
     }
     writer.commit()?;
     writer.wait_merging_threads()?;
@@ -309,7 +312,7 @@ pub fn write_refresh(
         writer.delete_term(Term::from_field_text(fields.key, key));
     }
     for &i in &plan.add {
-        writer.add_document(fields.to_document(&input.records[i]))?;
+        writer.add_document(fields.to_document(&input.records[i], input.areas))?;
     }
     writer.commit()?;
     writer.wait_merging_threads()?;

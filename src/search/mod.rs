@@ -6,6 +6,7 @@
 pub mod analysis;
 pub mod correct;
 pub mod eval;
+pub mod facets;
 pub mod index;
 pub mod lexicon;
 pub mod pinyin;
@@ -15,7 +16,7 @@ pub mod synonyms;
 pub mod understand;
 
 pub use index::{open_current, GenerationInfo, IndexError};
-pub use query::{Hit, SearchError, SearchIndex, SearchResults};
+pub use query::{Hit, SearchError, SearchIndex, SearchRequest, SearchResults, Sort};
 
 /// Opens the current generation of an index folder for searching.
 pub fn open_search(index_dir: &std::path::Path) -> Result<SearchIndex, OpenError> {

@@ -6,6 +6,7 @@
 //! 索引号 match first; superseded versions rank below versions in force.
 
 use super::correct::Confusables;
+use super::facets::{filter_clauses, FacetCounts, Filter};
 use super::index::{config_snapshot, GenerationInfo, OpenIndex};
 use super::lexicon::Lexicon;
 use super::pinyin::PinyinIndex;
@@ -110,10 +111,32 @@ pub struct Hit {
     pub record: Option<Record>,
 }
 
+/// How hits are ordered.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Sort {
+    #[default]
+    Relevance,
+    /// Newest publication date first.
+    Newest,
+}
+
+/// A search as the screen asks for it.
+#[derive(Debug, Clone, Default)]
+pub struct SearchRequest {
+    pub query: String,
+    pub limit: usize,
+    pub filters: Vec<Filter>,
+    pub sort: Sort,
+}
+
 /// What a search returns.
 #[derive(Debug, Clone, Default)]
 pub struct SearchResults {
     pub hits: Vec<Hit>,
+    /// Counts per facet value over every hit kept (up to the candidate pool), before `limit`.
+    pub facets: FacetCounts,
+    /// Hits kept before `limit` (at most the candidate pool).
+    pub total: usize,
     /// The words the query was understood as, for display.
     pub words: Vec<String>,
     /// The Hanzi a pinyin query was read as.
@@ -160,6 +183,23 @@ impl SearchIndex {
         &self.lexicon
     }
 
+    /// Suggestions as the citizen types: for pinyin, Hanzi candidates; for one or more
+    /// characters, the most present words of the index (titles count most) that start with them.
+    pub fn suggest(&self, prefix: &str, n: usize) -> Vec<String> {
+        let text = super::analysis::normalize(prefix.trim());
+        if text.is_empty() {
+            return Vec::new();
+        }
+        if PinyinIndex::is_pinyin_input(&text) {
+            return self.pinyin.candidates(&text, n);
+        }
+        self.lexicon
+            .with_prefix(&text, n)
+            .into_iter()
+            .map(|w| w.text.clone())
+            .collect()
+    }
+
     /// Hanzi candidates for pinyin typed on the on-screen keyboard.
     pub fn pinyin_candidates(&self, input: &str, n: usize) -> Vec<String> {
         self.pinyin.candidates(input, n)
@@ -201,10 +241,27 @@ impl SearchIndex {
     /// Searches; never fails on odd input. An empty or meaningless query, or one with nothing
     /// relevant, returns no hits.
     pub fn search(&self, raw: &str, limit: usize) -> Result<SearchResults, SearchError> {
+        self.search_with(&SearchRequest {
+            query: raw.to_string(),
+            limit,
+            ..SearchRequest::default()
+        })
+    }
+
+    /// Searches with facet filters and an order.
+    pub fn search_with(&self, req: &SearchRequest) -> Result<SearchResults, SearchError> {
         let f = &self.open.fields;
-        let u = self.understand(raw);
-        let Some(query) = build_query(&u, f) else {
+        let limit = req.limit;
+        let u = self.understand(&req.query);
+        let Some(text_query) = build_query(&u, f) else {
             return Ok(SearchResults::default());
+        };
+        let query: Box<dyn Query> = if req.filters.is_empty() {
+            text_query
+        } else {
+            let mut clauses = filter_clauses(f, &req.filters);
+            clauses.push((Occur::Must, text_query));
+            Box::new(BooleanQuery::new(clauses))
         };
         let searcher = self.reader.searcher();
         let top = searcher.search(
@@ -236,6 +293,23 @@ impl SearchIndex {
         )?;
         ranked.retain(|r| keep.contains(&r.1));
         ranked.sort_by(|a, b| b.0.total_cmp(&a.0));
+        let total = ranked.len();
+        let kept: Vec<tantivy::DocAddress> = ranked.iter().map(|r| r.1).collect();
+        let facets = super::facets::count(&searcher, &kept)?;
+        if req.sort == Sort::Newest {
+            let mut dated = Vec::with_capacity(ranked.len());
+            for (score, addr) in ranked {
+                let date = searcher
+                    .segment_reader(addr.segment_ord)
+                    .fast_fields()
+                    .i64("date")?
+                    .first(addr.doc_id)
+                    .unwrap_or(0);
+                dated.push((date, score, addr));
+            }
+            dated.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.total_cmp(&a.1)));
+            ranked = dated.into_iter().map(|(_, s, a)| (s, a)).collect();
+        }
         ranked.truncate(limit);
 
         // Snippets only for the hits returned, and only over a window of the body around the
@@ -252,6 +326,8 @@ impl SearchIndex {
         }
         Ok(SearchResults {
             hits,
+            facets,
+            total,
             words: u.words.iter().map(|(w, _)| w.clone()).collect(),
             converted: u.converted,
             suggestion: u.suggestion,

@@ -42,6 +42,8 @@ pub struct Fields {
     pub facet_category: Field,
     pub facet_year: Field,
     pub facet_validity: Field,
+    /// Areas of the standard catalogue ([`super::facets::Areas`]).
+    pub facet_area: Field,
 }
 
 /// The schema every generation is built with.
@@ -81,6 +83,7 @@ pub fn build_schema() -> (Schema, Fields) {
         facet_category: b.add_facet_field("facet_category", FacetOptions::default()),
         facet_year: b.add_facet_field("facet_year", FacetOptions::default()),
         facet_validity: b.add_facet_field("facet_validity", FacetOptions::default()),
+        facet_area: b.add_facet_field("facet_area", FacetOptions::default()),
     };
     (b.build(), fields)
 }
@@ -109,11 +112,12 @@ impl Fields {
             facet_category: f("facet_category")?,
             facet_year: f("facet_year")?,
             facet_validity: f("facet_validity")?,
+            facet_area: f("facet_area")?,
         })
     }
 
     /// The index document of a record. The caller guarantees the record is public.
-    pub fn to_document(&self, r: &Record) -> TantivyDocument {
+    pub fn to_document(&self, r: &Record, areas: &super::facets::Areas) -> TantivyDocument {
         let mut doc = TantivyDocument::default();
         doc.add_text(self.key, record_key(&r.source, &r.source_id));
         doc.add_text(self.id, &r.source_id);
@@ -163,6 +167,11 @@ impl Fields {
             );
         }
         doc.add_facet(self.facet_validity, Facet::from_path([r.validity.label()]));
+        let keywords = r.keywords.join(" ");
+        let category = r.category.as_deref().unwrap_or("");
+        for area in areas.of(&[&r.title, category, &keywords]) {
+            doc.add_facet(self.facet_area, Facet::from_path([area]));
+        }
         doc
     }
 

@@ -36,6 +36,23 @@ pub fn shared_dir() -> Option<PathBuf> {
     None
 }
 
+/// Copies the staff-edited data files (synonyms, areas, holidays) of `kiosk-config/` next to a
+/// test configuration, as they would stand beside the real one.
+pub fn copy_config_data(to: &Path) {
+    for name in kiosk::search::index::REFRESHED_CONFIG {
+        let from = repo().join("kiosk-config").join(name);
+        if from.is_file() {
+            std::fs::copy(&from, to.join(name)).unwrap();
+        } else if from.is_dir() {
+            std::fs::create_dir_all(to.join(name)).unwrap();
+            for e in std::fs::read_dir(&from).unwrap() {
+                let e = e.unwrap();
+                std::fs::copy(e.path(), to.join(name).join(e.file_name())).unwrap();
+            }
+        }
+    }
+}
+
 /// Writes a configuration for the real corpus at `shared` with its index in `index_dir`.
 pub fn shared_config(shared: &Path, index_dir: &Path) -> PathBuf {
     let text = std::fs::read_to_string(repo().join("kiosk-config/shared-corpus.toml")).unwrap();
@@ -45,6 +62,7 @@ pub fn shared_config(shared: &Path, index_dir: &Path) -> PathBuf {
         .replace("../assets", &repo().join("assets").display().to_string());
     let path = index_dir.with_extension("toml");
     std::fs::write(&path, text).unwrap();
+    copy_config_data(path.parent().unwrap());
     path
 }
 
@@ -55,6 +73,7 @@ pub fn demo_config(index_dir: &Path) -> PathBuf {
         .replace("../assets", &repo().join("assets").display().to_string());
     let path = index_dir.with_extension("toml");
     std::fs::write(&path, text).unwrap();
+    copy_config_data(path.parent().unwrap());
     path
 }
 

@@ -1,0 +1,182 @@
+//! Facets: the areas of the standard catalogue (from `areas.toml`), and counts and filters by
+//! kind, area, issuer, year and validity. Counts are taken over exactly the hits a search keeps
+//! (after the relevance cut-off), so a chip's count equals the hits it filters to.
+
+use super::schema::Fields;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::Path;
+use tantivy::query::{Occur, Query, TermQuery};
+use tantivy::schema::{Facet, Field, IndexRecordOption};
+use tantivy::{DocAddress, Searcher, Term};
+
+/// File name of the area table, in the configuration folder and in each generation's snapshot.
+pub const AREAS_FILE: &str = "areas.toml";
+
+/// A facet dimension.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Dim {
+    Kind,
+    Area,
+    Issuer,
+    Year,
+    Validity,
+}
+
+impl Dim {
+    pub const ALL: [Dim; 5] = [Dim::Kind, Dim::Area, Dim::Issuer, Dim::Year, Dim::Validity];
+
+    /// The label of the dimension on screen.
+    pub fn label(self) -> &'static str {
+        match self {
+            Dim::Kind => "类别",
+            Dim::Area => "领域",
+            Dim::Issuer => "发布机关",
+            Dim::Year => "年份",
+            Dim::Validity => "效力",
+        }
+    }
+
+    fn field(self, f: &Fields) -> Field {
+        match self {
+            Dim::Kind => f.facet_kind,
+            Dim::Area => f.facet_area,
+            Dim::Issuer => f.facet_issuer,
+            Dim::Year => f.facet_year,
+            Dim::Validity => f.facet_validity,
+        }
+    }
+
+    fn field_name(self) -> &'static str {
+        match self {
+            Dim::Kind => "facet_kind",
+            Dim::Area => "facet_area",
+            Dim::Issuer => "facet_issuer",
+            Dim::Year => "facet_year",
+            Dim::Validity => "facet_validity",
+        }
+    }
+}
+
+/// One chosen value of a dimension (`Dim::Kind`, "办事指南").
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Filter {
+    pub dim: Dim,
+    pub value: String,
+}
+
+/// Counts per dimension, most frequent value first.
+pub type FacetCounts = BTreeMap<Dim, Vec<(String, usize)>>;
+
+/// The `Must` clauses that restrict a query to the filters.
+pub fn filter_clauses(f: &Fields, filters: &[Filter]) -> Vec<(Occur, Box<dyn Query>)> {
+    filters
+        .iter()
+        .map(|flt| {
+            let term = Term::from_facet(flt.dim.field(f), &Facet::from_path([flt.value.as_str()]));
+            let q: Box<dyn Query> = Box::new(TermQuery::new(term, IndexRecordOption::Basic));
+            (Occur::Must, q)
+        })
+        .collect()
+}
+
+/// Counts the facet values of the given documents.
+pub fn count(searcher: &Searcher, docs: &[DocAddress]) -> tantivy::Result<FacetCounts> {
+    let mut counts: BTreeMap<Dim, BTreeMap<String, usize>> = BTreeMap::new();
+    for dim in Dim::ALL {
+        let per_value = counts.entry(dim).or_default();
+        let mut readers = BTreeMap::new();
+        for d in docs {
+            if !readers.contains_key(&d.segment_ord) {
+                let r = searcher
+                    .segment_reader(d.segment_ord)
+                    .facet_reader(dim.field_name())?;
+                readers.insert(d.segment_ord, r);
+            }
+            let reader = &readers[&d.segment_ord];
+            let mut facet = Facet::root();
+            for ord in reader.facet_ords(d.doc_id) {
+                reader.facet_from_ord(ord, &mut facet)?;
+                // Values are one-level paths (`/办事指南`); take the first step.
+                if let Some(value) = facet.to_path().first() {
+                    *per_value.entry(value.to_string()).or_default() += 1;
+                }
+            }
+        }
+    }
+    Ok(counts
+        .into_iter()
+        .map(|(dim, values)| {
+            let mut v: Vec<(String, usize)> = values.into_iter().collect();
+            v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+            (dim, v)
+        })
+        .collect())
+}
+
+/// The areas of the standard catalogue and the words that put a record into each.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Areas {
+    #[serde(default)]
+    area: Vec<Area>,
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+struct Area {
+    name: String,
+    words: Vec<String>,
+}
+
+impl Areas {
+    /// Reads `areas.toml` from a folder; a missing file means no areas. A malformed file is an
+    /// error naming the file.
+    pub fn load(dir: &Path) -> Result<Areas, String> {
+        let path = dir.join(AREAS_FILE);
+        match std::fs::read_to_string(&path) {
+            Ok(text) => toml::from_str(&text).map_err(|e| format!("{}: {e}", path.display())),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Areas::default()),
+            Err(e) => Err(format!("{}: {e}", path.display())),
+        }
+    }
+
+    /// The areas whose words occur in any of the texts.
+    pub fn of(&self, texts: &[&str]) -> Vec<&str> {
+        self.area
+            .iter()
+            .filter(|a| {
+                a.words
+                    .iter()
+                    .any(|w| texts.iter().any(|t| t.contains(w.as_str())))
+            })
+            .map(|a| a.name.as_str())
+            .collect()
+    }
+
+    pub fn len(&self) -> usize {
+        self.area.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.area.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_shipped_area_table_has_the_26_areas_and_classifies() {
+        let areas: Areas = toml::from_str(include_str!("../../kiosk-config/areas.toml")).unwrap();
+        assert_eq!(areas.len(), 26);
+        assert_eq!(
+            areas.of(&["关于调整城乡居民最低生活保障标准的通知"]),
+            ["社会救助"]
+        );
+        assert!(areas
+            .of(&["国务院关于在市场监管领域全面推行部门联合监管的意见"])
+            .is_empty());
+    }
+}
