@@ -7,6 +7,9 @@
 //! - [`ingest`]: one importer per source format → catalog records plus an import report.
 //! - [`search`]: tantivy schema, Chinese analysis, index generations, query → ranked hits.
 //! - [`pipeline`]: import every source and build a new index generation.
+//! - [`requests`]: disclosure requests: form model, validation, SQLite register, deadlines.
+//! - [`print`]: request forms and receipts rendered as PDF or ESC/POS; CUPS and raw back-ends.
+//! - [`staff_requests`]: the `kiosk requests …` staff commands, on top of requests and print.
 //! - [`ui`]: the egui kiosk screens; the only module that knows egui exists.
 //!
 //! The binary (`src/main.rs`) parses the command line and dispatches; staff subcommands run
@@ -16,5 +19,8 @@ pub mod catalog;
 pub mod config;
 pub mod ingest;
 pub mod pipeline;
+pub mod print;
+pub mod requests;
 pub mod search;
+pub mod staff_requests;
 pub mod ui;

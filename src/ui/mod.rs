@@ -3,6 +3,7 @@
 
 pub mod app;
 pub mod fonts;
+pub mod request_form;
 pub mod worker;
 
 use crate::config::Settings;
