@@ -32,10 +32,13 @@ pub enum PrintError {
     Register(#[from] RegisterError),
 }
 
+/// What the kiosk tells the resident when a receipt cannot be printed (the request is filed).
+pub const PRINT_FAILED_MESSAGE: &str = "打印机暂时无法使用，但您的申请已经成功提交。请记下屏幕上的受理编号和查询码，工作人员将为您补打回执，给您带来不便，敬请谅解。";
+
 impl PrintError {
     /// What the kiosk tells the resident (the request itself is registered).
     pub fn resident_message(&self) -> &'static str {
-        "打印机暂时无法使用，但您的申请已经成功提交。请记下屏幕上的受理编号和查询码，工作人员将为您补打回执，给您带来不便，敬请谅解。"
+        PRINT_FAILED_MESSAGE
     }
 }
 

@@ -4,6 +4,7 @@
 pub mod app;
 pub mod fonts;
 pub mod request_form;
+pub mod request_worker;
 pub mod worker;
 
 use crate::config::Settings;
