@@ -12,6 +12,23 @@ if ! command -v cargo >/dev/null; then
 fi
 rustup component list --installed 2>/dev/null | grep -q rustfmt || rustup component add rustfmt
 
+# The request tests print through a real CUPS queue (cups-pdf) and read the spooled PDF back
+# with pdftotext; they start cupsd and create their queues themselves.
+need=()
+command -v cupsd >/dev/null || [ -x /usr/sbin/cupsd ] || need+=(cups)
+[ -f /usr/share/ppd/cups-pdf/CUPS-PDF_opt.ppd ] || need+=(printer-driver-cups-pdf)
+command -v pdftotext >/dev/null || need+=(poppler-utils)
+if [ ${#need[@]} -gt 0 ]; then
+  echo "== apt-get install ${need[*]}"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+    cups printer-driver-cups-pdf poppler-utils >/dev/null
+fi
+if ! LC_ALL=C lpstat -r 2>/dev/null | grep -q "scheduler is running"; then
+  echo "== starting cupsd"
+  /usr/sbin/cupsd
+fi
+
 echo "== cargo fmt --check"
 cargo fmt --all -- --check
 

@@ -36,6 +36,62 @@ struct RawConfig {
     refresh: RefreshSettings,
     #[serde(default)]
     sources: Vec<RawSource>,
+    #[serde(default)]
+    requests: RawRequests,
+}
+
+/// `[requests]`: disclosure requests (optional; every key has a default).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+struct RawRequests {
+    register: PathBuf,
+    key_file: PathBuf,
+    kiosk_id: String,
+    agency: String,
+    agency_phone: Option<String>,
+    retention_days: u32,
+    cups_queue: String,
+    escpos: Option<String>,
+    holidays: PathBuf,
+}
+
+impl Default for RawRequests {
+    fn default() -> Self {
+        RawRequests {
+            register: PathBuf::from("/var/lib/kiosk/requests.sqlite"),
+            key_file: PathBuf::from("/var/lib/kiosk/register.key"),
+            kiosk_id: "QH01".into(),
+            agency: "青禾县人民政府办公室".into(),
+            agency_phone: None,
+            retention_days: 180,
+            cups_queue: "kiosk".into(),
+            escpos: None,
+            holidays: PathBuf::from("holidays"),
+        }
+    }
+}
+
+/// Where ESC/POS receipts go.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EscposTarget {
+    /// A raw device file, e.g. `/dev/usb/lp0`.
+    Device(PathBuf),
+    /// A network printer's raw port, `host:port` (usually 9100).
+    Tcp(String),
+}
+
+/// Validated `[requests]` settings.
+#[derive(Debug, Clone)]
+pub struct RequestSettings {
+    pub register: PathBuf,
+    pub key_file: PathBuf,
+    pub kiosk_id: String,
+    pub agency: String,
+    pub agency_phone: Option<String>,
+    pub retention_days: u32,
+    pub cups_queue: String,
+    pub escpos: Option<EscposTarget>,
+    pub holidays: PathBuf,
 }
 
 /// The safety gate and freshness watch of `kiosk index build|refresh` (`[refresh]`).
@@ -193,6 +249,7 @@ pub struct Settings {
     pub fallback_fonts: Vec<PathBuf>,
     pub refresh: RefreshSettings,
     pub sources: Vec<SourceSettings>,
+    pub requests: RequestSettings,
 }
 
 impl Settings {
@@ -297,6 +354,8 @@ impl Settings {
                 mapping: s.mapping.clone(),
             });
         }
+        let requests =
+            validate_requests(&raw.requests, &resolve).map_err(|(m, f)| invalid(m, f))?;
         Ok(Settings {
             config_path: path.to_path_buf(),
             hall_name: raw.kiosk.hall_name,
@@ -311,8 +370,73 @@ impl Settings {
                 .collect(),
             refresh: raw.refresh,
             sources,
+            requests,
         })
     }
+}
+
+fn validate_requests(
+    r: &RawRequests,
+    resolve: &dyn Fn(&Path) -> PathBuf,
+) -> Result<RequestSettings, (String, &'static str)> {
+    let id_ok = (2..=8).contains(&r.kiosk_id.len())
+        && r.kiosk_id
+            .bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit());
+    if !id_ok {
+        return Err((
+            format!(
+                "key `requests.kiosk_id = \"{}\"` is not 2 to 8 capital letters or digits",
+                r.kiosk_id
+            ),
+            "give each kiosk a short code such as \"QH01\"; it starts every receipt number",
+        ));
+    }
+    if r.agency.trim().is_empty() {
+        return Err((
+            "key `requests.agency` is empty".into(),
+            "write the full name of the agency that receives the requests (受理机关)",
+        ));
+    }
+    if r.retention_days == 0 {
+        return Err((
+            "key `requests.retention_days` is 0".into(),
+            "keep personal data of closed requests at least 1 day (the default is 180)",
+        ));
+    }
+    if r.cups_queue.trim().is_empty() || r.cups_queue.contains(char::is_whitespace) {
+        return Err((
+            format!(
+                "key `requests.cups_queue = \"{}\"` is not a CUPS queue name",
+                r.cups_queue
+            ),
+            "use the name `lpstat -p` shows, without spaces",
+        ));
+    }
+    let escpos = match r.escpos.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(s) if s.starts_with('/') => Some(EscposTarget::Device(PathBuf::from(s))),
+        Some(s) if s.rsplit_once(':').is_some_and(|(h, p)| !h.is_empty() && p.parse::<u16>().is_ok()) => {
+            Some(EscposTarget::Tcp(s.to_string()))
+        }
+        Some(s) => {
+            return Err((
+                format!("key `requests.escpos = \"{s}\"` is neither a device path nor host:port"),
+                "write a device such as \"/dev/usb/lp0\" or a network printer such as \"192.168.1.50:9100\", or remove the key",
+            ))
+        }
+    };
+    Ok(RequestSettings {
+        register: resolve(&r.register),
+        key_file: resolve(&r.key_file),
+        kiosk_id: r.kiosk_id.clone(),
+        agency: r.agency.trim().to_string(),
+        agency_phone: r.agency_phone.clone().filter(|p| !p.trim().is_empty()),
+        retention_days: r.retention_days,
+        cups_queue: r.cups_queue.clone(),
+        escpos,
+        holidays: resolve(&r.holidays),
+    })
 }
 
 #[cfg(test)]
@@ -326,6 +450,44 @@ mod tests {
         assert_eq!(s.sources.len(), 2);
         assert!(s.sources.iter().all(|src| src.format == Format::KioskJsonl));
         assert_eq!(s.index_dir, Path::new("kiosk-config/../index/demo"));
+        assert_eq!(s.requests.kiosk_id, "QH01");
+        assert_eq!(s.requests.holidays, Path::new("kiosk-config/holidays"));
+        assert_eq!(s.requests.escpos, None);
+        assert!(s.requests.key_file.is_absolute());
+    }
+
+    #[test]
+    fn a_config_without_requests_table_gets_the_defaults() {
+        let text = "[kiosk]\nhall_name='x'\nindex_dir='i'\n";
+        let s = Settings::parse(text, Path::new("k.toml")).unwrap();
+        assert_eq!(s.requests.retention_days, 180);
+        assert_eq!(s.requests.cups_queue, "kiosk");
+    }
+
+    #[test]
+    fn bad_requests_keys_are_named_with_a_fix() {
+        let cases = [
+            ("kiosk_id = 'qh 01'", "requests.kiosk_id"),
+            ("retention_days = 0", "requests.retention_days"),
+            ("escpos = 'printer'", "requests.escpos"),
+            ("registr = 'x.sqlite'", "registr"),
+        ];
+        for (line, key) in cases {
+            let text = format!("[kiosk]\nhall_name='x'\nindex_dir='i'\n[requests]\n{line}\n");
+            let err = Settings::parse(&text, Path::new("k.toml"))
+                .unwrap_err()
+                .to_string();
+            assert!(
+                err.contains(key) && err.contains("Fix:") && err.contains("k.toml"),
+                "{err}"
+            );
+        }
+        let text = "[kiosk]\nhall_name='x'\nindex_dir='i'\n[requests]\nescpos='10.0.0.5:9100'\n";
+        let s = Settings::parse(text, Path::new("k.toml")).unwrap();
+        assert_eq!(
+            s.requests.escpos,
+            Some(EscposTarget::Tcp("10.0.0.5:9100".into()))
+        );
     }
 
     #[test]

@@ -8,6 +8,9 @@
 //! - [`search`]: tantivy schema, Chinese analysis, index generations, query → ranked hits.
 //! - [`pipeline`]: import every source, apply the safety gate, write a new index generation.
 //! - [`status`]: generations, the last run and freshness warnings, for staff.
+//! - [`requests`]: disclosure requests: form model, validation, SQLite register, deadlines.
+//! - [`print`]: request forms and receipts rendered as PDF or ESC/POS; CUPS and raw back-ends.
+//! - [`staff_requests`]: the `kiosk requests …` staff commands, on top of requests and print.
 //! - [`ui`]: the egui kiosk screens; the only module that knows egui exists.
 //!
 //! The binary (`src/main.rs`) parses the command line and dispatches; staff subcommands run
@@ -17,6 +20,9 @@ pub mod catalog;
 pub mod config;
 pub mod ingest;
 pub mod pipeline;
+pub mod print;
+pub mod requests;
 pub mod search;
 pub mod status;
+pub mod staff_requests;
 pub mod ui;

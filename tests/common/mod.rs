@@ -112,3 +112,23 @@ pub fn edit_jsonl(path: &Path, mut edit: impl FnMut(usize, &mut serde_json::Valu
     }
     std::fs::write(path, out).unwrap();
 }
+
+/// Writes a configuration whose `[requests]` register, key file and print queue live in `dir`
+/// (holiday calendars from the repository). Returns the config path.
+pub fn requests_config(dir: &Path, cups_queue: &str) -> PathBuf {
+    let holidays = repo().join("kiosk-config/holidays");
+    let font = repo().join("assets/fonts/NotoSansSC-kiosk-subset.otf");
+    let text = format!(
+        "[kiosk]\nhall_name = \"青禾县政务服务中心 政务公开专区\"\nindex_dir = {index:?}\nfont = {font:?}\n\n\
+         [requests]\nregister = {reg:?}\nkey_file = {key:?}\nkiosk_id = \"QH01\"\n\
+         agency = \"青禾县人民政府办公室\"\nretention_days = 30\ncups_queue = {cups_queue:?}\nholidays = {holidays:?}\n",
+        index = dir.join("index").display().to_string(),
+        font = font.display().to_string(),
+        reg = dir.join("data/requests.sqlite").display().to_string(),
+        key = dir.join("secret/register.key").display().to_string(),
+        holidays = holidays.display().to_string(),
+    );
+    let path = dir.join("kiosk.toml");
+    std::fs::write(&path, text).unwrap();
+    path
+}

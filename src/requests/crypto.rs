@@ -1,0 +1,206 @@
+//! Protection of personal data at rest: the kiosk's secret key file, authenticated encryption of
+//! personal fields (XChaCha20-Poly1305) and a keyed hash (HMAC-SHA-256) of identity numbers so
+//! requests can be counted per applicant without storing the number in clear.
+//!
+//! Owns the key file only; knows nothing about SQL or the form.
+
+use chacha20poly1305::aead::{Aead, KeyInit, Payload};
+use chacha20poly1305::{XChaCha20Poly1305, XNonce};
+use hmac::{Hmac, Mac};
+use sha2::Sha256;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, thiserror::Error)]
+pub enum KeyError {
+    #[error("cannot read or create the register key file {path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("register key file {path} must hold exactly 32 bytes, found {len}; restore it from the backup")]
+    Length { path: PathBuf, len: usize },
+    #[error("no random source: {0}")]
+    Random(String),
+    #[error("a protected field does not decrypt with this key (wrong key file, or damaged data)")]
+    Decrypt,
+}
+
+/// The two keys derived from the key file: one encrypts, one hashes identity numbers.
+pub struct Keys {
+    aead: XChaCha20Poly1305,
+    mac_key: [u8; 32],
+}
+
+impl std::fmt::Debug for Keys {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Keys(..)")
+    }
+}
+
+/// Fills `buf` from the operating system's random source.
+pub fn random_bytes(buf: &mut [u8]) -> Result<(), KeyError> {
+    getrandom::fill(buf).map_err(|e| KeyError::Random(e.to_string()))
+}
+
+fn derive(master: &[u8; 32], label: &[u8]) -> [u8; 32] {
+    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(master)
+        .unwrap_or_else(|_| unreachable!("HMAC takes keys of any length"));
+    mac.update(label);
+    mac.finalize().into_bytes().into()
+}
+
+impl Keys {
+    /// Opens the key file, creating it (32 random bytes, mode 0600) when it does not exist.
+    pub fn open_or_create(path: &Path) -> Result<Keys, KeyError> {
+        let io = |source| KeyError::Io {
+            path: path.to_path_buf(),
+            source,
+        };
+        match std::fs::read(path) {
+            Ok(bytes) => {
+                let master: [u8; 32] =
+                    bytes.as_slice().try_into().map_err(|_| KeyError::Length {
+                        path: path.to_path_buf(),
+                        len: bytes.len(),
+                    })?;
+                Ok(Keys::from_master(&master))
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                let mut master = [0u8; 32];
+                random_bytes(&mut master)?;
+                if let Some(dir) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+                    std::fs::create_dir_all(dir).map_err(io)?;
+                }
+                // Write a private temporary file, make it durable, then link it into place:
+                // a crash leaves either no key file or a complete one, never a short one.
+                let tmp = path.with_extension(format!("tmp{}", std::process::id()));
+                let mut options = std::fs::OpenOptions::new();
+                options.write(true).create(true).truncate(true);
+                #[cfg(unix)]
+                std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+                let mut file = options.open(&tmp).map_err(io)?;
+                file.write_all(&master).map_err(io)?;
+                file.sync_all().map_err(io)?;
+                drop(file);
+                let linked = std::fs::hard_link(&tmp, path);
+                let _ = std::fs::remove_file(&tmp);
+                match linked {
+                    Ok(()) => {}
+                    // Another process created it first: use that one.
+                    Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                        return Keys::open_or_create(path)
+                    }
+                    Err(e) => return Err(io(e)),
+                }
+                if let Some(dir) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+                    std::fs::File::open(dir)
+                        .and_then(|d| d.sync_all())
+                        .map_err(io)?;
+                }
+                tracing::info!(path = %path.display(), "created a new register key file");
+                Ok(Keys::from_master(&master))
+            }
+            Err(e) => Err(io(e)),
+        }
+    }
+
+    pub fn from_master(master: &[u8; 32]) -> Keys {
+        let enc = derive(master, b"kiosk requests: field encryption v1");
+        Keys {
+            aead: XChaCha20Poly1305::new(&enc.into()),
+            mac_key: derive(master, b"kiosk requests: applicant hash v1"),
+        }
+    }
+
+    /// Encrypts `plain`, bound to `context` (the receipt number) so a sealed field cannot be
+    /// moved to another row. Output: 24-byte nonce, then ciphertext and tag.
+    pub fn seal(&self, context: &str, plain: &[u8]) -> Result<Vec<u8>, KeyError> {
+        let mut nonce = [0u8; 24];
+        random_bytes(&mut nonce)?;
+        let sealed = self
+            .aead
+            .encrypt(
+                XNonce::from_slice(&nonce),
+                Payload {
+                    msg: plain,
+                    aad: context.as_bytes(),
+                },
+            )
+            .map_err(|_| KeyError::Decrypt)?;
+        let mut out = nonce.to_vec();
+        out.extend(sealed);
+        Ok(out)
+    }
+
+    /// Decrypts what [`Keys::seal`] produced for the same `context`.
+    pub fn open(&self, context: &str, sealed: &[u8]) -> Result<Vec<u8>, KeyError> {
+        if sealed.len() < 24 {
+            return Err(KeyError::Decrypt);
+        }
+        let (nonce, body) = sealed.split_at(24);
+        self.aead
+            .decrypt(
+                XNonce::from_slice(nonce),
+                Payload {
+                    msg: body,
+                    aad: context.as_bytes(),
+                },
+            )
+            .map_err(|_| KeyError::Decrypt)
+    }
+
+    /// The keyed hash of a normalized identity key (see `Applicant::identity_key`).
+    pub fn applicant_hash(&self, identity_key: &str) -> Vec<u8> {
+        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&self.mac_key)
+            .unwrap_or_else(|_| unreachable!("HMAC takes keys of any length"));
+        mac.update(identity_key.as_bytes());
+        mac.finalize().into_bytes().to_vec()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_new_key_file_is_created_private_and_reopens_to_the_same_keys() {
+        let tmp = tempfile::tempdir().unwrap();
+        let path = tmp.path().join("secret/register.key");
+        let k1 = Keys::open_or_create(&path).unwrap();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+        let sealed = k1.seal("QH01-20261125-0001", "张三".as_bytes()).unwrap();
+        let k2 = Keys::open_or_create(&path).unwrap();
+        assert_eq!(
+            k2.open("QH01-20261125-0001", &sealed).unwrap(),
+            "张三".as_bytes()
+        );
+        assert_eq!(k1.applicant_hash("a"), k2.applicant_hash("a"));
+    }
+
+    #[test]
+    fn sealed_data_hides_the_text_and_fails_under_another_row_or_key() {
+        let k = Keys::from_master(&[7; 32]);
+        let sealed = k.seal("R1", b"110105194912310021").unwrap();
+        assert!(!sealed.windows(6).any(|w| w == b"110105"));
+        assert!(k.open("R2", &sealed).is_err());
+        assert!(Keys::from_master(&[8; 32]).open("R1", &sealed).is_err());
+        let mut tampered = sealed.clone();
+        *tampered.last_mut().unwrap() ^= 1;
+        assert!(k.open("R1", &tampered).is_err());
+    }
+
+    #[test]
+    fn a_key_file_of_the_wrong_length_is_refused() {
+        let tmp = tempfile::tempdir().unwrap();
+        let path = tmp.path().join("short.key");
+        std::fs::write(&path, b"short").unwrap();
+        let err = Keys::open_or_create(&path).unwrap_err().to_string();
+        assert!(err.contains("32 bytes"), "{err}");
+    }
+}

@@ -1,0 +1,113 @@
+//! Staff export of the register as CSV or XLSX: one row per request, ID numbers masked.
+//!
+//! Pure formatting of [`Stored`] rows into a table, then one writer per format. No SQL here.
+
+use super::register::Stored;
+use std::path::Path;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    #[error("cannot write CSV {path}: {source}")]
+    Csv { path: String, source: csv::Error },
+    #[error("cannot write XLSX {path}: {source}")]
+    Xlsx {
+        path: String,
+        source: rust_xlsxwriter::XlsxError,
+    },
+}
+
+/// The column headings, in order.
+pub const HEADERS: [&str; 16] = [
+    "受理编号",
+    "受理日期",
+    "申请人类型",
+    "申请人",
+    "证件号码",
+    "联系电话",
+    "所需信息",
+    "提供方式",
+    "获取方式",
+    "代为填写",
+    "办理状态",
+    "答复类型代码",
+    "答复类型",
+    "答复期限",
+    "待打印",
+    "本月申请件数",
+];
+
+/// One request as a row of text cells (personal cells empty once purged).
+pub fn row(s: &Stored) -> Vec<String> {
+    let req = s.request.as_ref();
+    let yes_no = |b: bool| if b { "是" } else { "否" }.to_string();
+    vec![
+        s.receipt_no.clone(),
+        s.received_on.to_string(),
+        s.applicant_type.label().to_string(),
+        req.map(|r| r.applicant.name().to_string())
+            .unwrap_or_default(),
+        req.map(|r| r.applicant.identity_masked())
+            .unwrap_or_default(),
+        req.map(|r| r.applicant.phone().to_string())
+            .unwrap_or_default(),
+        req.map(|r| r.info.description.clone()).unwrap_or_default(),
+        req.map(|r| r.provide_as.label().to_string())
+            .unwrap_or_default(),
+        req.map(|r| r.obtain_by.label().to_string())
+            .unwrap_or_default(),
+        yes_no(s.staff_assisted),
+        s.status.label().to_string(),
+        s.outcome.map(|o| o.code().to_string()).unwrap_or_default(),
+        s.outcome.map(|o| o.label().to_string()).unwrap_or_default(),
+        s.due
+            .as_ref()
+            .map(|d| d.date.to_string())
+            .unwrap_or_default(),
+        yes_no(s.print_pending),
+        s.month_count.map(|c| c.to_string()).unwrap_or_default(),
+    ]
+}
+
+/// Writes a UTF-8 CSV with a byte-order mark (so spreadsheet programs read the Chinese).
+pub fn write_csv(rows: &[Stored], path: &Path) -> Result<(), ExportError> {
+    let err = |source| ExportError::Csv {
+        path: path.display().to_string(),
+        source,
+    };
+    let file = std::fs::File::create(path).map_err(|e| err(e.into()))?;
+    let mut w = std::io::BufWriter::new(file);
+    std::io::Write::write_all(&mut w, "\u{FEFF}".as_bytes()).map_err(|e| err(e.into()))?;
+    let mut out = csv::Writer::from_writer(w);
+    out.write_record(HEADERS).map_err(err)?;
+    for s in rows {
+        out.write_record(row(s)).map_err(err)?;
+    }
+    out.flush().map_err(|e| err(e.into()))?;
+    Ok(())
+}
+
+/// Writes an XLSX workbook with one sheet 申请登记.
+pub fn write_xlsx(rows: &[Stored], path: &Path) -> Result<(), ExportError> {
+    let err = |source| ExportError::Xlsx {
+        path: path.display().to_string(),
+        source,
+    };
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.set_name("申请登记").map_err(err)?;
+    let bold = rust_xlsxwriter::Format::new().set_bold();
+    for (c, h) in HEADERS.iter().enumerate() {
+        sheet
+            .write_string_with_format(0, c as u16, *h, &bold)
+            .map_err(err)?;
+    }
+    for (r, s) in rows.iter().enumerate() {
+        for (c, cell) in row(s).iter().enumerate() {
+            sheet
+                .write_string(r as u32 + 1, c as u16, cell)
+                .map_err(err)?;
+        }
+    }
+    book.save(path).map_err(err)?;
+    Ok(())
+}

@@ -1,0 +1,21 @@
+//! Disclosure requests (依申请公开, 条例 Art. 29–33): the form model and its validation, the
+//! SQLite register with encrypted personal data and an append-only audit log, the workflow, and
+//! the working-day deadlines.
+//!
+//! Knows nothing about egui or printers: the UI and the print module call into it.
+
+pub mod crypto;
+pub mod deadlines;
+pub mod export;
+pub mod model;
+pub mod register;
+pub mod status;
+pub mod validate;
+mod workflow;
+
+pub use crypto::Keys;
+pub use deadlines::{Calendar, Due};
+pub use model::{Applicant, ApplicantType, Hint, ObtainBy, ProvideAs, RawForm, Request};
+pub use register::{AuditEntry, Receipt, Register, RegisterError, StatusChange, Stored};
+pub use status::{Outcome, Status};
+pub use validate::{FieldError, IdKind, IdNumber};

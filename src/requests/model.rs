@@ -1,0 +1,605 @@
+//! The request form of 条例 Art. 29 (applicant, information wanted, form wanted), as typed in
+//! ([`RawForm`]) and as validated ([`Request`]), plus the non-blocking hints of Art. 39 and 36.
+//!
+//! One request per form (一表一事). No storage, no screen: the register and the UI both use
+//! these types.
+
+use super::validate::{CreditCode, Email, FieldError, IdKind, IdNumber, Phone, Postcode};
+use serde::{Deserialize, Serialize};
+
+/// Who applies: a natural person or a legal person / other organisation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum ApplicantType {
+    /// 公民
+    #[default]
+    Citizen,
+    /// 法人或其他组织
+    Organization,
+}
+
+impl ApplicantType {
+    pub fn label(self) -> &'static str {
+        match self {
+            ApplicantType::Citizen => "公民",
+            ApplicantType::Organization => "法人或其他组织",
+        }
+    }
+    pub fn code(self) -> &'static str {
+        match self {
+            ApplicantType::Citizen => "citizen",
+            ApplicantType::Organization => "organization",
+        }
+    }
+    pub fn from_code(s: &str) -> Option<ApplicantType> {
+        [ApplicantType::Citizen, ApplicantType::Organization]
+            .into_iter()
+            .find(|t| t.code() == s)
+    }
+}
+
+/// 提供方式: the medium the information is provided on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum ProvideAs {
+    /// 纸质
+    #[default]
+    Paper,
+    /// 电子邮件
+    Email,
+    /// 光盘/U盘
+    Disc,
+}
+
+impl ProvideAs {
+    pub const ALL: [ProvideAs; 3] = [ProvideAs::Paper, ProvideAs::Email, ProvideAs::Disc];
+    pub fn label(self) -> &'static str {
+        match self {
+            ProvideAs::Paper => "纸质",
+            ProvideAs::Email => "电子邮件",
+            ProvideAs::Disc => "光盘/U盘",
+        }
+    }
+}
+
+/// 获取方式: how the applicant receives it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum ObtainBy {
+    /// 邮寄
+    Post,
+    /// 快递
+    Express,
+    /// 电子邮件
+    Email,
+    /// 自行领取
+    #[default]
+    Pickup,
+    /// 当场阅读、抄录
+    ReadOnSite,
+}
+
+impl ObtainBy {
+    pub const ALL: [ObtainBy; 5] = [
+        ObtainBy::Post,
+        ObtainBy::Express,
+        ObtainBy::Email,
+        ObtainBy::Pickup,
+        ObtainBy::ReadOnSite,
+    ];
+    pub fn label(self) -> &'static str {
+        match self {
+            ObtainBy::Post => "邮寄",
+            ObtainBy::Express => "快递",
+            ObtainBy::Email => "电子邮件",
+            ObtainBy::Pickup => "自行领取",
+            ObtainBy::ReadOnSite => "当场阅读、抄录",
+        }
+    }
+}
+
+/// The form exactly as typed (on screen, or as JSON for `kiosk requests submit`). Every text is
+/// kept as typed; [`RawForm::validate`] turns it into a [`Request`] or a list of field errors.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RawForm {
+    pub applicant_type: ApplicantType,
+    /// 姓名 (citizen) or 名称 (organisation).
+    pub name: String,
+    pub id_kind: Option<IdKind>,
+    pub id_number: String,
+    pub credit_code: String,
+    pub legal_representative: String,
+    pub contact_person: String,
+    pub phone: String,
+    pub address: String,
+    pub postcode: String,
+    pub email: String,
+    pub description: String,
+    pub title: String,
+    pub doc_number: String,
+    pub index_number: String,
+    pub provide_as: ProvideAs,
+    pub obtain_by: ObtainBy,
+    /// 代为填写: staff filled the form in for an oral request.
+    pub staff_assisted: bool,
+}
+
+/// A natural person's identity and contact details (all personal data).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Citizen {
+    pub name: String,
+    pub id: IdNumber,
+    pub phone: Phone,
+    pub address: Option<String>,
+    pub postcode: Option<Postcode>,
+    pub email: Option<Email>,
+}
+
+/// A legal person's or organisation's identity and contact details.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Organization {
+    pub name: String,
+    pub credit_code: CreditCode,
+    pub legal_representative: String,
+    pub contact_person: String,
+    pub phone: Phone,
+    pub address: Option<String>,
+    pub postcode: Option<Postcode>,
+    pub email: Option<Email>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Applicant {
+    Citizen(Citizen),
+    Organization(Organization),
+}
+
+impl Applicant {
+    pub fn kind(&self) -> ApplicantType {
+        match self {
+            Applicant::Citizen(_) => ApplicantType::Citizen,
+            Applicant::Organization(_) => ApplicantType::Organization,
+        }
+    }
+    pub fn name(&self) -> &str {
+        match self {
+            Applicant::Citizen(c) => &c.name,
+            Applicant::Organization(o) => &o.name,
+        }
+    }
+    /// The number that identifies the applicant for monthly counts: ID number or credit code.
+    pub fn identity_key(&self) -> String {
+        match self {
+            Applicant::Citizen(c) => format!("{:?}:{}", c.id.kind(), c.id.full()),
+            Applicant::Organization(o) => format!("credit:{}", o.credit_code.as_str()),
+        }
+    }
+    /// The identity number as the applicant's copy shows it (masked ID; credit codes are public).
+    pub fn identity_masked(&self) -> String {
+        match self {
+            Applicant::Citizen(c) => c.id.masked(),
+            Applicant::Organization(o) => o.credit_code.as_str().to_string(),
+        }
+    }
+    /// The full identity number: staff copy only.
+    pub fn identity_full(&self) -> &str {
+        match self {
+            Applicant::Citizen(c) => c.id.full(),
+            Applicant::Organization(o) => o.credit_code.as_str(),
+        }
+    }
+    pub fn identity_label(&self) -> &'static str {
+        match self {
+            Applicant::Citizen(c) => c.id.kind().label(),
+            Applicant::Organization(_) => "统一社会信用代码",
+        }
+    }
+    pub fn phone(&self) -> &Phone {
+        match self {
+            Applicant::Citizen(c) => &c.phone,
+            Applicant::Organization(o) => &o.phone,
+        }
+    }
+    pub fn address(&self) -> Option<&str> {
+        match self {
+            Applicant::Citizen(c) => c.address.as_deref(),
+            Applicant::Organization(o) => o.address.as_deref(),
+        }
+    }
+    pub fn postcode(&self) -> Option<&Postcode> {
+        match self {
+            Applicant::Citizen(c) => c.postcode.as_ref(),
+            Applicant::Organization(o) => o.postcode.as_ref(),
+        }
+    }
+    pub fn email(&self) -> Option<&Email> {
+        match self {
+            Applicant::Citizen(c) => c.email.as_ref(),
+            Applicant::Organization(o) => o.email.as_ref(),
+        }
+    }
+}
+
+/// 所需政府信息: what is wanted.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InfoWanted {
+    pub description: String,
+    pub title: Option<String>,
+    pub doc_number: Option<String>,
+    pub index_number: Option<String>,
+}
+
+/// A validated request, ready for the register.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Request {
+    pub applicant: Applicant,
+    pub info: InfoWanted,
+    pub provide_as: ProvideAs,
+    pub obtain_by: ObtainBy,
+    pub staff_assisted: bool,
+}
+
+/// A hint shown to the applicant and staff; it never blocks filing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Hint {
+    /// Reads like a complaint, 信访 or 举报 (Art. 39).
+    ComplaintOrPetition,
+    /// Asks for a special register (工商登记, 不动产登记): other rules apply (Art. 36(七)).
+    SpecialRegister,
+}
+
+impl Hint {
+    pub fn message(self) -> &'static str {
+        match self {
+            Hint::ComplaintOrPetition => "您填写的内容似为投诉、信访或举报事项。依照《政府信息公开条例》第三十九条，此类事项不作为政府信息公开申请处理，请通过信访、投诉或举报渠道反映；如确需申请公开政府信息，请写明所需信息的名称或内容。",
+            Hint::SpecialRegister => "工商登记、不动产登记等资料的查询，法律、行政法规另有规定的，依照其规定办理。请向市场监管部门或不动产登记机构咨询查询方式；如仍需申请，可继续提交。",
+        }
+    }
+}
+
+const COMPLAINT_WORDS: &[&str] = &[
+    "投诉",
+    "举报",
+    "信访",
+    "上访",
+    "控告",
+    "检举",
+    "申诉",
+    "要求查处",
+    "要求处理",
+    "追究",
+    "讨说法",
+];
+const REGISTER_WORDS: &[&str] = &[
+    "工商登记",
+    "工商档案",
+    "企业登记",
+    "注册登记",
+    "股东信息",
+    "不动产登记",
+    "房产证",
+    "产权登记",
+    "不动产权",
+    "房屋登记",
+    "土地登记",
+    "婚姻登记",
+];
+
+/// Hints for a description, in a fixed order, without duplicates.
+pub fn hints_for(description: &str) -> Vec<Hint> {
+    let mut hints = Vec::new();
+    if COMPLAINT_WORDS.iter().any(|w| description.contains(w)) {
+        hints.push(Hint::ComplaintOrPetition);
+    }
+    if REGISTER_WORDS.iter().any(|w| description.contains(w)) {
+        hints.push(Hint::SpecialRegister);
+    }
+    hints
+}
+
+fn optional(s: &str) -> Option<String> {
+    let t = s.trim();
+    (!t.is_empty()).then(|| t.to_string())
+}
+
+struct Collector(Vec<FieldError>);
+
+impl Collector {
+    fn check<T>(
+        &mut self,
+        field: &'static str,
+        label: &'static str,
+        r: Result<T, String>,
+    ) -> Option<T> {
+        match r {
+            Ok(v) => Some(v),
+            Err(message) => {
+                self.0.push(FieldError {
+                    field,
+                    label,
+                    message,
+                });
+                None
+            }
+        }
+    }
+    fn required(&mut self, field: &'static str, label: &'static str, v: &str) -> Option<String> {
+        let r = optional(v).ok_or_else(|| format!("请填写{label}。"));
+        self.check(field, label, r)
+    }
+    fn optional_with<T>(
+        &mut self,
+        field: &'static str,
+        label: &'static str,
+        v: &str,
+        needed: Option<&str>,
+        parse: fn(&str) -> Result<T, String>,
+    ) -> Option<Option<T>> {
+        match (optional(v), needed) {
+            (Some(v), _) => self.check(field, label, parse(&v)).map(Some),
+            (None, Some(why)) => {
+                self.check::<()>(field, label, Err(format!("{why}，请填写{label}。")));
+                None
+            }
+            (None, None) => Some(None),
+        }
+    }
+}
+
+fn parse_text(s: &str) -> Result<String, String> {
+    Ok(s.to_string())
+}
+
+impl RawForm {
+    /// Checks every field and returns the validated request, or every field error at once (in
+    /// form order) so the applicant can fix them in one pass. `today` bounds birth dates.
+    pub fn validate(&self, today: chrono::NaiveDate) -> Result<Request, Vec<FieldError>> {
+        let mut c = Collector(Vec::new());
+        let by_post = matches!(self.obtain_by, ObtainBy::Post | ObtainBy::Express);
+        let by_mail = self.provide_as == ProvideAs::Email || self.obtain_by == ObtainBy::Email;
+        let need_address = by_post.then_some("选择邮寄或快递");
+        let need_email = by_mail.then_some("选择电子邮件方式");
+        let applicant = match self.applicant_type {
+            ApplicantType::Citizen => {
+                let name = c.required("name", "姓名", &self.name);
+                let id = match self.id_kind {
+                    None => c.check("id_kind", "证件类型", Err("请选择证件类型。".to_string())),
+                    Some(kind) => c.check(
+                        "id_number",
+                        "证件号码",
+                        IdNumber::parse(kind, &self.id_number, today),
+                    ),
+                };
+                let phone = c.check("phone", "联系电话", Phone::parse(&self.phone));
+                let address = c.optional_with(
+                    "address",
+                    "联系地址",
+                    &self.address,
+                    need_address,
+                    parse_text,
+                );
+                let postcode = c.optional_with(
+                    "postcode",
+                    "邮政编码",
+                    &self.postcode,
+                    need_address,
+                    Postcode::parse,
+                );
+                let email =
+                    c.optional_with("email", "电子邮箱", &self.email, need_email, Email::parse);
+                match (name, id, phone, address, postcode, email) {
+                    (
+                        Some(name),
+                        Some(id),
+                        Some(phone),
+                        Some(address),
+                        Some(postcode),
+                        Some(email),
+                    ) => Some(Applicant::Citizen(Citizen {
+                        name,
+                        id,
+                        phone,
+                        address,
+                        postcode,
+                        email,
+                    })),
+                    _ => None,
+                }
+            }
+            ApplicantType::Organization => {
+                let name = c.required("name", "名称", &self.name);
+                let code = c.check(
+                    "credit_code",
+                    "统一社会信用代码",
+                    CreditCode::parse(&self.credit_code),
+                );
+                let rep = c.required(
+                    "legal_representative",
+                    "法定代表人",
+                    &self.legal_representative,
+                );
+                let contact = c.required("contact_person", "联系人", &self.contact_person);
+                let phone = c.check("phone", "联系电话", Phone::parse(&self.phone));
+                let address = c.optional_with(
+                    "address",
+                    "联系地址",
+                    &self.address,
+                    need_address,
+                    parse_text,
+                );
+                let postcode = c.optional_with(
+                    "postcode",
+                    "邮政编码",
+                    &self.postcode,
+                    need_address,
+                    Postcode::parse,
+                );
+                let email =
+                    c.optional_with("email", "电子邮箱", &self.email, need_email, Email::parse);
+                match (name, code, rep, contact, phone, address, postcode, email) {
+                    (
+                        Some(name),
+                        Some(credit_code),
+                        Some(legal_representative),
+                        Some(contact_person),
+                        Some(phone),
+                        Some(address),
+                        Some(postcode),
+                        Some(email),
+                    ) => Some(Applicant::Organization(Organization {
+                        name,
+                        credit_code,
+                        legal_representative,
+                        contact_person,
+                        phone,
+                        address,
+                        postcode,
+                        email,
+                    })),
+                    _ => None,
+                }
+            }
+        };
+        let description = c.required("description", "所需信息的内容描述", &self.description);
+        match (applicant, description) {
+            (Some(applicant), Some(description)) if c.0.is_empty() => Ok(Request {
+                applicant,
+                info: InfoWanted {
+                    description,
+                    title: optional(&self.title),
+                    doc_number: optional(&self.doc_number),
+                    index_number: optional(&self.index_number),
+                },
+                provide_as: self.provide_as,
+                obtain_by: self.obtain_by,
+                staff_assisted: self.staff_assisted,
+            }),
+            _ => Err(c.0),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::NaiveDate;
+
+    fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, 25).unwrap()
+    }
+
+    fn citizen() -> RawForm {
+        RawForm {
+            name: "张三".into(),
+            id_kind: Some(IdKind::ResidentId),
+            id_number: "11010519491231002x".into(),
+            phone: "138 1234 5678".into(),
+            description: "2025年青禾县城区道路改造项目的立项批复文件".into(),
+            ..RawForm::default()
+        }
+    }
+
+    #[test]
+    fn a_complete_citizen_form_becomes_a_typed_request() {
+        let r = citizen().validate(today()).unwrap();
+        let Applicant::Citizen(c) = &r.applicant else {
+            panic!("citizen expected")
+        };
+        assert_eq!(c.id.full(), "11010519491231002X");
+        assert_eq!(c.phone.to_string(), "13812345678");
+        assert_eq!(r.info.title, None);
+        assert_eq!(r.obtain_by, ObtainBy::Pickup);
+    }
+
+    #[test]
+    fn every_field_error_is_reported_at_once_in_chinese() {
+        let form = RawForm {
+            id_kind: Some(IdKind::ResidentId),
+            id_number: "110105194912310021".into(),
+            phone: "12345".into(),
+            obtain_by: ObtainBy::Post,
+            ..RawForm::default()
+        };
+        let errors = form.validate(today()).unwrap_err();
+        let fields: Vec<&str> = errors.iter().map(|e| e.field).collect();
+        assert_eq!(
+            fields,
+            [
+                "name",
+                "id_number",
+                "phone",
+                "address",
+                "postcode",
+                "description"
+            ]
+        );
+        assert_eq!(errors[0].to_string(), "姓名：请填写姓名。");
+        assert!(
+            errors[3].message.contains("选择邮寄或快递"),
+            "{}",
+            errors[3]
+        );
+    }
+
+    #[test]
+    fn email_delivery_requires_a_valid_address() {
+        let mut form = citizen();
+        form.provide_as = ProvideAs::Email;
+        let errors = form.validate(today()).unwrap_err();
+        assert_eq!(errors.len(), 1);
+        assert_eq!(errors[0].field, "email");
+        form.email = "zhangsan@example.com".into();
+        assert!(form.validate(today()).is_ok());
+    }
+
+    #[test]
+    fn an_organisation_needs_a_valid_credit_code_and_its_people() {
+        let stem = "91330100MA2AAAAA0";
+        let code = format!(
+            "{stem}{}",
+            super::super::validate::credit_code_check_char(stem).unwrap()
+        );
+        let mut form = RawForm {
+            applicant_type: ApplicantType::Organization,
+            name: "青禾县某某科技有限公司".into(),
+            credit_code: code,
+            legal_representative: "李四".into(),
+            contact_person: "王五".into(),
+            phone: "0571-87654321".into(),
+            description: "本县2025年度企业技术改造专项资金分配结果".into(),
+            ..RawForm::default()
+        };
+        let r = form.validate(today()).unwrap();
+        assert_eq!(r.applicant.kind(), ApplicantType::Organization);
+        form.contact_person.clear();
+        form.credit_code = "91330100MA2AAAAA0Z".into();
+        let fields: Vec<&str> = form
+            .validate(today())
+            .unwrap_err()
+            .iter()
+            .map(|e| e.field)
+            .collect();
+        assert_eq!(fields, ["credit_code", "contact_person"]);
+    }
+
+    #[test]
+    fn complaints_and_special_registers_raise_hints_but_ordinary_requests_do_not() {
+        assert_eq!(
+            hints_for("我要举报村干部违规发放补贴"),
+            [Hint::ComplaintOrPetition]
+        );
+        assert_eq!(
+            hints_for("查询我家房屋的不动产登记信息"),
+            [Hint::SpecialRegister]
+        );
+        assert!(hints_for("2025年本县财政预算执行情况报告").is_empty());
+    }
+
+    #[test]
+    fn the_json_form_rejects_unknown_keys() {
+        let err = serde_json::from_str::<RawForm>(r#"{"nmae":"张三"}"#).unwrap_err();
+        assert!(err.to_string().contains("nmae"));
+    }
+}

@@ -1,0 +1,188 @@
+//! Staff operations on registered requests: status changes (with the clock rules of Art. 30,
+//! 32, 33) and the purge of personal data after the retention period (个人信息保护法 Art. 19, 47).
+//!
+//! Every change is one transaction with its audit line. Extends [`Register`]; no IO of its own.
+
+use super::deadlines::Clock;
+use super::register::{insert_audit, pauses, Register, RegisterError, StatusChange};
+use super::status::Status;
+use chrono::{Days, NaiveDate, NaiveDateTime};
+use rusqlite::{params, OptionalExtension};
+
+impl Register {
+    /// Moves a request to another status. Rules: only the steps of [`Status::may_become`];
+    /// an outcome with 已答复 and only then; one extension; entering 补正中 or
+    /// 征求第三方意见中 stops the clock; a correction arriving (补正中 → 已受理) restarts it from
+    /// that day; the end of a consultation adds a paused interval.
+    pub fn set_status(
+        &mut self,
+        receipt_no: &str,
+        change: &StatusChange,
+        now: NaiveDateTime,
+    ) -> Result<(), RegisterError> {
+        let (conn, calendar) = self.parts();
+        let tx = conn.transaction()?;
+        type Row = (i64, String, String, bool, Option<String>);
+        let (id, status, clock_start, extended, paused_since): Row = tx
+            .query_row(
+                "SELECT id, status, clock_start, extended, paused_since FROM requests
+                 WHERE receipt_no = ?1",
+                [receipt_no],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+            )
+            .optional()?
+            .ok_or_else(|| RegisterError::NotFound(receipt_no.to_string()))?;
+        let from = Status::from_code(&status).ok_or_else(|| RegisterError::Corrupt {
+            receipt_no: receipt_no.to_string(),
+            what: format!("status {status}"),
+        })?;
+        let to = change.to;
+        if !from.may_become(to) {
+            return Err(RegisterError::Transition {
+                from: from.label(),
+                to: to.label(),
+            });
+        }
+        match (to, change.outcome) {
+            (Status::Answered, None) => {
+                return Err(RegisterError::Rule("an answer needs an outcome code"))
+            }
+            (Status::Answered, Some(_)) | (_, None) => {}
+            (_, Some(_)) => {
+                return Err(RegisterError::Rule("only an answer takes an outcome code"))
+            }
+        }
+        if to == Status::Extended && extended {
+            return Err(RegisterError::Rule(
+                "the deadline can be extended only once (Art. 33)",
+            ));
+        }
+        let on = change.on.format("%Y-%m-%d").to_string();
+        let mut clock_start = clock_start;
+        if from == Status::Consulting {
+            if let Some(since) = &paused_since {
+                tx.execute(
+                    "INSERT INTO pauses (request_id, from_on, until_on) VALUES (?1, ?2, ?3)",
+                    params![id, since, on],
+                )?;
+            }
+        }
+        if from == Status::Correcting && to == Status::Received {
+            // Art. 30: the time limit counts from the day the corrected request arrives.
+            clock_start = on.clone();
+            tx.execute("DELETE FROM pauses WHERE request_id = ?1", [id])?;
+        }
+        let extended = extended || to == Status::Extended;
+        let paused_since = (to == Status::Consulting).then(|| on.clone());
+        let running = matches!(to, Status::Received | Status::Extended);
+        let stopped = matches!(to, Status::Correcting | Status::Consulting);
+        let due_on: Option<String> = if running {
+            let start = NaiveDate::parse_from_str(&clock_start, "%Y-%m-%d").map_err(|e| {
+                RegisterError::Corrupt {
+                    receipt_no: receipt_no.to_string(),
+                    what: e.to_string(),
+                }
+            })?;
+            let due = calendar.due(&Clock {
+                start,
+                extended,
+                pauses: pauses(&tx, id)?,
+            });
+            Some(due.date.format("%Y-%m-%d").to_string())
+        } else {
+            None
+        };
+        tx.execute(
+            "UPDATE requests SET status = ?1, outcome = COALESCE(?2, outcome), clock_start = ?3,
+                extended = ?4, paused_since = ?5,
+                due_on = CASE WHEN ?6 THEN ?7 WHEN ?8 THEN NULL ELSE due_on END,
+                closed_on = CASE WHEN ?1 = 'closed' THEN ?9 ELSE closed_on END
+             WHERE id = ?10",
+            params![
+                to.code(),
+                change.outcome.map(|o| o.code()),
+                clock_start,
+                extended,
+                paused_since,
+                running,
+                due_on,
+                stopped,
+                on,
+                id
+            ],
+        )?;
+        let note = match change.outcome {
+            Some(o) => format!("{} {}", o.code(), change.note).trim().to_string(),
+            None => change.note.clone(),
+        };
+        insert_audit(
+            &tx,
+            id,
+            now,
+            &change.actor,
+            "status",
+            Some(from.code()),
+            to.code(),
+            &note,
+        )?;
+        tx.commit()?;
+        tracing::info!(
+            receipt_no,
+            from = from.code(),
+            to = to.code(),
+            "request status changed"
+        );
+        Ok(())
+    }
+
+    /// Removes the personal data (sealed form, applicant hash) of requests closed more than
+    /// `retention_days` before `today`. The row stays for the yearly statistics. Returns the
+    /// receipt numbers purged.
+    pub fn purge(
+        &mut self,
+        today: NaiveDate,
+        retention_days: u32,
+        now: NaiveDateTime,
+        actor: &str,
+    ) -> Result<Vec<String>, RegisterError> {
+        let cutoff = today
+            .checked_sub_days(Days::new(u64::from(retention_days)))
+            .unwrap_or(NaiveDate::MIN)
+            .format("%Y-%m-%d")
+            .to_string();
+        let tx = self.conn_mut().transaction()?;
+        let victims: Vec<(i64, String)> = {
+            let mut stmt = tx.prepare(
+                "SELECT id, receipt_no FROM requests WHERE status = 'closed' AND closed_on < ?1
+                 AND personal IS NOT NULL ORDER BY id",
+            )?;
+            let rows = stmt.query_map([&cutoff], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            rows.collect::<Result<_, _>>()?
+        };
+        let today_s = today.format("%Y-%m-%d").to_string();
+        for (id, _) in &victims {
+            tx.execute(
+                "UPDATE requests SET personal = NULL, applicant_hash = NULL, purged_on = ?1
+                 WHERE id = ?2",
+                params![today_s, id],
+            )?;
+            let note = format!("retention {retention_days} days");
+            insert_audit(
+                &tx,
+                *id,
+                now,
+                actor,
+                "personal_data",
+                Some("kept"),
+                "purged",
+                &note,
+            )?;
+        }
+        tx.commit()?;
+        // Reclaim the freed pages so the removed ciphertext does not linger in the file.
+        self.conn()
+            .execute_batch("PRAGMA wal_checkpoint(TRUNCATE); VACUUM;")?;
+        tracing::info!(count = victims.len(), "personal data purged");
+        Ok(victims.into_iter().map(|(_, r)| r).collect())
+    }
+}

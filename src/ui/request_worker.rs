@@ -1,0 +1,185 @@
+//! The background thread behind the request form: owns the register and the printers, files
+//! and prints requests and answers status lookups, so the UI thread never touches SQLite or a
+//! printer. Technical errors are logged here once; the form gets polite Chinese sentences.
+
+use super::request_form::{Action, Filed, RequestFormState, Stage};
+use crate::config::Settings;
+use crate::print::backend::print_receipt;
+use crate::staff_requests::{letterhead, open_register, printers};
+use std::sync::mpsc::{channel, Receiver, Sender};
+
+/// What the worker tells the form.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Reply {
+    Filed(Filed),
+    FileFailed(String),
+    Lookup(String),
+}
+
+/// The UI side of the worker.
+pub struct RequestWorker {
+    pub commands: Sender<Action>,
+    pub replies: Receiver<Reply>,
+}
+
+const CANNOT_FILE: &str =
+    "系统暂时无法受理申请，您填写的内容仍保留在屏幕上。请稍后再试，或联系现场工作人员办理。";
+const NOT_FOUND: &str = "未查到该申请，请核对受理编号和查询码后重新输入。";
+
+/// Starts the worker; `wake` is called after every reply (the UI's repaint request).
+pub fn spawn(
+    settings: Settings,
+    wake: impl Fn() + Send + 'static,
+) -> std::io::Result<RequestWorker> {
+    let (cmd_tx, cmd_rx) = channel::<Action>();
+    let (reply_tx, reply_rx) = channel::<Reply>();
+    std::thread::Builder::new()
+        .name("request-worker".into())
+        .spawn(move || {
+            for action in cmd_rx {
+                if let Some(reply) = handle(&settings, action) {
+                    if reply_tx.send(reply).is_err() {
+                        return;
+                    }
+                    wake();
+                }
+            }
+        })?;
+    Ok(RequestWorker {
+        commands: cmd_tx,
+        replies: reply_rx,
+    })
+}
+
+fn handle(settings: &Settings, action: Action) -> Option<Reply> {
+    let now = chrono::Local::now().naive_local();
+    let mut register = match open_register(settings) {
+        Ok(r) => r,
+        Err(e) => {
+            tracing::error!(error = %e, "request register unavailable");
+            return Some(match action {
+                Action::Submit(_) => Reply::FileFailed(CANNOT_FILE.into()),
+                _ => Reply::Lookup("系统暂时无法查询，请稍后再试或联系现场工作人员。".into()),
+            });
+        }
+    };
+    match action {
+        Action::Submit(request) => {
+            let receipt = match register.submit(&request, now) {
+                Ok(r) => r,
+                Err(e) => {
+                    tracing::error!(error = %e, "request not registered");
+                    return Some(Reply::FileFailed(CANNOT_FILE.into()));
+                }
+            };
+            let printed = printers(settings).map_err(|e| e.to_string()).and_then(|p| {
+                print_receipt(
+                    &mut register,
+                    &receipt.receipt_no,
+                    &letterhead(settings),
+                    &p,
+                    now,
+                )
+                .map_err(|e| e.to_string())
+            });
+            let print_note = printed.err().map(|e| {
+                tracing::warn!(receipt_no = %receipt.receipt_no, error = %e, "receipt not printed");
+                crate::print::backend::PRINT_FAILED_MESSAGE.to_string()
+            });
+            Some(Reply::Filed(Filed {
+                receipt_no: receipt.receipt_no,
+                query_code: receipt.query_code,
+                received_on: receipt.received_on,
+                due: receipt.due.date,
+                print_note,
+            }))
+        }
+        Action::Lookup {
+            receipt_no,
+            query_code,
+        } => Some(Reply::Lookup(
+            match register.lookup(&receipt_no, &query_code) {
+                Ok(Some(s)) => {
+                    let due = s
+                        .due
+                        .map(|d| format!("，答复期限{}前", d.date.format("%Y年%m月%d日")))
+                        .unwrap_or_default();
+                    format!("受理编号{}：{}{}。", s.receipt_no, s.status.label(), due)
+                }
+                Ok(None) => NOT_FOUND.into(),
+                Err(e) => {
+                    tracing::error!(error = %e, "status lookup failed");
+                    "系统暂时无法查询，请稍后再试或联系现场工作人员。".into()
+                }
+            },
+        )),
+        Action::Close => None,
+    }
+}
+
+/// Applies a worker reply to the form state.
+pub fn apply(state: &mut RequestFormState, reply: Reply) {
+    match reply {
+        Reply::Filed(f) => state.stage = Stage::Filed(f),
+        Reply::FileFailed(msg) => state.stage = Stage::Failed(msg),
+        Reply::Lookup(answer) => state.lookup_answer = Some(answer),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::requests::{IdKind, RawForm};
+    use std::time::Duration;
+
+    #[test]
+    fn the_worker_files_a_request_tells_of_a_missing_printer_and_answers_lookups() {
+        let tmp = tempfile::tempdir().unwrap();
+        let holidays =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("kiosk-config/holidays");
+        let text = format!(
+            "[kiosk]\nhall_name='大厅'\nindex_dir='i'\n[requests]\nregister={:?}\nkey_file={:?}\nholidays={:?}\ncups_queue='NoSuchQueue'\n",
+            tmp.path().join("r.sqlite").display().to_string(),
+            tmp.path().join("k.key").display().to_string(),
+            holidays.display().to_string()
+        );
+        let settings = Settings::parse(&text, &tmp.path().join("kiosk.toml")).unwrap();
+        let worker = spawn(settings, || {}).unwrap();
+        let today = chrono::Local::now().date_naive();
+        let form = RawForm {
+            name: "张三".into(),
+            id_kind: Some(IdKind::ResidentId),
+            id_number: "11010519491231002X".into(),
+            phone: "13812345678".into(),
+            description: "城区道路改造项目立项批复".into(),
+            ..RawForm::default()
+        };
+        let request = form.validate(today).unwrap();
+        worker
+            .commands
+            .send(Action::Submit(Box::new(request)))
+            .unwrap();
+        let wait = Duration::from_secs(30);
+        let Reply::Filed(filed) = worker.replies.recv_timeout(wait).unwrap() else {
+            panic!("expected a filed reply")
+        };
+        assert!(filed.receipt_no.starts_with("QH01-"));
+        assert!(filed.print_note.unwrap().contains("已经成功提交"));
+        let mut state = RequestFormState::new(today);
+        for (code, expect) in [
+            (filed.query_code.clone(), "已受理"),
+            ("WRONGCODE".into(), "未查到"),
+        ] {
+            worker
+                .commands
+                .send(Action::Lookup {
+                    receipt_no: filed.receipt_no.clone(),
+                    query_code: code,
+                })
+                .unwrap();
+            apply(&mut state, worker.replies.recv_timeout(wait).unwrap());
+            let answer = state.lookup_answer.clone().unwrap();
+            assert!(answer.contains(expect), "{answer}");
+        }
+    }
+}

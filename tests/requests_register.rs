@@ -1,0 +1,298 @@
+//! The request register on a real SQLite file: commit, encryption at rest, audit log, workflow
+//! clock rules, monthly counts and purge.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use kiosk::requests::{
+    Calendar, IdKind, Keys, ObtainBy, Outcome, RawForm, Register, RegisterError, Status,
+    StatusChange,
+};
+use std::path::Path;
+
+fn calendar() -> Calendar {
+    Calendar::load_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("kiosk-config/holidays"))
+        .unwrap()
+}
+
+fn at(s: &str) -> NaiveDateTime {
+    NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap()
+}
+
+fn day(s: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+}
+
+fn form(id: &str) -> RawForm {
+    RawForm {
+        name: "张三".into(),
+        id_kind: Some(IdKind::ResidentId),
+        id_number: id.into(),
+        phone: "13812345678".into(),
+        address: "青禾县城关镇人民路1号".into(),
+        postcode: "100010".into(),
+        description: "2025年青禾县城区道路改造项目立项批复".into(),
+        obtain_by: ObtainBy::Post,
+        ..RawForm::default()
+    }
+}
+
+fn open(dir: &Path) -> Register {
+    let keys = Keys::open_or_create(&dir.join("register.key")).unwrap();
+    Register::open(&dir.join("requests.sqlite"), keys, calendar(), "QH01").unwrap()
+}
+
+fn change(to: Status, on: &str) -> StatusChange {
+    StatusChange {
+        to,
+        outcome: None,
+        on: day(on),
+        actor: "staff-01".into(),
+        note: String::new(),
+    }
+}
+
+#[test]
+fn receipt_numbers_count_per_day_and_personal_data_is_not_stored_in_clear() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut reg = open(tmp.path());
+    let req = form("11010519491231002X")
+        .validate(day("2026-11-25"))
+        .unwrap();
+    let a = reg.submit(&req, at("2026-11-25 09:00")).unwrap();
+    let b = reg.submit(&req, at("2026-11-25 09:05")).unwrap();
+    let c = reg.submit(&req, at("2026-11-26 08:30")).unwrap();
+    assert_eq!(a.receipt_no, "QH01-20261125-0001");
+    assert_eq!(b.receipt_no, "QH01-20261125-0002");
+    assert_eq!(c.receipt_no, "QH01-20261126-0001");
+    assert_eq!(a.received_on, day("2026-11-25"));
+    // Wednesday 25 November 2026 + 20 working days (no holidays) = Wednesday 23 December.
+    assert_eq!(a.due.date, day("2026-12-23"));
+    assert_eq!((a.month_count, b.month_count, c.month_count), (1, 2, 3));
+    assert!(a.query_code.len() >= 8 && a.query_code != b.query_code);
+    drop(reg);
+
+    let bytes = std::fs::read(tmp.path().join("requests.sqlite")).unwrap();
+    let wal = std::fs::read(tmp.path().join("requests.sqlite-wal")).unwrap_or_default();
+    for needle in ["11010519491231002X", "13812345678", "张三", "人民路"] {
+        for file in [&bytes, &wal] {
+            assert!(
+                !file.windows(needle.len()).any(|w| w == needle.as_bytes()),
+                "{needle} found in clear"
+            );
+        }
+    }
+
+    let reg = open(tmp.path());
+    let stored = reg.get(&a.receipt_no).unwrap();
+    assert_eq!(stored.request.as_ref(), Some(&req));
+    assert_eq!(stored.status, Status::Received);
+    assert!(stored.print_pending);
+    assert!(reg.lookup(&a.receipt_no, &a.query_code).unwrap().is_some());
+    assert!(reg
+        .lookup(&a.receipt_no, &a.query_code.to_lowercase())
+        .unwrap()
+        .is_some());
+    assert!(reg.lookup(&a.receipt_no, &b.query_code).unwrap().is_none());
+    assert!(reg
+        .lookup("QH01-20261125-0099", &a.query_code)
+        .unwrap()
+        .is_none());
+    assert_eq!(reg.integrity_check().unwrap(), "ok");
+}
+
+#[test]
+fn the_audit_log_refuses_update_and_delete() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut reg = open(tmp.path());
+    let req = form("11010519491231002X")
+        .validate(day("2026-11-25"))
+        .unwrap();
+    let r = reg.submit(&req, at("2026-11-25 09:00")).unwrap();
+    reg.set_print_pending(&r.receipt_no, false, at("2026-11-25 09:01"), "kiosk")
+        .unwrap();
+    drop(reg);
+    let conn = rusqlite::Connection::open(tmp.path().join("requests.sqlite")).unwrap();
+    let n: i64 = conn
+        .query_row("SELECT COUNT(*) FROM audit", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(n, 2);
+    for sql in ["UPDATE audit SET actor = 'x'", "DELETE FROM audit"] {
+        let err = conn.execute(sql, []).unwrap_err().to_string();
+        assert!(err.contains("append-only"), "{sql}: {err}");
+    }
+    let version: i64 = conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(version, kiosk::requests::register::MIGRATIONS.len() as i64);
+}
+
+#[test]
+fn correction_restarts_the_clock_and_consultation_pauses_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut reg = open(tmp.path());
+    let req = form("11010519491231002X")
+        .validate(day("2026-11-02"))
+        .unwrap();
+    let r = reg.submit(&req, at("2026-11-02 10:00")).unwrap();
+    assert_eq!(r.due.date, day("2026-11-30"));
+    let no = &r.receipt_no;
+
+    reg.set_status(
+        no,
+        &change(Status::Correcting, "2026-11-05"),
+        at("2026-11-05 10:00"),
+    )
+    .unwrap();
+    assert_eq!(reg.get(no).unwrap().due, None, "the clock stands still");
+    // The correction arrives on Monday 16 November: 20 working days from the 17th.
+    reg.set_status(
+        no,
+        &change(Status::Received, "2026-11-16"),
+        at("2026-11-16 10:00"),
+    )
+    .unwrap();
+    assert_eq!(reg.get(no).unwrap().due.unwrap().date, day("2026-12-14"));
+
+    // Consultation from Monday 23 to Monday 30 November: 5 working days not counted.
+    reg.set_status(
+        no,
+        &change(Status::Consulting, "2026-11-23"),
+        at("2026-11-23 10:00"),
+    )
+    .unwrap();
+    reg.set_status(
+        no,
+        &change(Status::Extended, "2026-11-30"),
+        at("2026-11-30 10:00"),
+    )
+    .unwrap();
+    // 40 working days from 17 November = 11 January 2027, plus 5 paused = 18 January 2027,
+    // counted Monday to Friday in 2027 (no calendar file): a warning for staff.
+    let due = reg.get(no).unwrap().due.unwrap();
+    assert_eq!(due.date, day("2027-01-18"));
+    assert_eq!(due.warnings.len(), 1);
+
+    let err = reg
+        .set_status(
+            no,
+            &change(Status::Closed, "2026-12-01"),
+            at("2026-12-01 10:00"),
+        )
+        .unwrap_err();
+    assert!(matches!(err, RegisterError::Transition { .. }), "{err}");
+    let err = reg
+        .set_status(
+            no,
+            &change(Status::Answered, "2026-12-01"),
+            at("2026-12-01 10:00"),
+        )
+        .unwrap_err();
+    assert!(err.to_string().contains("outcome"), "{err}");
+    let mut answer = change(Status::Answered, "2026-12-01");
+    answer.outcome = Some(Outcome::UnavailableNotHeld);
+    reg.set_status(no, &answer, at("2026-12-01 10:00")).unwrap();
+    let stored = reg.get(no).unwrap();
+    assert_eq!(stored.outcome, Some(Outcome::UnavailableNotHeld));
+    let audit = reg.audit(no).unwrap();
+    let steps: Vec<(Option<&str>, &str)> = audit
+        .iter()
+        .map(|a| (a.from.as_deref(), a.to.as_str()))
+        .collect();
+    assert_eq!(
+        steps,
+        [
+            (None, "received"),
+            (Some("received"), "correcting"),
+            (Some("correcting"), "received"),
+            (Some("received"), "consulting"),
+            (Some("consulting"), "extended"),
+            (Some("extended"), "answered"),
+        ]
+    );
+    assert!(audit[5].note.starts_with("4.1"));
+}
+
+#[test]
+fn a_second_extension_is_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut reg = open(tmp.path());
+    let req = form("11010519491231002X")
+        .validate(day("2026-11-02"))
+        .unwrap();
+    let no = reg.submit(&req, at("2026-11-02 10:00")).unwrap().receipt_no;
+    reg.set_status(
+        &no,
+        &change(Status::Extended, "2026-11-20"),
+        at("2026-11-20 10:00"),
+    )
+    .unwrap();
+    reg.set_status(
+        &no,
+        &change(Status::Consulting, "2026-11-23"),
+        at("2026-11-23 10:00"),
+    )
+    .unwrap();
+    let err = reg
+        .set_status(
+            &no,
+            &change(Status::Extended, "2026-11-25"),
+            at("2026-11-25 10:00"),
+        )
+        .unwrap_err();
+    assert!(err.to_string().contains("only once"), "{err}");
+}
+
+#[test]
+fn monthly_counts_follow_the_applicant_not_the_spelling_of_the_number() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut reg = open(tmp.path());
+    let upper = form("11010519491231002X")
+        .validate(day("2026-11-25"))
+        .unwrap();
+    let lower = form("110105 19491231 002x")
+        .validate(day("2026-11-25"))
+        .unwrap();
+    let stem = "44030419900307211";
+    let check = kiosk::requests::validate::resident_id_check_char(stem).unwrap();
+    let other = form(&format!("{stem}{check}"))
+        .validate(day("2026-11-25"))
+        .unwrap();
+    reg.submit(&upper, at("2026-10-31 16:00")).unwrap();
+    reg.submit(&upper, at("2026-11-02 09:00")).unwrap();
+    let r = reg.submit(&lower, at("2026-11-03 09:00")).unwrap();
+    assert_eq!(r.month_count, 2, "October does not count for November");
+    let r = reg.submit(&other, at("2026-11-03 10:00")).unwrap();
+    assert_eq!(r.month_count, 1, "another applicant counts apart");
+    let key = upper.applicant.identity_key();
+    assert_eq!(reg.month_count_for(&key, day("2026-11-30")).unwrap(), 2);
+    assert_eq!(reg.month_count_for(&key, day("2026-10-01")).unwrap(), 1);
+}
+
+#[test]
+fn purge_removes_personal_data_of_long_closed_requests_and_keeps_the_statistics_row() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut reg = open(tmp.path());
+    let req = form("11010519491231002X")
+        .validate(day("2026-06-01"))
+        .unwrap();
+    let old = reg.submit(&req, at("2026-06-01 09:00")).unwrap().receipt_no;
+    let recent = reg.submit(&req, at("2026-06-02 09:00")).unwrap().receipt_no;
+    let open_one = reg.submit(&req, at("2026-06-03 09:00")).unwrap().receipt_no;
+    for (no, closed) in [(&old, "2026-07-01"), (&recent, "2026-11-01")] {
+        let mut answer = change(Status::Answered, closed);
+        answer.outcome = Some(Outcome::Disclosed);
+        reg.set_status(no, &answer, at("2026-07-01 09:00")).unwrap();
+        reg.set_status(no, &change(Status::Closed, closed), at("2026-07-01 09:00"))
+            .unwrap();
+    }
+    let purged = reg
+        .purge(day("2026-11-25"), 90, at("2026-11-25 18:00"), "staff-01")
+        .unwrap();
+    assert_eq!(purged.as_slice(), std::slice::from_ref(&old));
+    let s = reg.get(&old).unwrap();
+    assert!(s.request.is_none() && s.query_code.is_none() && s.month_count.is_none());
+    assert_eq!(s.outcome, Some(Outcome::Disclosed));
+    assert_eq!(s.purged_on, Some(day("2026-11-25")));
+    assert!(reg.get(&recent).unwrap().request.is_some());
+    assert!(reg.get(&open_one).unwrap().request.is_some());
+    assert_eq!(reg.audit(&old).unwrap().last().unwrap().to, "purged");
+}
