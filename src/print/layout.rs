@@ -95,7 +95,7 @@ pub fn receipt(s: &Stored, head: &Letterhead, copy: CopyKind) -> Option<Vec<Bloc
         ),
         Block::Section("办理进度查询".into()),
         Block::Paragraph(
-            "请妥善保管本回执。在本自助终端首页点击“依申请公开”，选择“查询办理进度”，输入受理编号和查询码，即可查看办理进度。查询码请勿告知他人。".into(),
+            "请妥善保管本回执。在本自助终端首页点击“政府信息公开申请 · 查询办理进度”，输入受理编号和查询码，即可查看办理进度。查询码请勿告知他人。".into(),
         ),
         Block::Section("权利救济".into()),
         Block::Paragraph(REMEDIES.into()),

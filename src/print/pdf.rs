@@ -34,6 +34,9 @@ fn text_width(s: &str, size: f32) -> f32 {
     s.chars().map(em_width).sum::<f32>() * size
 }
 
+/// Characters that must not begin a line.
+const CLOSING: &str = "，。、；：？！）》」』】”’…,.;:?!)";
+
 /// Splits `text` into lines no wider than `width` points at `size`.
 pub fn wrap(text: &str, size: f32, width: f32) -> Vec<String> {
     let mut lines = Vec::new();
@@ -42,7 +45,9 @@ pub fn wrap(text: &str, size: f32, width: f32) -> Vec<String> {
         let mut w = 0.0;
         for c in para.chars() {
             let cw = em_width(c) * size;
-            if w + cw > width && !line.is_empty() {
+            // Closing punctuation never starts a line (line-breaking rule of Chinese text):
+            // it may hang one character past the margin instead.
+            if w + cw > width && !line.is_empty() && !CLOSING.contains(c) {
                 lines.push(std::mem::take(&mut line));
                 w = 0.0;
             }
@@ -213,7 +218,8 @@ mod tests {
         assert_eq!(lines.concat(), text);
         assert!(lines.len() > 3);
         for l in &lines {
-            assert!(text_width(l, 10.0) <= 100.0, "{l}");
+            assert!(text_width(l, 10.0) <= 110.0, "{l}");
+            assert!(!l.starts_with(|c| CLOSING.contains(c)), "{l}");
         }
     }
 
