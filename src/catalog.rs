@@ -174,23 +174,16 @@ pub struct ServiceInfo {
 impl ServiceInfo {
     /// The searchable text of the guide fields, one per line.
     pub fn searchable_text(&self) -> String {
-        let mut parts: Vec<&str> = Vec::new();
-        for field in [&self.item_type, &self.basis, &self.conditions] {
-            if let Some(v) = field {
-                parts.push(v);
-            }
-        }
-        for m in &self.materials {
-            parts.push(&m.name);
-        }
-        for p in &self.process {
-            parts.push(p);
-        }
-        for field in [&self.location, &self.fees, &self.legal_time_limit] {
-            if let Some(v) = field {
-                parts.push(v);
-            }
-        }
+        let lead = [&self.item_type, &self.basis, &self.conditions];
+        let tail = [&self.location, &self.fees, &self.legal_time_limit];
+        let parts: Vec<&str> = lead
+            .into_iter()
+            .flatten()
+            .map(String::as_str)
+            .chain(self.materials.iter().map(|m| m.name.as_str()))
+            .chain(self.process.iter().map(String::as_str))
+            .chain(tail.into_iter().flatten().map(String::as_str))
+            .collect();
         parts.join("\n")
     }
 }

@@ -23,6 +23,6 @@ pub mod pipeline;
 pub mod print;
 pub mod requests;
 pub mod search;
-pub mod status;
 pub mod staff_requests;
+pub mod status;
 pub mod ui;
