@@ -33,4 +33,7 @@ echo "== cargo fmt --check"
 cargo fmt --all -- --check
 
 echo "== cargo test"
-cargo test --locked --all-targets 2>&1
+# Benchmarks are compiled here (so they cannot rot) but run only by `cargo bench`: they print
+# figures, they are not tests.
+cargo test --locked --benches --no-run 2>&1
+cargo test --locked --lib --bins --tests 2>&1
