@@ -105,7 +105,7 @@ impl Confusables {
         let by_syllable = by_syllable
             .into_iter()
             .map(|(k, mut v)| {
-                v.sort_by(|a, b| b.0.cmp(&a.0));
+                v.sort_by_key(|e| std::cmp::Reverse(e.0));
                 (k, v.into_iter().map(|(_, c)| c).take(40).collect())
             })
             .collect();

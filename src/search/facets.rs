@@ -87,13 +87,14 @@ pub fn count(searcher: &Searcher, docs: &[DocAddress]) -> tantivy::Result<FacetC
         let per_value = counts.entry(dim).or_default();
         let mut readers = BTreeMap::new();
         for d in docs {
-            if !readers.contains_key(&d.segment_ord) {
-                let r = searcher
-                    .segment_reader(d.segment_ord)
-                    .facet_reader(dim.field_name())?;
-                readers.insert(d.segment_ord, r);
-            }
-            let reader = &readers[&d.segment_ord];
+            let reader = match readers.entry(d.segment_ord) {
+                std::collections::btree_map::Entry::Occupied(e) => e.into_mut(),
+                std::collections::btree_map::Entry::Vacant(e) => e.insert(
+                    searcher
+                        .segment_reader(d.segment_ord)
+                        .facet_reader(dim.field_name())?,
+                ),
+            };
             let mut facet = Facet::root();
             for ord in reader.facet_ords(d.doc_id) {
                 reader.facet_from_ord(ord, &mut facet)?;
