@@ -2,22 +2,10 @@
 
 mod common;
 
+use common::{run_kiosk as kiosk, text};
+
 use calamine::{open_workbook, Reader, Xlsx};
 use std::path::Path;
-use std::process::{Command, Output};
-
-fn kiosk(config: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_kiosk"))
-        .arg("--config")
-        .arg(config)
-        .args(args)
-        .output()
-        .unwrap()
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
-}
 
 fn submit(config: &Path) -> String {
     let form = common::repo().join("tests/fixtures/request-citizen.json");

@@ -7,6 +7,8 @@
 
 mod common;
 
+use common::{run_kiosk as kiosk, text};
+
 use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
@@ -68,19 +70,6 @@ fn cups_queue(queue: &str) -> Option<String> {
         return fail("pdftotext is missing (apt-get install poppler-utils)".into());
     }
     Some(queue.to_string())
-}
-
-fn kiosk(config: &std::path::Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_kiosk"))
-        .arg("--config")
-        .arg(config)
-        .args(args)
-        .output()
-        .unwrap()
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
 }
 
 /// Waits until CUPS lists `job` as completed.

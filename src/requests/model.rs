@@ -352,7 +352,37 @@ fn parse_text(s: &str) -> Result<String, String> {
     Ok(s.to_string())
 }
 
+/// Phone, address, postcode and e-mail: the contact fields both kinds of applicant give.
+type ContactFields = (Phone, Option<String>, Option<Postcode>, Option<Email>);
+
 impl RawForm {
+    /// Checks the contact fields shared by citizens and organisations, collecting their errors
+    /// in form order; `None` when any of them failed.
+    fn contact_fields(
+        &self,
+        c: &mut Collector,
+        need_address: Option<&str>,
+        need_email: Option<&str>,
+    ) -> Option<ContactFields> {
+        let phone = c.check("phone", "联系电话", Phone::parse(&self.phone));
+        let address = c.optional_with(
+            "address",
+            "联系地址",
+            &self.address,
+            need_address,
+            parse_text,
+        );
+        let postcode = c.optional_with(
+            "postcode",
+            "邮政编码",
+            &self.postcode,
+            need_address,
+            Postcode::parse,
+        );
+        let email = c.optional_with("email", "电子邮箱", &self.email, need_email, Email::parse);
+        Some((phone?, address?, postcode?, email?))
+    }
+
     /// Checks every field and returns the validated request, or every field error at once (in
     /// form order) so the applicant can fix them in one pass. `today` bounds birth dates.
     pub fn validate(&self, today: chrono::NaiveDate) -> Result<Request, Vec<FieldError>> {
@@ -372,39 +402,18 @@ impl RawForm {
                         IdNumber::parse(kind, &self.id_number, today),
                     ),
                 };
-                let phone = c.check("phone", "联系电话", Phone::parse(&self.phone));
-                let address = c.optional_with(
-                    "address",
-                    "联系地址",
-                    &self.address,
-                    need_address,
-                    parse_text,
-                );
-                let postcode = c.optional_with(
-                    "postcode",
-                    "邮政编码",
-                    &self.postcode,
-                    need_address,
-                    Postcode::parse,
-                );
-                let email =
-                    c.optional_with("email", "电子邮箱", &self.email, need_email, Email::parse);
-                match (name, id, phone, address, postcode, email) {
-                    (
-                        Some(name),
-                        Some(id),
-                        Some(phone),
-                        Some(address),
-                        Some(postcode),
-                        Some(email),
-                    ) => Some(Applicant::Citizen(Citizen {
-                        name,
-                        id,
-                        phone,
-                        address,
-                        postcode,
-                        email,
-                    })),
+                let contact_fields = self.contact_fields(&mut c, need_address, need_email);
+                match (name, id, contact_fields) {
+                    (Some(name), Some(id), Some((phone, address, postcode, email))) => {
+                        Some(Applicant::Citizen(Citizen {
+                            name,
+                            id,
+                            phone,
+                            address,
+                            postcode,
+                            email,
+                        }))
+                    }
                     _ => None,
                 }
             }
@@ -421,33 +430,14 @@ impl RawForm {
                     &self.legal_representative,
                 );
                 let contact = c.required("contact_person", "联系人", &self.contact_person);
-                let phone = c.check("phone", "联系电话", Phone::parse(&self.phone));
-                let address = c.optional_with(
-                    "address",
-                    "联系地址",
-                    &self.address,
-                    need_address,
-                    parse_text,
-                );
-                let postcode = c.optional_with(
-                    "postcode",
-                    "邮政编码",
-                    &self.postcode,
-                    need_address,
-                    Postcode::parse,
-                );
-                let email =
-                    c.optional_with("email", "电子邮箱", &self.email, need_email, Email::parse);
-                match (name, code, rep, contact, phone, address, postcode, email) {
+                let contact_fields = self.contact_fields(&mut c, need_address, need_email);
+                match (name, code, rep, contact, contact_fields) {
                     (
                         Some(name),
                         Some(credit_code),
                         Some(legal_representative),
                         Some(contact_person),
-                        Some(phone),
-                        Some(address),
-                        Some(postcode),
-                        Some(email),
+                        Some((phone, address, postcode, email)),
                     ) => Some(Applicant::Organization(Organization {
                         name,
                         credit_code,
