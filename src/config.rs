@@ -127,10 +127,51 @@ struct RawKiosk {
     font: Option<PathBuf>,
     #[serde(default)]
     fallback_fonts: Vec<PathBuf>,
+    #[serde(default = "default_idle_seconds")]
+    idle_seconds: u64,
+    #[serde(default = "default_idle_warning_seconds")]
+    idle_warning_seconds: u64,
+    #[serde(default)]
+    elderly_mode: bool,
+    #[serde(default)]
+    high_contrast: bool,
+    #[serde(default)]
+    staff_pin_hash: Option<String>,
+    #[serde(default = "default_staff_lockout_minutes")]
+    staff_lockout_minutes: u64,
 }
 
 fn default_keep_generations() -> usize {
     3
+}
+
+fn default_idle_seconds() -> u64 {
+    90
+}
+
+fn default_idle_warning_seconds() -> u64 {
+    30
+}
+
+fn default_staff_lockout_minutes() -> u64 {
+    5
+}
+
+/// How the screen behaves (the `[kiosk]` keys about visitors and staff).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScreenSettings {
+    /// Quiet time before the idle warning.
+    pub idle: std::time::Duration,
+    /// The countdown of the idle warning (at least 20 s).
+    pub idle_warning: std::time::Duration,
+    /// Start every visit in the elderly mode (large type, large targets).
+    pub elderly_mode: bool,
+    /// Start every visit in the high-contrast palette.
+    pub high_contrast: bool,
+    /// Argon2 PHC hash of the staff PIN; without it the staff area cannot be opened.
+    pub staff_pin_hash: Option<String>,
+    /// How long the PIN stays locked after five wrong tries.
+    pub staff_lockout: std::time::Duration,
 }
 
 #[derive(Debug, Deserialize)]
@@ -247,6 +288,7 @@ pub struct Settings {
     pub keep_generations: usize,
     pub font: Option<PathBuf>,
     pub fallback_fonts: Vec<PathBuf>,
+    pub screen: ScreenSettings,
     pub refresh: RefreshSettings,
     pub sources: Vec<SourceSettings>,
     pub requests: RequestSettings,
@@ -356,6 +398,38 @@ impl Settings {
         }
         let requests =
             validate_requests(&raw.requests, &resolve).map_err(|(m, f)| invalid(m, f))?;
+        let k = &raw.kiosk;
+        if k.idle_warning_seconds < 20 || k.idle_seconds < 10 {
+            return Err(invalid(
+                format!(
+                    "`kiosk.idle_seconds = {}` / `kiosk.idle_warning_seconds = {}` are too short",
+                    k.idle_seconds, k.idle_warning_seconds
+                ),
+                "give the visitor at least 10 s before the warning and a countdown of at least 20 s (defaults 90 and 30)",
+            ));
+        }
+        if let Some(h) = &k.staff_pin_hash {
+            if !crate::staff_pin::hash_is_valid(h) {
+                return Err(invalid(
+                    "`kiosk.staff_pin_hash` is not an Argon2 hash".into(),
+                    "write the line that `kiosk staff-pin` prints (it reads the PIN from standard input); never write the PIN itself",
+                ));
+            }
+        }
+        if k.staff_lockout_minutes == 0 {
+            return Err(invalid(
+                "`kiosk.staff_lockout_minutes` is 0".into(),
+                "lock the PIN for at least 1 minute after five wrong tries (default 5)",
+            ));
+        }
+        let screen = ScreenSettings {
+            idle: std::time::Duration::from_secs(k.idle_seconds),
+            idle_warning: std::time::Duration::from_secs(k.idle_warning_seconds),
+            elderly_mode: k.elderly_mode,
+            high_contrast: k.high_contrast,
+            staff_pin_hash: k.staff_pin_hash.clone(),
+            staff_lockout: std::time::Duration::from_secs(k.staff_lockout_minutes * 60),
+        };
         Ok(Settings {
             config_path: path.to_path_buf(),
             hall_name: raw.kiosk.hall_name,
@@ -368,6 +442,7 @@ impl Settings {
                 .iter()
                 .map(|p| resolve(p))
                 .collect(),
+            screen,
             refresh: raw.refresh,
             sources,
             requests,

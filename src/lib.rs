@@ -11,6 +11,7 @@
 //! - [`requests`]: disclosure requests: form model, validation, SQLite register, deadlines.
 //! - [`print`]: request forms and receipts rendered as PDF or ESC/POS; CUPS and raw back-ends.
 //! - [`staff_requests`]: the `kiosk requests …` staff commands, on top of requests and print.
+//! - [`staff_pin`]: the staff PIN (Argon2 hash, lockout after wrong tries).
 //! - [`ui`]: the egui kiosk screens; the only module that knows egui exists.
 //!
 //! The binary (`src/main.rs`) parses the command line and dispatches; staff subcommands run
@@ -23,6 +24,7 @@ pub mod pipeline;
 pub mod print;
 pub mod requests;
 pub mod search;
+pub mod staff_pin;
 pub mod staff_requests;
 pub mod status;
 pub mod ui;

@@ -46,6 +46,9 @@ enum Cmd {
         #[command(subcommand)]
         action: RequestsCmd,
     },
+    /// Hash a staff PIN for `staff_pin_hash` in the configuration. Reads the PIN (6 to 12
+    /// digits) from standard input so it never appears in the shell history.
+    StaffPin,
     /// Score a judged query file (query_id, query, relevant_ids) with MRR, Recall and nDCG.
     Eval {
         queries: PathBuf,
@@ -162,6 +165,15 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> Result<()> {
+    if let Some(Cmd::StaffPin) = cli.command {
+        let mut pin = String::new();
+        std::io::stdin()
+            .read_line(&mut pin)
+            .context("cannot read the PIN from standard input")?;
+        let hash = kiosk::staff_pin::hash_pin(pin.trim())?;
+        println!("staff_pin_hash = \"{hash}\"");
+        return Ok(());
+    }
     let settings = Settings::load(&cli.config)?;
     match cli.command {
         None => kiosk::ui::run(settings)?,
@@ -180,6 +192,7 @@ fn run(cli: Cli) -> Result<()> {
             print_hits(&results.hits, json)?;
         }
         Some(Cmd::Requests { action }) => run_requests(&settings, action)?,
+        Some(Cmd::StaffPin) => unreachable!("handled before the configuration is read"),
         Some(Cmd::Eval { queries, k }) => {
             let text = std::fs::read_to_string(&queries)
                 .with_context(|| format!("cannot read {}", queries.display()))?;

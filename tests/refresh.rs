@@ -159,11 +159,15 @@ fn a_running_kiosk_picks_up_a_new_generation_without_restart() {
             .commands
             .send(Command::Search {
                 seq,
-                query: NEW_TITLE.into(),
+                request: kiosk::search::query::SearchRequest {
+                    query: NEW_TITLE.into(),
+                    limit: 10,
+                    ..Default::default()
+                },
             })
             .unwrap();
         match wait(&|e| matches!(e, Event::Results { seq: s, .. } if *s == seq)) {
-            Event::Results { hits, .. } => hits,
+            Event::Results { results, .. } => results.hits,
             _ => unreachable!(),
         }
     };

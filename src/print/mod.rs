@@ -7,6 +7,7 @@
 //! with a Chinese sentence the kiosk can tell the resident. Knows nothing about egui or SQL.
 
 pub mod backend;
+pub mod document;
 pub mod escpos;
 pub mod layout;
 pub mod pdf;

@@ -1,16 +1,21 @@
-//! The first kiosk screen: hall name, data date, a search line and the result list with
-//! highlighted titles. State lives here; all slow work goes to the worker.
+//! The kiosk's state and its routing between screens. Everything a visitor leaves behind lives
+//! in [`Visit`] and is dropped whole by the idle reset; the index, the workers and the staff gate
+//! outlive visits. Drawing is in `screens`, `document` and `staff`; slow work goes to workers.
 
-use super::worker::{Command, Event, WorkerHandle};
-use crate::search::query::Highlighted;
+use super::document::OpenDoc;
+use super::idle::{IdlePhase, IdleTimer};
+use super::keyboard::{Applied, Key, Keyboard};
+use super::request_form::{self, RequestFormState};
+use super::request_worker::{self, RequestWorker};
+use super::staff::{StaffArea, StaffPinPad};
+use super::theme::Theme;
+use super::worker::{Command, Event, WorkerHandle, RESULT_LIMIT};
+use crate::config::Settings;
+use crate::search::facets::{Dim, FacetCounts, Filter};
+use crate::search::query::{SearchRequest, SearchResults, Sort};
 use crate::search::{GenerationInfo, Hit};
-use egui::text::LayoutJob;
-use egui::{Color32, FontId, RichText, TextFormat};
-
-const TEXT: Color32 = Color32::from_rgb(0x1a, 0x1a, 0x1a);
-const MUTED: Color32 = Color32::from_rgb(0x4a, 0x4a, 0x4a);
-const ACCENT: Color32 = Color32::from_rgb(0xb0, 0x1c, 0x1c);
-const MARK_BG: Color32 = Color32::from_rgb(0xff, 0xe8, 0x8a);
+use crate::staff_pin::StaffGate;
+use std::time::{Duration, Instant};
 
 /// Where the index stands, as the screen tells it.
 #[derive(Debug, Clone, PartialEq)]
@@ -20,29 +25,133 @@ pub enum IndexState {
     Failed(String),
 }
 
-/// Everything the screen shows. Visitor-specific: `query` and `hits`.
+/// The screen shown.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Screen {
+    #[default]
+    Home,
+    /// Search results (typed) or a category or area (browsed).
+    List,
+    Document,
+    Service,
+    Request,
+    StaffPin,
+    Staff,
+}
+
+/// The result list: typed search or browsing.
+#[derive(Debug, Clone, Default)]
+pub struct ListState {
+    /// Set when browsing a category or area (no query): the heading of the list.
+    pub browse: Option<String>,
+    pub filters: Vec<Filter>,
+    pub sort: Sort,
+    pub results: Option<SearchResults>,
+    /// Nothing was found for the query; these are the results of this correction.
+    pub corrected: Option<String>,
+    pub failed: bool,
+}
+
+/// Everything a visitor leaves behind. Replaced whole on the idle reset.
+#[derive(Default)]
+pub struct Visit {
+    pub screen: Screen,
+    /// The screen a document was opened from (the list or the form).
+    pub back: Screen,
+    pub query: String,
+    pub keyboard: Keyboard,
+    pub keyboard_open: bool,
+    pub candidates: Vec<String>,
+    pub suggestions: Vec<String>,
+    pub list: ListState,
+    pub doc: Option<OpenDoc>,
+    pub form: Option<RequestFormState>,
+    /// Published records matching the form's description (Art. 36(一)).
+    pub form_matches: Vec<Hit>,
+    pub pin: Option<StaffPinPad>,
+    pub staff: Option<StaffArea>,
+    pub theme: Theme,
+    /// Taps on the hall name (the hidden staff gesture).
+    pub hall_taps: Vec<Instant>,
+}
+
+/// The newest request of a kind; only its answer is shown.
+#[derive(Debug, Clone, Copy, Default)]
+struct Track {
+    sent: u64,
+    answered: bool,
+}
+
+impl Track {
+    fn accept(&mut self, seq: u64) -> bool {
+        let fresh = seq == self.sent && !self.answered;
+        if fresh {
+            self.answered = true;
+        }
+        fresh
+    }
+
+    fn pending(&self) -> bool {
+        self.sent != 0 && !self.answered
+    }
+}
+
+#[derive(Debug, Clone, Copy, Default)]
+struct Tracks {
+    list: Track,
+    candidates: Track,
+    suggest: Track,
+    open: Track,
+    form: Track,
+}
+
+/// Taps on the hall name within this time open the staff PIN pad.
+const STAFF_TAPS: usize = 5;
+const STAFF_TAP_WINDOW: Duration = Duration::from_secs(4);
+
 pub struct KioskApp {
-    hall_name: String,
+    pub settings: Settings,
     worker: WorkerHandle,
-    index: IndexState,
-    query: String,
-    sent_seq: u64,
-    shown_seq: u64,
-    hits: Vec<Hit>,
-    search_failed: bool,
+    requests: RequestWorker,
+    pub index: IndexState,
+    /// Counts of the whole catalogue per kind and area, for browsing without typing.
+    pub catalogue: FacetCounts,
+    pub visit: Visit,
+    /// Grows with every visit: egui state (scroll positions, cursors) is keyed by it.
+    pub visit_no: u64,
+    seq: u64,
+    tracks: Tracks,
+    pub idle: IdleTimer,
+    pub gate: StaffGate,
+    applied_theme: Option<Theme>,
+    /// Set by the staff area's 「关闭终端程序」.
+    pub close_requested: bool,
 }
 
 impl KioskApp {
-    pub fn new(hall_name: String, worker: WorkerHandle) -> KioskApp {
+    pub fn new(settings: Settings, worker: WorkerHandle, requests: RequestWorker) -> KioskApp {
+        let visit = Visit {
+            theme: default_theme(&settings),
+            ..Visit::default()
+        };
         KioskApp {
-            hall_name,
+            idle: IdleTimer::new(
+                settings.screen.idle,
+                settings.screen.idle_warning,
+                Instant::now(),
+            ),
+            gate: StaffGate::new(settings.screen.staff_lockout),
+            settings,
             worker,
+            requests,
             index: IndexState::Loading,
-            query: String::new(),
-            sent_seq: 0,
-            shown_seq: 0,
-            hits: Vec::new(),
-            search_failed: false,
+            catalogue: FacetCounts::new(),
+            visit,
+            visit_no: 1,
+            seq: 0,
+            tracks: Tracks::default(),
+            applied_theme: None,
+            close_requested: false,
         }
     }
 
@@ -50,222 +159,534 @@ impl KioskApp {
         &self.index
     }
 
-    /// Applies what the worker reported since the last frame.
+    /// Whether an answer from the search worker is still awaited for the list.
+    pub fn list_pending(&self) -> bool {
+        self.tracks.list.pending()
+    }
+
+    fn next_seq(&mut self) -> u64 {
+        self.seq += 1;
+        self.seq
+    }
+
+    pub(super) fn send(&self, cmd: Command) {
+        if self.worker.commands.send(cmd).is_err() {
+            tracing::error!("the search worker has stopped");
+        }
+    }
+
+    /// Applies what the workers reported since the last frame.
     fn drain_events(&mut self) {
         while let Ok(ev) = self.worker.events.try_recv() {
             match ev {
                 Event::Ready(info) => {
                     self.index = IndexState::Ready(info);
-                    if !self.query.trim().is_empty() {
-                        self.send_search();
+                    self.refresh_catalogue();
+                    if self.visit.screen == Screen::List {
+                        self.run_list();
                     }
                 }
-                Event::Reloaded(info) => self.index = IndexState::Ready(info),
+                Event::Reloaded(info) => {
+                    // What is on screen stays; the next search uses the new generation.
+                    self.index = IndexState::Ready(info);
+                    self.refresh_catalogue();
+                }
                 Event::Failed(msg) => self.index = IndexState::Failed(msg),
-                // A stale answer (an older request) never overwrites a newer one.
-                Event::Results { seq, hits } if seq >= self.shown_seq && seq <= self.sent_seq => {
-                    self.shown_seq = seq;
-                    self.hits = hits;
-                    self.search_failed = false;
+                Event::Results {
+                    seq,
+                    results,
+                    corrected,
+                } => {
+                    if seq == 0 {
+                        self.catalogue = results.facets;
+                    } else if self.tracks.list.accept(seq) {
+                        self.visit.list.results = Some(*results);
+                        self.visit.list.corrected = corrected;
+                        self.visit.list.failed = false;
+                    } else if self.tracks.form.accept(seq) {
+                        self.visit.form_matches = results.hits.into_iter().take(3).collect();
+                    }
                 }
-                Event::SearchFailed { seq } if seq >= self.shown_seq => {
-                    self.shown_seq = seq;
-                    self.search_failed = true;
+                Event::SearchFailed { seq } => {
+                    if self.tracks.list.accept(seq) {
+                        self.visit.list.failed = true;
+                    }
+                    self.tracks.form.accept(seq);
                 }
-                Event::Results { .. } | Event::SearchFailed { .. } => {}
+                Event::Candidates { seq, list } => {
+                    if self.tracks.candidates.accept(seq) {
+                        self.visit.candidates = list;
+                    }
+                }
+                Event::Suggestions { seq, list } => {
+                    if self.tracks.suggest.accept(seq) {
+                        self.visit.suggestions = list;
+                    }
+                }
+                Event::Body { seq, body } => {
+                    if self.tracks.open.accept(seq) {
+                        if let Some(doc) = &mut self.visit.doc {
+                            doc.set_body(body);
+                        }
+                    }
+                }
+                Event::Status(status) => {
+                    if let Some(staff) = &mut self.visit.staff {
+                        staff.index = Some(*status);
+                    }
+                }
+            }
+        }
+        while let Ok(reply) = self.requests.replies.try_recv() {
+            if let Some(form) = &mut self.visit.form {
+                request_worker::apply(form, reply);
             }
         }
     }
 
-    fn send_search(&mut self) {
-        self.sent_seq += 1;
-        if self.query.trim().is_empty() {
-            self.hits.clear();
-            self.shown_seq = self.sent_seq;
+    /// Browse counts of the whole catalogue (seq 0: not a visitor's request).
+    fn refresh_catalogue(&self) {
+        self.send(Command::Browse {
+            seq: 0,
+            filters: Vec::new(),
+        });
+    }
+
+    /// Sends the list's search (or browse) for the current query, filters and order.
+    pub fn run_list(&mut self) {
+        let seq = self.next_seq();
+        self.tracks.list = Track {
+            sent: seq,
+            answered: false,
+        };
+        let list = &self.visit.list;
+        let query = self.visit.keyboard.preview(&self.visit.query);
+        if list.browse.is_some() && query.trim().is_empty() {
+            self.send(Command::Browse {
+                seq,
+                filters: list.filters.clone(),
+            });
+        } else if query.trim().is_empty() {
+            self.visit.list.results = None;
+            self.tracks.list.answered = true;
+        } else {
+            self.send(Command::Search {
+                seq,
+                request: SearchRequest {
+                    query,
+                    limit: RESULT_LIMIT,
+                    filters: list.filters.clone(),
+                    sort: list.sort,
+                },
+            });
+        }
+    }
+
+    /// After any change of the query or the pinyin: results, candidates and completions.
+    fn query_changed(&mut self) {
+        self.run_list();
+        let pinyin = self.visit.keyboard.pinyin.clone();
+        if pinyin.is_empty() {
+            self.visit.candidates.clear();
+            self.tracks.candidates.answered = true;
+        } else {
+            let seq = self.next_seq();
+            self.tracks.candidates = Track {
+                sent: seq,
+                answered: false,
+            };
+            self.send(Command::Candidates {
+                seq,
+                pinyin: pinyin.clone(),
+            });
+        }
+        let prefix = self.visit.query.trim().to_string();
+        if prefix.is_empty() || !pinyin.is_empty() {
+            self.visit.suggestions.clear();
+            self.tracks.suggest.answered = true;
+        } else {
+            let seq = self.next_seq();
+            self.tracks.suggest = Track {
+                sent: seq,
+                answered: false,
+            };
+            self.send(Command::Suggest { seq, prefix });
+        }
+    }
+
+    /// A key of the on-screen keyboard on the search screen.
+    pub fn key(&mut self, key: Key) {
+        let candidates = self.visit.candidates.clone();
+        let v = &mut self.visit;
+        match v.keyboard.apply(&mut v.query, key, &candidates) {
+            Applied::Nothing => {}
+            Applied::Edited => self.query_changed(),
+            Applied::Submitted => {
+                self.visit.keyboard_open = false;
+                self.query_changed();
+            }
+        }
+    }
+
+    /// Replaces the query (a suggestion or 「您是不是要找」 tapped).
+    pub fn set_query(&mut self, query: &str) {
+        self.visit.query = query.to_string();
+        self.visit.keyboard.pinyin.clear();
+        self.query_changed();
+    }
+
+    /// Opens the search screen with the keyboard.
+    pub fn start_search(&mut self) {
+        self.visit.screen = Screen::List;
+        self.visit.list = ListState::default();
+        self.visit.keyboard_open = true;
+        self.query_changed();
+    }
+
+    /// Opens a category or area without typing.
+    pub fn browse(&mut self, heading: &str, filters: Vec<Filter>) {
+        self.visit.screen = Screen::List;
+        self.visit.query.clear();
+        self.visit.keyboard = Keyboard::default();
+        self.visit.keyboard_open = false;
+        self.visit.list = ListState {
+            browse: Some(heading.to_string()),
+            filters,
+            ..ListState::default()
+        };
+        self.run_list();
+    }
+
+    /// A preset search from a home tile (a query within a kind).
+    pub fn preset(&mut self, query: &str, filters: Vec<Filter>) {
+        self.visit.screen = Screen::List;
+        self.visit.keyboard = Keyboard::default();
+        self.visit.keyboard_open = false;
+        self.visit.query = query.to_string();
+        self.visit.list = ListState {
+            filters,
+            ..ListState::default()
+        };
+        self.query_changed();
+    }
+
+    /// Chooses or drops a filter value of one dimension (one value per dimension).
+    pub fn toggle_filter(&mut self, dim: Dim, value: &str) {
+        let filters = &mut self.visit.list.filters;
+        let chosen = filters.iter().any(|f| f.dim == dim && f.value == value);
+        filters.retain(|f| f.dim != dim);
+        if !chosen {
+            filters.push(Filter {
+                dim,
+                value: value.to_string(),
+            });
+        }
+        self.run_list();
+    }
+
+    pub fn set_sort(&mut self, sort: Sort) {
+        if self.visit.list.sort != sort {
+            self.visit.list.sort = sort;
+            self.run_list();
+        }
+    }
+
+    /// Opens a hit: the service-guide screen for a service item, the document screen otherwise.
+    pub fn open(&mut self, hit: Hit) {
+        let seq = self.next_seq();
+        self.tracks.open = Track {
+            sent: seq,
+            answered: false,
+        };
+        self.send(Command::Open {
+            seq,
+            source: hit.source.clone(),
+            source_id: hit.id.clone(),
+        });
+        let service = hit.record.as_ref().is_some_and(|r| r.service.is_some());
+        if self.visit.screen != Screen::Document && self.visit.screen != Screen::Service {
+            self.visit.back = self.visit.screen;
+        }
+        self.visit.doc = Some(OpenDoc::new(hit));
+        self.visit.screen = if service {
+            Screen::Service
+        } else {
+            Screen::Document
+        };
+    }
+
+    /// Leaves a document for where it was opened from.
+    pub fn close_document(&mut self) {
+        self.visit.doc = None;
+        self.visit.screen = self.visit.back;
+    }
+
+    /// Opens the request form, prefilled from a document when given.
+    pub fn open_request_form(&mut self, from: Option<&Hit>) {
+        let mut form = RequestFormState::new(chrono::Local::now().date_naive());
+        if let Some(hit) = from {
+            form.form.title = hit.title.clone();
+            if let Some(r) = &hit.record {
+                form.form.doc_number = r.doc_number.clone().unwrap_or_default();
+                form.form.index_number = r.index_number.clone().unwrap_or_default();
+            }
+        }
+        self.visit.form = Some(form);
+        self.visit.form_matches.clear();
+        self.visit.keyboard = Keyboard::default();
+        self.visit.screen = Screen::Request;
+    }
+
+    /// The form's description changed: look for published records that already answer it.
+    fn form_description_changed(&mut self, description: String) {
+        let seq = self.next_seq();
+        self.tracks.form = Track {
+            sent: seq,
+            answered: false,
+        };
+        if description.chars().count() < 2 {
+            self.visit.form_matches.clear();
+            self.tracks.form.answered = true;
             return;
         }
-        let cmd = Command::Search {
-            seq: self.sent_seq,
-            query: self.query.clone(),
+        self.send(Command::Search {
+            seq,
+            request: SearchRequest {
+                query: description,
+                limit: 3,
+                ..SearchRequest::default()
+            },
+        });
+    }
+
+    pub fn go_home(&mut self) {
+        let theme = self.visit.theme;
+        self.visit = Visit {
+            theme,
+            ..Visit::default()
         };
-        if self.worker.commands.send(cmd).is_err() {
-            tracing::error!("search worker has stopped");
-            self.search_failed = true;
+    }
+
+    /// Whether the visitor left anything behind that the idle reset must wipe.
+    pub fn has_traces(&self) -> bool {
+        let v = &self.visit;
+        v.screen != Screen::Home
+            || !v.query.is_empty()
+            || !v.keyboard.pinyin.is_empty()
+            || v.doc.is_some()
+            || v.form.is_some()
+            || v.pin.is_some()
+            || v.staff.is_some()
+            || v.list.results.is_some()
+            || v.theme != default_theme(&self.settings)
+    }
+
+    /// The idle reset: every trace of the visitor goes, and the home screen returns.
+    pub fn wipe(&mut self, ctx: &egui::Context) {
+        tracing::info!("idle reset: visit wiped");
+        self.visit = Visit {
+            theme: default_theme(&self.settings),
+            ..Visit::default()
+        };
+        // Answers still on their way belong to the old visit.
+        self.tracks = Tracks::default();
+        self.visit_no += 1;
+        ctx.memory_mut(|m| {
+            m.data.clear();
+            m.stop_text_input();
+        });
+    }
+
+    /// Staff gesture: five taps on the hall name within a few seconds.
+    pub fn hall_tapped(&mut self, now: Instant) {
+        let taps = &mut self.visit.hall_taps;
+        taps.retain(|t| now.saturating_duration_since(*t) < STAFF_TAP_WINDOW);
+        taps.push(now);
+        if taps.len() >= STAFF_TAPS {
+            taps.clear();
+            self.visit.pin = Some(StaffPinPad::default());
+            self.visit.screen = Screen::StaffPin;
         }
+    }
+
+    pub fn open_staff_area(&mut self) {
+        self.visit.pin = None;
+        self.visit.staff = Some(StaffArea::open(&self.settings));
+        self.visit.screen = Screen::Staff;
+        self.send(Command::Status);
+    }
+
+    /// Whether this frame carries input from a person (a touch, a key, a drag, a scroll).
+    fn person_was_here(ctx: &egui::Context) -> bool {
+        ctx.input(|i| {
+            i.pointer.any_down()
+                || i.events.iter().any(|e| {
+                    matches!(
+                        e,
+                        egui::Event::PointerButton { .. }
+                            | egui::Event::Touch { .. }
+                            | egui::Event::Key { .. }
+                            | egui::Event::Text(_)
+                            | egui::Event::MouseWheel { .. }
+                    )
+                })
+        })
     }
 
     /// Draws one frame.
     pub fn show(&mut self, ui: &mut egui::Ui) {
+        let ctx = ui.ctx().clone();
+        let now = Instant::now();
         self.drain_events();
-        egui::Panel::top("header").show(ui, |ui| self.header(ui));
-        egui::CentralPanel::default().show(ui, |ui| {
-            self.search_line(ui);
-            ui.add_space(12.0);
-            self.body(ui);
-        });
+        if Self::person_was_here(&ctx) {
+            self.idle.touch(now);
+        }
+        let phase = if self.has_traces() {
+            self.idle.phase(now)
+        } else {
+            self.idle.touch(now);
+            IdlePhase::Active
+        };
+        if phase == IdlePhase::Expired {
+            self.wipe(&ctx);
+            self.idle.touch(now);
+        }
+        if self.applied_theme != Some(self.visit.theme) {
+            self.visit.theme.apply(&ctx);
+            self.applied_theme = Some(self.visit.theme);
+        }
+        let description_before = self.visit.form.as_ref().map(|f| f.form.description.clone());
+        super::screens::header(self, ui, now);
+        match self.visit.screen {
+            Screen::Home => super::screens::home(self, ui),
+            Screen::List => super::screens::list(self, ui),
+            Screen::Document => super::document::document(self, ui),
+            Screen::Service => super::document::service(self, ui),
+            Screen::Request => self.request_screen(ui),
+            Screen::StaffPin => super::staff::pin_screen(self, ui, now),
+            Screen::Staff => super::staff::staff_screen(self, ui),
+        }
+        let description_after = self.visit.form.as_ref().map(|f| f.form.description.clone());
+        if let Some(d) = description_after.filter(|d| Some(d) != description_before.as_ref()) {
+            self.form_description_changed(d);
+        }
+        if let IdlePhase::Warning { remaining } = phase {
+            if super::screens::idle_warning(self, &ctx, remaining) {
+                self.idle.touch(now);
+            }
+        }
+        if self.close_requested {
+            ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+        }
+        self.schedule_repaint(&ctx, now);
     }
 
-    fn header(&self, ui: &mut egui::Ui) {
-        ui.add_space(8.0);
-        ui.horizontal(|ui| {
-            ui.label(
-                RichText::new(&self.hall_name)
-                    .size(30.0)
-                    .strong()
-                    .color(ACCENT),
-            );
-            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                let date = match &self.index {
-                    IndexState::Ready(info) => {
-                        format!("数据更新至 {}", info.built_at.format("%Y-%m-%d"))
-                    }
-                    _ => String::new(),
-                };
-                ui.label(RichText::new(date).size(20.0).color(MUTED));
-            });
-        });
-        ui.add_space(8.0);
-    }
-
-    fn search_line(&mut self, ui: &mut egui::Ui) {
-        ui.horizontal(|ui| {
-            let label = ui.label(RichText::new("查询").size(26.0).color(TEXT));
-            let edit = egui::TextEdit::singleline(&mut self.query)
-                .font(FontId::proportional(28.0))
-                .hint_text(RichText::new("请输入标题、关键词或文号，例如：最低生活保障").size(24.0))
-                .desired_width(ui.available_width() - 140.0)
-                .min_size(egui::vec2(0.0, 60.0));
-            let response = ui.add(edit).labelled_by(label.id);
-            // The search line is where every visit starts: keep the cursor there while the
-            // visitor has not moved it elsewhere.
-            if ui.ctx().memory(|m| m.focused().is_none()) {
-                response.request_focus();
-            }
-            if response.changed() {
-                self.send_search();
-            }
-            let clear = egui::Button::new(RichText::new("清空").size(24.0))
-                .min_size(egui::vec2(100.0, 60.0));
-            if ui.add(clear).clicked() {
-                self.query.clear();
-                self.send_search();
-            }
-        });
-    }
-
-    fn body(&mut self, ui: &mut egui::Ui) {
-        match &self.index {
-            IndexState::Loading => {
-                ui.label(
-                    RichText::new("正在准备资料库，请稍候……")
-                        .size(24.0)
-                        .color(MUTED),
-                );
-                return;
-            }
-            IndexState::Failed(msg) => {
-                ui.label(RichText::new(msg).size(24.0).color(ACCENT));
-                return;
-            }
-            IndexState::Ready(_) => {}
+    /// Asks for the next frame only when something will change: the idle countdown, the clock's
+    /// minute, a worker's answer (workers wake the UI themselves). Nothing moves: no frames.
+    fn schedule_repaint(&self, ctx: &egui::Context, now: Instant) {
+        let clock = {
+            let secs = u64::from(60 - chrono::Timelike::second(&chrono::Local::now()).min(59));
+            Duration::from_secs(secs)
+        };
+        let mut wake = clock;
+        if self.has_traces() {
+            wake = wake.min(self.idle.next_wake(now));
         }
-        if self.search_failed {
-            ui.label(
-                RichText::new("查询暂时未能完成，请稍后再试或咨询工作人员。")
-                    .size(22.0)
-                    .color(ACCENT),
-            );
-        }
-        if self.query.trim().is_empty() {
-            ui.label(
-                RichText::new("可查询政府信息公开、办事指南和法律法规。")
-                    .size(22.0)
-                    .color(MUTED),
-            );
-            return;
-        }
-        if self.hits.is_empty() && self.shown_seq == self.sent_seq && !self.search_failed {
-            ui.label(
-                RichText::new("没有找到相关内容。请换一个词再试，或到服务窗口咨询。")
-                    .size(22.0)
-                    .color(TEXT),
-            );
-            return;
-        }
-        ui.label(
-            RichText::new(format!("共找到 {} 条结果", self.hits.len()))
-                .size(20.0)
-                .color(MUTED),
-        );
-        egui::ScrollArea::vertical()
-            .auto_shrink([false, false])
-            .show(ui, |ui| {
-                for hit in &self.hits {
-                    hit_row(ui, hit);
-                }
-            });
-    }
-}
-
-fn hit_row(ui: &mut egui::Ui, hit: &Hit) {
-    egui::Frame::group(ui.style())
-        .inner_margin(12.0)
-        .show(ui, |ui| {
-            ui.set_width(ui.available_width());
-            ui.label(highlighted_job(&hit.title_marked, 26.0, TEXT, true));
-            let mut meta = vec![hit.kind.label().to_string()];
-            meta.extend(hit.doc_number.clone());
-            meta.extend(hit.issuer.clone());
-            meta.extend(hit.date.map(|d| d.format("%Y-%m-%d").to_string()));
-            ui.horizontal_wrapped(|ui| {
-                ui.label(RichText::new(meta.join("  ·  ")).size(20.0).color(MUTED));
-                // The badge carries its word, never colour alone.
-                let badge = format!("【{}】", hit.validity.label());
-                let colour = if hit.validity.is_current() {
-                    MUTED
-                } else {
-                    ACCENT
-                };
-                ui.label(RichText::new(badge).size(20.0).strong().color(colour));
-            });
-            // One flowing line of context: newlines become spaces (same byte length, highlights hold).
-            let flowing = Highlighted {
-                text: hit.snippet_marked.text.replace('\n', " "),
-                highlights: hit.snippet_marked.highlights.clone(),
-            };
-            ui.label(highlighted_job(&flowing, 20.0, MUTED, false));
-        });
-    ui.add_space(6.0);
-}
-
-/// A label layout with highlighted ranges on a pale yellow background, bold in the title.
-fn highlighted_job(h: &Highlighted, size: f32, colour: Color32, strong: bool) -> LayoutJob {
-    let mut job = LayoutJob::default();
-    let plain = TextFormat {
-        font_id: FontId::proportional(size),
-        color: colour,
-        line_height: Some(size * 1.4),
-        ..Default::default()
-    };
-    let marked = TextFormat {
-        background: MARK_BG,
-        color: if strong { ACCENT } else { TEXT },
-        ..plain.clone()
-    };
-    let mut at = 0;
-    for r in &h.highlights {
-        if r.start < at
-            || r.end > h.text.len()
-            || !h.text.is_char_boundary(r.start)
-            || !h.text.is_char_boundary(r.end)
+        if self.visit.pin.as_ref().is_some_and(|p| p.checking())
+            || self.visit.doc.as_ref().is_some_and(|d| d.printing())
+            || self.visit.staff.as_ref().is_some_and(|s| s.busy())
         {
-            continue;
+            wake = wake.min(Duration::from_millis(100));
         }
-        job.append(&h.text[at..r.start], 0.0, plain.clone());
-        job.append(&h.text[r.clone()], 0.0, marked.clone());
-        at = r.end;
+        ctx.request_repaint_after(wake);
     }
-    job.append(&h.text[at..], 0.0, plain);
-    job.wrap.max_width = f32::INFINITY;
-    job
+
+    fn request_screen(&mut self, ui: &mut egui::Ui) {
+        let theme = self.visit.theme;
+        let mut open_hit = None;
+        let mut key = None;
+        let action = {
+            let Some(form) = self.visit.form.as_mut() else {
+                self.visit.screen = Screen::Home;
+                return;
+            };
+            let keyboard = &self.visit.keyboard;
+            let candidates = &self.visit.candidates;
+            egui::Panel::bottom(("form-keyboard", self.visit_no)).show(
+                ui,
+                |ui| {
+                    key = keyboard.show(ui, &theme, candidates, "确定");
+                },
+            );
+            let matches = &self.visit.form_matches;
+            egui::CentralPanel::default()
+                .show(ui, |ui| {
+                    if !matches.is_empty() {
+                        super::widgets::title(
+                            ui,
+                            &theme,
+                            "已主动公开，可直接查看/打印（您仍可继续提交申请）：",
+                        );
+                        for hit in matches {
+                            if super::widgets::button(ui, &theme, &hit.title).clicked() {
+                                open_hit = Some(hit.clone());
+                            }
+                        }
+                        ui.separator();
+                    }
+                    request_form::show(ui, form, &theme)
+                })
+                .inner
+        };
+        if let Some(k) = key {
+            self.form_key(k);
+        }
+        if let Some(hit) = open_hit {
+            self.open(hit);
+            return;
+        }
+        match action {
+            Some(request_form::Action::Close) => self.go_home(),
+            Some(action) => {
+                if self.requests.commands.send(action).is_err() {
+                    tracing::error!("the request worker has stopped");
+                }
+            }
+            None => {}
+        }
+    }
+
+    /// A key of the on-screen keyboard on the form: it types into the field last touched.
+    fn form_key(&mut self, key: Key) {
+        let candidates = self.visit.candidates.clone();
+        let Some(form) = self.visit.form.as_mut() else {
+            return;
+        };
+        let Some(field) = form.active_text() else {
+            return;
+        };
+        let applied = self.visit.keyboard.apply(field, key, &candidates);
+        if applied == Applied::Nothing {
+            return;
+        }
+        let pinyin = self.visit.keyboard.pinyin.clone();
+        let seq = self.next_seq();
+        self.tracks.candidates = Track {
+            sent: seq,
+            answered: pinyin.is_empty(),
+        };
+        if pinyin.is_empty() {
+            self.visit.candidates.clear();
+        } else {
+            self.send(Command::Candidates { seq, pinyin });
+        }
+    }
+}
+
+/// The look every visit starts with, from the configuration.
+fn default_theme(settings: &Settings) -> Theme {
+    Theme {
+        elderly: settings.screen.elderly_mode,
+        high_contrast: settings.screen.high_contrast,
+    }
 }

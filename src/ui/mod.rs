@@ -2,9 +2,17 @@
 //! while the worker thread owns the index.
 
 pub mod app;
+pub mod document;
 pub mod fonts;
+pub mod idle;
+pub mod keyboard;
+pub mod qr;
 pub mod request_form;
 pub mod request_worker;
+pub mod screens;
+pub mod staff;
+pub mod theme;
+pub mod widgets;
 pub mod worker;
 
 use crate::config::Settings;
@@ -52,36 +60,43 @@ pub fn run(settings: Settings) -> Result<(), UiError> {
         persist_window: false,
         ..Default::default()
     };
-    let hall = settings.hall_name.clone();
-    let request_settings = settings.clone();
+    if let Some(hash) = &settings.screen.staff_pin_hash {
+        if staff_pin_is_the_demo_one(hash) {
+            tracing::warn!("the staff PIN is still the demo PIN of the shipped configuration: set your own with `kiosk staff-pin`");
+        }
+    } else {
+        tracing::warn!("no staff_pin_hash configured: the staff area cannot be opened");
+    }
     eframe::run_native(
         "kiosk",
         options,
         Box::new(move |cc| {
             cc.egui_ctx.set_fonts(font_defs);
-            cc.egui_ctx.set_visuals(egui::Visuals::light());
+            cc.egui_ctx.set_theme(egui::Theme::Light);
             let ctx = cc.egui_ctx.clone();
-            let worker = worker::spawn(settings, move || ctx.request_repaint())?;
+            let worker = worker::spawn(settings.clone(), move || ctx.request_repaint())?;
             let ctx = cc.egui_ctx.clone();
-            let requests = request_worker::spawn(request_settings, move || ctx.request_repaint())?;
+            let requests = request_worker::spawn(settings.clone(), move || ctx.request_repaint())?;
             Ok(Box::new(KioskEframe {
-                app: KioskApp::new(hall, worker),
+                app: KioskApp::new(settings, worker, requests),
                 fitted: false,
-                requests,
-                request_form: None,
             }))
         }),
     )
     .map_err(|e| UiError::Window(e.to_string()))
 }
 
+/// The PIN of the shipped demo configuration, documented in the README.
+pub const DEMO_PIN: &str = "246810";
+
+fn staff_pin_is_the_demo_one(hash: &str) -> bool {
+    crate::staff_pin::verify_pin(hash, DEMO_PIN)
+}
+
 struct KioskEframe {
     app: KioskApp,
     /// Whether the window has been made to cover the monitor.
     fitted: bool,
-    requests: request_worker::RequestWorker,
-    /// The request form while it is open (wiped when closed).
-    request_form: Option<request_form::RequestFormState>,
 }
 
 impl eframe::App for KioskEframe {
@@ -89,38 +104,11 @@ impl eframe::App for KioskEframe {
         if !self.fitted {
             self.fit_to_monitor(ui.ctx());
         }
-        while let Ok(reply) = self.requests.replies.try_recv() {
-            if let Some(form) = &mut self.request_form {
-                request_worker::apply(form, reply);
-            }
-        }
-        if let Some(form) = &mut self.request_form {
-            match request_form::show(ui, form) {
-                Some(request_form::Action::Close) => self.request_form = None,
-                Some(action) => self.send_request(action),
-                None => {}
-            }
-            return;
-        }
-        let open =
-            egui::Button::new(egui::RichText::new("政府信息公开申请 · 查询办理进度").size(24.0))
-                .min_size(egui::vec2(320.0, 60.0));
-        if ui.add(open).clicked() {
-            self.request_form = Some(request_form::RequestFormState::new(
-                chrono::Local::now().date_naive(),
-            ));
-        }
         self.app.show(ui);
     }
 }
 
 impl KioskEframe {
-    fn send_request(&self, action: request_form::Action) {
-        if self.requests.commands.send(action).is_err() {
-            tracing::error!("the request worker has stopped");
-        }
-    }
-
     /// Without a window manager (a bare X server, as in some kiosk set-ups) the full-screen
     /// request is not honoured; cover the monitor explicitly once its size is known.
     fn fit_to_monitor(&mut self, ctx: &egui::Context) {

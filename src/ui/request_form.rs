@@ -8,11 +8,11 @@ use crate::requests::model::hints_for;
 use crate::requests::validate::FieldError;
 use crate::requests::{ApplicantType, IdKind, ObtainBy, ProvideAs, RawForm, Request};
 use chrono::NaiveDate;
+use super::theme::{Sizes, Theme};
 use egui::{Color32, RichText};
 
 const ERROR: Color32 = Color32::from_rgb(0xa0, 0x10, 0x10);
 const HINT: Color32 = Color32::from_rgb(0x6a, 0x4a, 0x00);
-const BODY: f32 = 20.0;
 
 /// What the form asks of its caller.
 #[derive(Debug, Clone, PartialEq)]
@@ -62,6 +62,8 @@ pub struct RequestFormState {
     pub lookup_answer: Option<String>,
     /// Today, for birth-date checks (set by the caller, so the form does no clock IO).
     pub today: NaiveDate,
+    /// The text field last touched: where the on-screen keyboard types.
+    pub active: Option<&'static str>,
 }
 
 impl RequestFormState {
@@ -74,26 +76,62 @@ impl RequestFormState {
             lookup_query_code: String::new(),
             lookup_answer: None,
             today,
+            active: None,
         }
+    }
+
+    /// The text of the field last touched (keyed as in [`FieldError::field`]).
+    pub fn active_text(&mut self) -> Option<&mut String> {
+        let f = &mut self.form;
+        Some(match self.active? {
+            "name" => &mut f.name,
+            "id_number" => &mut f.id_number,
+            "credit_code" => &mut f.credit_code,
+            "legal_representative" => &mut f.legal_representative,
+            "contact_person" => &mut f.contact_person,
+            "phone" => &mut f.phone,
+            "address" => &mut f.address,
+            "postcode" => &mut f.postcode,
+            "email" => &mut f.email,
+            "description" => &mut f.description,
+            "title" => &mut f.title,
+            "doc_number" => &mut f.doc_number,
+            "index_number" => &mut f.index_number,
+            "lookup_receipt_no" => &mut self.lookup_receipt_no,
+            "lookup_query_code" => &mut self.lookup_query_code,
+            _ => return None,
+        })
     }
 }
 
-fn text_field(
-    ui: &mut egui::Ui,
-    label: &str,
-    value: &mut String,
-    key: &str,
-    errors: &[FieldError],
-) {
+/// What every field helper needs besides its value.
+struct Ctx<'a> {
+    s: Sizes,
+    errors: &'a [FieldError],
+    active: &'a mut Option<&'static str>,
+}
+
+fn text_field(ui: &mut egui::Ui, c: &mut Ctx, label: &str, value: &mut String, key: &'static str) {
+    let size = c.s.body;
     ui.horizontal(|ui| {
-        let l = ui.label(RichText::new(label).size(BODY));
-        ui.add(egui::TextEdit::singleline(value).desired_width(420.0))
-            .labelled_by(l.id);
+        let l = ui.label(RichText::new(label).size(size));
+        let marked = *c.active == Some(key);
+        let edit = egui::TextEdit::singleline(value)
+            .font(egui::FontId::proportional(size))
+            .desired_width(ui.available_width().min(640.0))
+            .min_size(egui::vec2(0.0, c.s.target));
+        let r = ui.add(edit).labelled_by(l.id);
+        if r.clicked() || r.gained_focus() || r.has_focus() {
+            *c.active = Some(key);
+        }
+        if marked {
+            ui.label(RichText::new("◀ 键盘输入处").size(size));
+        }
     });
-    if let Some(e) = errors.iter().find(|e| e.field == key) {
+    if let Some(e) = c.errors.iter().find(|e| e.field == key) {
         ui.label(
             RichText::new(format!("！{}", e.message))
-                .size(BODY)
+                .size(size)
                 .color(ERROR),
         );
     }
@@ -101,21 +139,23 @@ fn text_field(
 
 fn choice<T: PartialEq + Copy>(
     ui: &mut egui::Ui,
+    size: f32,
     label: &str,
     value: &mut T,
     options: &[(T, &str)],
 ) {
     ui.horizontal_wrapped(|ui| {
-        ui.label(RichText::new(label).size(BODY));
+        ui.label(RichText::new(label).size(size));
         for (v, text) in options {
-            ui.radio_value(value, *v, RichText::new(*text).size(BODY));
+            ui.radio_value(value, *v, RichText::new(*text).size(size));
         }
     });
 }
 
-fn applicant(ui: &mut egui::Ui, f: &mut RawForm, errors: &[FieldError]) {
+fn applicant(ui: &mut egui::Ui, c: &mut Ctx, f: &mut RawForm) {
     choice(
         ui,
+        c.s.body,
         "申请人类型",
         &mut f.applicant_type,
         &[
@@ -125,111 +165,77 @@ fn applicant(ui: &mut egui::Ui, f: &mut RawForm, errors: &[FieldError]) {
     );
     match f.applicant_type {
         ApplicantType::Citizen => {
-            text_field(ui, "姓名", &mut f.name, "name", errors);
+            text_field(ui, c, "姓名", &mut f.name, "name");
             let mut kind = f.id_kind.unwrap_or(IdKind::ResidentId);
             let options: Vec<(IdKind, &str)> =
                 IdKind::ALL.iter().map(|k| (*k, k.label())).collect();
-            choice(ui, "证件类型", &mut kind, &options);
+            choice(ui, c.s.body, "证件类型", &mut kind, &options);
             f.id_kind = Some(kind);
-            text_field(ui, "证件号码", &mut f.id_number, "id_number", errors);
+            text_field(ui, c, "证件号码", &mut f.id_number, "id_number");
         }
         ApplicantType::Organization => {
-            text_field(ui, "名称", &mut f.name, "name", errors);
-            text_field(
-                ui,
-                "统一社会信用代码",
+            text_field(ui, c, "名称", &mut f.name, "name");
+            text_field(ui, c, "统一社会信用代码",
                 &mut f.credit_code,
-                "credit_code",
-                errors,
-            );
-            text_field(
-                ui,
-                "法定代表人",
+                "credit_code");
+            text_field(ui, c, "法定代表人",
                 &mut f.legal_representative,
-                "legal_representative",
-                errors,
-            );
-            text_field(
-                ui,
-                "联系人",
+                "legal_representative");
+            text_field(ui, c, "联系人",
                 &mut f.contact_person,
-                "contact_person",
-                errors,
-            );
+                "contact_person");
         }
     }
-    text_field(ui, "联系电话", &mut f.phone, "phone", errors);
-    text_field(ui, "联系地址", &mut f.address, "address", errors);
-    text_field(ui, "邮政编码", &mut f.postcode, "postcode", errors);
-    text_field(ui, "电子邮箱", &mut f.email, "email", errors);
+    text_field(ui, c, "联系电话", &mut f.phone, "phone");
+    text_field(ui, c, "联系地址", &mut f.address, "address");
+    text_field(ui, c, "邮政编码", &mut f.postcode, "postcode");
+    text_field(ui, c, "电子邮箱", &mut f.email, "email");
 }
 
-fn wanted(ui: &mut egui::Ui, f: &mut RawForm, errors: &[FieldError]) {
-    text_field(
-        ui,
-        "所需信息的内容描述",
+fn wanted(ui: &mut egui::Ui, c: &mut Ctx, f: &mut RawForm) {
+    text_field(ui, c, "所需信息的内容描述",
         &mut f.description,
-        "description",
-        errors,
-    );
+        "description");
     for hint in hints_for(&f.description) {
-        ui.label(RichText::new(hint.message()).size(BODY).color(HINT));
+        ui.label(RichText::new(hint.message()).size(c.s.body).color(HINT));
     }
-    text_field(ui, "信息名称（选填）", &mut f.title, "title", errors);
-    text_field(ui, "文号（选填）", &mut f.doc_number, "doc_number", errors);
-    text_field(
-        ui,
-        "索引号（选填）",
-        &mut f.index_number,
-        "index_number",
-        errors,
-    );
+    text_field(ui, c, "信息名称（选填）", &mut f.title, "title");
+    text_field(ui, c, "文号（选填）", &mut f.doc_number, "doc_number");
+    text_field(ui, c, "索引号（选填）", &mut f.index_number, "index_number");
     let provide: Vec<(ProvideAs, &str)> = ProvideAs::ALL.iter().map(|p| (*p, p.label())).collect();
-    choice(ui, "提供方式", &mut f.provide_as, &provide);
+    choice(ui, c.s.body, "提供方式", &mut f.provide_as, &provide);
     let obtain: Vec<(ObtainBy, &str)> = ObtainBy::ALL.iter().map(|o| (*o, o.label())).collect();
-    choice(ui, "获取方式", &mut f.obtain_by, &obtain);
+    choice(ui, c.s.body, "获取方式", &mut f.obtain_by, &obtain);
     ui.checkbox(
         &mut f.staff_assisted,
-        RichText::new("工作人员代为填写（口头申请）").size(BODY),
+        RichText::new("工作人员代为填写（口头申请）").size(c.s.body),
     );
 }
 
-fn filed(ui: &mut egui::Ui, f: &Filed) {
-    ui.heading(RichText::new("您的申请已受理").size(30.0));
+fn filed(ui: &mut egui::Ui, s: &Sizes, f: &Filed) {
+    ui.label(RichText::new("您的申请已受理").size(s.heading).strong());
     for line in [
         format!("受理编号：{}", f.receipt_no),
         format!("查询码：{}", f.query_code),
         format!("受理日期：{}", f.received_on.format("%Y年%m月%d日")),
         format!("答复期限：{}前", f.due.format("%Y年%m月%d日")),
     ] {
-        ui.label(RichText::new(line).size(24.0));
+        ui.label(RichText::new(line).size(s.title));
     }
     if let Some(note) = &f.print_note {
-        ui.label(RichText::new(note).size(BODY).color(ERROR));
+        ui.label(RichText::new(note).size(s.body).color(ERROR));
     }
-    ui.label(RichText::new("请凭受理编号和查询码在本终端查询办理进度。").size(BODY));
+    ui.label(RichText::new("请凭受理编号和查询码在本终端查询办理进度。").size(s.body));
 }
 
-fn lookup(ui: &mut egui::Ui, state: &mut RequestFormState) -> Option<Action> {
-    ui.heading(RichText::new("查询办理进度").size(24.0));
-    text_field(
-        ui,
-        "受理编号",
-        &mut state.lookup_receipt_no,
-        "lookup_receipt_no",
-        &[],
-    );
-    text_field(
-        ui,
-        "查询码",
-        &mut state.lookup_query_code,
-        "lookup_query_code",
-        &[],
-    );
+fn lookup(ui: &mut egui::Ui, c: &mut Ctx, state: &mut RequestFormState) -> Option<Action> {
+    ui.label(RichText::new("查询办理进度").size(c.s.title).strong());
+    text_field(ui, c, "受理编号", &mut state.lookup_receipt_no, "lookup_receipt_no");
+    text_field(ui, c, "查询码", &mut state.lookup_query_code, "lookup_query_code");
     if let Some(answer) = &state.lookup_answer {
-        ui.label(RichText::new(answer).size(BODY));
+        ui.label(RichText::new(answer).size(c.s.body));
     }
-    ui.button(RichText::new("查询").size(BODY))
+    ui.add(egui::Button::new(RichText::new("查询").size(c.s.title)).min_size(egui::vec2(c.s.target * 2.0, c.s.target)))
         .clicked()
         .then(|| Action::Lookup {
             receipt_no: state.lookup_receipt_no.trim().to_string(),
@@ -238,50 +244,61 @@ fn lookup(ui: &mut egui::Ui, state: &mut RequestFormState) -> Option<Action> {
 }
 
 /// Draws the form and the lookup; returns what the caller should do.
-pub fn show(ui: &mut egui::Ui, state: &mut RequestFormState) -> Option<Action> {
+pub fn show(ui: &mut egui::Ui, state: &mut RequestFormState, theme: &Theme) -> Option<Action> {
+    let s = theme.sizes();
     let mut action = None;
+    let big = |text: &str| {
+        egui::Button::new(RichText::new(text).size(s.title)).min_size(egui::vec2(s.target * 2.0, s.target))
+    };
     egui::ScrollArea::vertical().show(ui, |ui| {
-        ui.heading(RichText::new("政府信息公开申请").size(30.0));
+        ui.label(RichText::new("政府信息公开申请").size(s.heading).strong());
+        let mut active = state.active;
+        let errors = std::mem::take(&mut state.errors);
+        let mut c = Ctx {
+            s,
+            errors: &errors,
+            active: &mut active,
+        };
         match &state.stage {
-            Stage::Filed(f) => filed(ui, f),
+            Stage::Filed(f) => filed(ui, &s, f),
             Stage::Submitting => {
-                ui.label(RichText::new("正在提交，请稍候……").size(BODY));
+                ui.label(RichText::new("正在提交，请稍候……").size(s.body));
             }
             Stage::Editing | Stage::Failed(_) => {
                 if let Stage::Failed(msg) = &state.stage {
-                    ui.label(RichText::new(msg).size(BODY).color(ERROR));
+                    ui.label(RichText::new(msg).size(s.body).color(ERROR));
                 }
-                ui.label(RichText::new("一、申请人信息").size(24.0));
-                applicant(ui, &mut state.form, &state.errors);
-                ui.label(RichText::new("二、所需政府信息").size(24.0));
-                wanted(ui, &mut state.form, &state.errors);
-                if !state.errors.is_empty() {
+                ui.label(RichText::new("一、申请人信息").size(s.title).strong());
+                applicant(ui, &mut c, &mut state.form);
+                ui.label(RichText::new("二、所需政府信息").size(s.title).strong());
+                wanted(ui, &mut c, &mut state.form);
+                if !errors.is_empty() {
                     ui.label(
-                        RichText::new(format!(
-                            "有{}处需要修改，请查看红色提示。",
-                            state.errors.len()
-                        ))
-                        .size(BODY)
-                        .color(ERROR),
+                        RichText::new(format!("有{}处需要修改，请查看红色提示。", errors.len()))
+                            .size(s.body)
+                            .color(ERROR),
                     );
                 }
-                if ui.button(RichText::new("提交申请").size(24.0)).clicked() {
+                if ui.add(big("提交申请")).clicked() {
                     match state.form.validate(state.today) {
                         Ok(request) => {
-                            state.errors.clear();
                             state.stage = Stage::Submitting;
                             action = Some(Action::Submit(Box::new(request)));
                         }
-                        Err(errors) => state.errors = errors,
+                        Err(found) => state.errors = found,
                     }
                 }
             }
         }
         ui.separator();
-        if let Some(a) = lookup(ui, state) {
+        if let Some(a) = lookup(ui, &mut c, state) {
             action = Some(a);
         }
-        if ui.button(RichText::new("返回首页").size(BODY)).clicked() {
+        state.active = active;
+        if state.errors.is_empty() && !matches!(action, Some(Action::Submit(_))) {
+            state.errors = errors;
+        }
+        if ui.add(big("返回首页")).clicked() {
             action = Some(Action::Close);
         }
     });
@@ -305,7 +322,11 @@ mod tests {
             .with_context_setup(move |ctx| ctx.set_fonts(defs))
             .build_ui_state(
                 |ui, (state, last): &mut (RequestFormState, Option<Action>)| {
-                    if let Some(a) = show(ui, state) {
+                    let theme = crate::ui::theme::Theme {
+                        elderly: false,
+                        high_contrast: false,
+                    };
+                    if let Some(a) = show(ui, state, &theme) {
                         *last = Some(a);
                     }
                 },

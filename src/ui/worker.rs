@@ -1,8 +1,14 @@
 //! The background worker that owns the index: builds it on first start if missing, opens it,
-//! and answers searches. The UI thread only sends commands and reads events.
+//! answers searches, browsing, pinyin candidates, suggestions and document bodies, reads the
+//! staff status, and switches to a new generation when one appears. The UI thread only sends
+//! commands and reads events; every answer carries the sequence number of its request so a
+//! stale answer never overwrites a newer one.
 
 use crate::config::Settings;
-use crate::search::{open_search, GenerationInfo, Hit, SearchIndex};
+use crate::search::facets::Filter;
+use crate::search::query::{SearchRequest, SearchResults};
+use crate::search::{open_search, GenerationInfo, SearchIndex};
+use crate::status::IndexStatus;
 use std::sync::mpsc::{channel, Receiver, RecvTimeoutError, Sender};
 use std::time::Duration;
 
@@ -12,11 +18,39 @@ pub const RELOAD_CHECK: Duration = Duration::from_secs(2);
 /// How many hits the result list shows.
 pub const RESULT_LIMIT: usize = 50;
 
-/// What the UI asks of the worker.
-#[derive(Debug)]
+/// How many Hanzi candidates the keyboard's bar gets.
+pub const CANDIDATES: usize = 8;
+
+/// What the UI asks of the worker. `seq` grows with every request of a kind.
+#[derive(Debug, Clone)]
 pub enum Command {
-    /// Search `query`; `seq` grows with every request so stale answers can be dropped.
-    Search { seq: u64, query: String },
+    Search {
+        seq: u64,
+        request: SearchRequest,
+    },
+    /// The records of a category or area, newest first (no query).
+    Browse {
+        seq: u64,
+        filters: Vec<Filter>,
+    },
+    /// Hanzi candidates for pinyin typed on the keyboard.
+    Candidates {
+        seq: u64,
+        pinyin: String,
+    },
+    /// Completions of what was typed (titles and frequent words).
+    Suggest {
+        seq: u64,
+        prefix: String,
+    },
+    /// The full body of a record.
+    Open {
+        seq: u64,
+        source: String,
+        source_id: String,
+    },
+    /// The state of the index folder, for the staff area.
+    Status,
 }
 
 /// What the worker tells the UI.
@@ -30,11 +64,26 @@ pub enum Event {
     Failed(String),
     Results {
         seq: u64,
-        hits: Vec<Hit>,
+        results: Box<SearchResults>,
+        /// The query had no hits and these are the hits of the suggested correction.
+        corrected: Option<String>,
     },
     SearchFailed {
         seq: u64,
     },
+    Candidates {
+        seq: u64,
+        list: Vec<String>,
+    },
+    Suggestions {
+        seq: u64,
+        list: Vec<String>,
+    },
+    Body {
+        seq: u64,
+        body: Option<String>,
+    },
+    Status(Box<IndexStatus>),
 }
 
 /// The UI side of the worker.
@@ -77,13 +126,52 @@ fn open_or_build(settings: &Settings) -> Result<SearchIndex, String> {
     })
 }
 
+/// The commands waiting, newest of each kind only: what was typed over needs no answer.
+#[derive(Default)]
+struct Pending {
+    candidates: Option<Command>,
+    search: Option<Command>,
+    suggest: Option<Command>,
+    open: Option<Command>,
+    status: bool,
+}
+
+impl Pending {
+    fn add(&mut self, cmd: Command) {
+        match cmd {
+            Command::Candidates { .. } => self.candidates = Some(cmd),
+            Command::Search { .. } | Command::Browse { .. } => self.search = Some(cmd),
+            Command::Suggest { .. } => self.suggest = Some(cmd),
+            Command::Open { .. } => self.open = Some(cmd),
+            Command::Status => self.status = true,
+        }
+    }
+
+    /// In the order a visitor feels them: the keyboard's bar first, then results.
+    fn drain(&mut self) -> Vec<Command> {
+        let mut out: Vec<Command> = [
+            self.candidates.take(),
+            self.open.take(),
+            self.search.take(),
+            self.suggest.take(),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        if std::mem::take(&mut self.status) {
+            out.push(Command::Status);
+        }
+        out
+    }
+}
+
 fn run(settings: Settings, commands: Receiver<Command>, events: Sender<Event>, wake: impl Fn()) {
     let send = |e: Event| {
         let ok = events.send(e).is_ok();
         wake();
         ok
     };
-    let index = match open_or_build(&settings) {
+    let mut index = match open_or_build(&settings) {
         Ok(i) => i,
         Err(msg) => {
             send(Event::Failed(msg));
@@ -93,35 +181,98 @@ fn run(settings: Settings, commands: Receiver<Command>, events: Sender<Event>, w
     if !send(Event::Ready(index.info().clone())) {
         return;
     }
-    let mut index = index;
+    let mut pending = Pending::default();
     loop {
-        let cmd = match commands.recv_timeout(RELOAD_CHECK) {
-            Ok(c) => Some(c),
-            Err(RecvTimeoutError::Timeout) => None,
+        match commands.recv_timeout(RELOAD_CHECK) {
+            Ok(c) => pending.add(c),
+            Err(RecvTimeoutError::Timeout) => {}
             Err(RecvTimeoutError::Disconnected) => return,
-        };
+        }
         if let Some(newer) = reload_if_changed(&settings, &index) {
             index = newer;
             if !send(Event::Reloaded(index.info().clone())) {
                 return;
             }
         }
-        let Some(mut cmd) = cmd else { continue };
-        // Only the newest request matters: skip the ones typed over in the meantime.
         while let Ok(newer) = commands.try_recv() {
-            cmd = newer;
+            pending.add(newer);
         }
-        let Command::Search { seq, query } = cmd;
-        let event = match index.search(&query, RESULT_LIMIT) {
-            Ok(r) => Event::Results { seq, hits: r.hits },
+        for cmd in pending.drain() {
+            if !send(answer(&settings, &index, cmd)) {
+                return;
+            }
+        }
+    }
+}
+
+fn answer(settings: &Settings, index: &SearchIndex, cmd: Command) -> Event {
+    match cmd {
+        Command::Search { seq, request } => search(index, seq, &request),
+        Command::Browse { seq, filters } => match index.browse(&filters, RESULT_LIMIT) {
+            Ok(results) => Event::Results {
+                seq,
+                results: Box::new(results),
+                corrected: None,
+            },
             Err(e) => {
-                tracing::error!(error = %e, "search failed");
+                tracing::error!(error = %e, "browse failed");
                 Event::SearchFailed { seq }
             }
-        };
-        if !send(event) {
-            return;
+        },
+        Command::Candidates { seq, pinyin } => Event::Candidates {
+            seq,
+            list: index.pinyin_candidates(&pinyin, CANDIDATES),
+        },
+        Command::Suggest { seq, prefix } => Event::Suggestions {
+            seq,
+            list: index.suggest(&prefix, 6),
+        },
+        Command::Open {
+            seq,
+            source,
+            source_id,
+        } => Event::Body {
+            seq,
+            body: index.body(&source, &source_id).unwrap_or_else(|e| {
+                tracing::error!(error = %e, source, source_id, "cannot read a record's body");
+                None
+            }),
+        },
+        Command::Status => Event::Status(Box::new(IndexStatus::read(settings))),
+    }
+}
+
+/// Searches; when nothing is found and the query has a correction (「您是不是要找」), the
+/// correction's hits are returned at once, marked as such.
+fn search(index: &SearchIndex, seq: u64, request: &SearchRequest) -> Event {
+    let first = match index.search_with(request) {
+        Ok(r) => r,
+        Err(e) => {
+            tracing::error!(error = %e, "search failed");
+            return Event::SearchFailed { seq };
         }
+    };
+    if first.hits.is_empty() {
+        if let Some(fix) = first.suggestion.clone() {
+            let retry = SearchRequest {
+                query: fix.clone(),
+                ..request.clone()
+            };
+            if let Ok(r) = index.search_with(&retry) {
+                if !r.hits.is_empty() {
+                    return Event::Results {
+                        seq,
+                        results: Box::new(r),
+                        corrected: Some(fix),
+                    };
+                }
+            }
+        }
+    }
+    Event::Results {
+        seq,
+        results: Box::new(first),
+        corrected: None,
     }
 }
 

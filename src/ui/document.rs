@@ -1,0 +1,408 @@
+//! The document screen (metadata table, the body in large paged text with 「放大/缩小」, the QR
+//! code of the public URL, 「打印」, 「申请公开」) and the service-item screen (conditions,
+//! materials checklist, time limits, fees, place, hours, phones, 「打印材料清单」, QR).
+//! Printing runs on its own thread; the screen keeps answering.
+
+use super::app::KioskApp;
+use super::theme::Theme;
+use super::widgets;
+use crate::catalog::Record;
+use crate::print::layout::Block;
+use crate::search::Hit;
+use egui::{RichText, Vec2};
+use std::sync::mpsc::{channel, Receiver, TryRecvError};
+
+/// Zoom steps of the body text, as factors of the body size.
+const ZOOM: [f32; 5] = [1.0, 1.25, 1.5, 1.75, 2.0];
+
+/// A print job on its way.
+pub enum PrintState {
+    Idle,
+    Printing(Receiver<Result<(), String>>),
+    Done(Result<(), String>),
+}
+
+/// The record on screen.
+pub struct OpenDoc {
+    pub hit: Hit,
+    /// `None` while the worker reads it.
+    pub body: Option<String>,
+    pub zoom: usize,
+    pub page: usize,
+    /// Pages of the body laid out for (width, font size): recomputed only when those change.
+    pages: Option<((u32, u32), Vec<String>)>,
+    qr: Option<egui::TextureHandle>,
+    pub print: PrintState,
+}
+
+impl OpenDoc {
+    pub fn new(hit: Hit) -> OpenDoc {
+        OpenDoc {
+            hit,
+            body: None,
+            zoom: 0,
+            page: 0,
+            pages: None,
+            qr: None,
+            print: PrintState::Idle,
+        }
+    }
+
+    pub fn set_body(&mut self, body: Option<String>) {
+        self.body = Some(body.unwrap_or_default());
+        self.pages = None;
+        self.page = 0;
+    }
+
+    pub fn printing(&self) -> bool {
+        matches!(self.print, PrintState::Printing(_))
+    }
+
+    fn record(&self) -> Option<&Record> {
+        self.hit.record.as_ref()
+    }
+
+    fn poll_print(&mut self) {
+        if let PrintState::Printing(rx) = &self.print {
+            match rx.try_recv() {
+                Ok(r) => self.print = PrintState::Done(r),
+                Err(TryRecvError::Empty) => {}
+                Err(TryRecvError::Disconnected) => {
+                    self.print = PrintState::Done(Err("打印未能完成，请咨询工作人员。".into()))
+                }
+            }
+        }
+    }
+
+    /// The body split into pages of whole lines for this width and size.
+    fn pages(&mut self, ui: &egui::Ui, theme: &Theme, width: f32, rows: usize) -> &[String] {
+        let size = theme.sizes().body * ZOOM[self.zoom];
+        let key = (width as u32, (size * 10.0) as u32 * 1000 + rows as u32);
+        if self.pages.as_ref().map(|p| p.0) != Some(key) {
+            let text = self.body.clone().unwrap_or_default();
+            let mut job = widgets::body_job(theme, &text, theme.palette().text);
+            job.sections[0].format.font_id.size = size;
+            job.sections[0].format.line_height = Some(size * theme.sizes().line_spacing);
+            job.wrap.max_width = width;
+            let galley = ui.painter().layout_job(job);
+            let mut pages = Vec::new();
+            let mut page = String::new();
+            for (i, row) in galley.rows.iter().enumerate() {
+                if i > 0 && i % rows.max(1) == 0 {
+                    pages.push(std::mem::take(&mut page).trim_end().to_string());
+                }
+                page.push_str(&row.row.text());
+                if row.ends_with_newline {
+                    page.push('\n');
+                }
+            }
+            if !page.trim().is_empty() || pages.is_empty() {
+                pages.push(page.trim_end().to_string());
+            }
+            self.page = self.page.min(pages.len() - 1);
+            self.pages = Some((key, pages));
+        }
+        self.pages.as_ref().map(|p| p.1.as_slice()).unwrap_or_default()
+    }
+
+    fn qr(&mut self, ctx: &egui::Context) -> Option<&egui::TextureHandle> {
+        if self.qr.is_none() {
+            let url = public_url(self.record()?)?;
+            let image = super::qr::image(url)?;
+            self.qr = Some(ctx.load_texture("qr", image, egui::TextureOptions::NEAREST));
+        }
+        self.qr.as_ref()
+    }
+}
+
+fn public_url(r: &Record) -> Option<&str> {
+    r.service
+        .as_ref()
+        .and_then(|s| s.online_url.as_deref())
+        .or(r.url.as_deref())
+        .filter(|u| u.starts_with("http"))
+}
+
+/// Starts a print job on its own thread.
+fn start_print(app: &KioskApp, ctx: &egui::Context, blocks: Vec<Block>, title: String) -> PrintState {
+    let (tx, rx) = channel();
+    let settings = app.settings.clone();
+    let ctx = ctx.clone();
+    let spawned = std::thread::Builder::new()
+        .name("print".into())
+        .spawn(move || {
+            let result = crate::staff_requests::printers(&settings)
+                .map_err(|e| e.to_string())
+                .and_then(|p| {
+                    let pdf = crate::print::pdf::render(&blocks, &p.font).map_err(|e| e.to_string())?;
+                    crate::print::backend::cups_submit(&p.cups_queue, &pdf, &title).map_err(|e| e.to_string())
+                });
+            let result = match result {
+                Ok(job) => {
+                    tracing::info!(job, title, "document printed");
+                    Ok(())
+                }
+                Err(e) => {
+                    tracing::warn!(error = %e, title, "document not printed");
+                    Err("打印机暂时无法使用。您可以扫描屏幕上的二维码在手机上查看，或到服务窗口索取纸质文本。".to_string())
+                }
+            };
+            let _ = tx.send(result);
+            ctx.request_repaint();
+        });
+    match spawned {
+        Ok(_) => PrintState::Printing(rx),
+        Err(e) => {
+            tracing::error!(error = %e, "cannot start the print thread");
+            PrintState::Done(Err("打印未能完成，请咨询工作人员。".into()))
+        }
+    }
+}
+
+fn print_feedback(ui: &mut egui::Ui, theme: &Theme, state: &PrintState) {
+    match state {
+        PrintState::Idle => {}
+        PrintState::Printing(_) => {
+            widgets::body(ui, theme, "正在打印，请稍候……");
+        }
+        PrintState::Done(Ok(())) => {
+            widgets::body(ui, theme, "已发送到打印机，请在打印机出纸口取件。");
+        }
+        PrintState::Done(Err(msg)) => {
+            widgets::warning(ui, theme, msg);
+        }
+    }
+}
+
+/// The QR code with its caption, or a sentence saying there is no public address.
+fn qr_block(ui: &mut egui::Ui, theme: &Theme, doc: &mut OpenDoc) {
+    let side = if theme.elderly { 300.0 } else { 260.0 };
+    let ctx = ui.ctx().clone();
+    match doc.qr(&ctx) {
+        Some(tex) => {
+            ui.add(egui::Image::new(tex).fit_to_exact_size(Vec2::splat(side)))
+                .on_hover_text("二维码");
+            widgets::title(ui, theme, "扫码手机查看");
+        }
+        None => {
+            widgets::muted(ui, theme, "本件暂无网上公开地址，可打印后带走。");
+        }
+    }
+}
+
+pub fn document(app: &mut KioskApp, ui: &mut egui::Ui) {
+    let theme = app.visit.theme;
+    let s = theme.sizes();
+    let mut back = false;
+    let mut print = false;
+    let mut request = false;
+    {
+        let Some(doc) = app.visit.doc.as_mut() else {
+            back = true;
+            return finish(app, ui.ctx(), back, print, request);
+        };
+        doc.poll_print();
+        egui::Panel::right(("doc-side", app.visit_no))
+            .exact_size(if theme.elderly { 360.0 } else { 320.0 })
+            .show(ui, |ui| {
+                ui.add_space(12.0);
+                back = widgets::button(ui, &theme, "返回上一页").clicked();
+                ui.add_space(12.0);
+                qr_block(ui, &theme, doc);
+                ui.add_space(12.0);
+                print = widgets::primary_button(ui, &theme, "打印").clicked();
+                print_feedback(ui, &theme, &doc.print);
+                if doc.hit.kind == crate::catalog::Kind::GovernmentInfo {
+                    ui.add_space(12.0);
+                    widgets::muted(ui, &theme, "需要与本件相关、尚未公开的政府信息：");
+                    request = widgets::button(ui, &theme, "申请公开").clicked();
+                }
+            });
+        egui::CentralPanel::default().show(ui, |ui| {
+            widgets::heading(ui, &theme, &doc.hit.title);
+            if let Some(r) = doc.hit.record.clone() {
+                egui::Grid::new(("meta", app.visit_no))
+                    .num_columns(4)
+                    .spacing(Vec2::new(16.0, 6.0))
+                    .show(ui, |ui| {
+                        for (i, (k, v)) in crate::print::document::metadata_rows(&r).iter().enumerate() {
+                            ui.label(RichText::new(*k).size(s.body).strong());
+                            ui.label(widgets::body_job(&theme, v, theme.palette().text));
+                            if i % 2 == 1 {
+                                ui.end_row();
+                            }
+                        }
+                    });
+            }
+            ui.separator();
+            paged_body(ui, &theme, doc);
+        });
+    }
+    finish(app, ui.ctx(), back, print, request);
+}
+
+fn finish(app: &mut KioskApp, ctx: &egui::Context, back: bool, print: bool, request: bool) {
+    if back {
+        app.close_document();
+        return;
+    }
+    if print {
+        if let Some(doc) = &app.visit.doc {
+            if let (Some(r), Some(body)) = (doc.record(), doc.body.as_ref()) {
+                let blocks = crate::print::document::document(r, body, &app.settings.hall_name);
+                let state = start_print(app, ctx, blocks, r.title.clone());
+                if let Some(doc) = &mut app.visit.doc {
+                    doc.print = state;
+                }
+            }
+        }
+    }
+    if request {
+        let hit = app.visit.doc.as_ref().map(|d| d.hit.clone());
+        app.open_request_form(hit.as_ref());
+    }
+}
+
+/// The body, one page at a time, with page and size buttons.
+fn paged_body(ui: &mut egui::Ui, theme: &Theme, doc: &mut OpenDoc) {
+    let s = theme.sizes();
+    if doc.body.is_none() {
+        widgets::muted(ui, theme, "正在读取全文……");
+        return;
+    }
+    let controls_h = s.target + 24.0;
+    let size = s.body * ZOOM[doc.zoom];
+    let row_h = size * s.line_spacing;
+    let rows = (((ui.available_height() - controls_h) / row_h).floor() as usize).max(3);
+    let width = ui.available_width();
+    let count = doc.pages(ui, theme, width, rows).len();
+    let page = doc.page.min(count.saturating_sub(1));
+    ui.horizontal(|ui| {
+        if widgets::button(ui, theme, "上一页").clicked() && page > 0 {
+            doc.page = page - 1;
+        }
+        ui.label(RichText::new(format!("第 {} / {} 页", page + 1, count)).size(s.body));
+        if widgets::button(ui, theme, "下一页").clicked() && page + 1 < count {
+            doc.page = page + 1;
+        }
+        ui.add_space(24.0);
+        if widgets::button(ui, theme, "缩小").clicked() && doc.zoom > 0 {
+            doc.zoom -= 1;
+        }
+        if widgets::button(ui, theme, "放大").clicked() && doc.zoom + 1 < ZOOM.len() {
+            doc.zoom += 1;
+        }
+    });
+    let text = doc
+        .pages
+        .as_ref()
+        .and_then(|p| p.1.get(doc.page))
+        .cloned()
+        .unwrap_or_default();
+    let mut job = widgets::body_job(theme, &text, theme.palette().text);
+    job.sections[0].format.font_id.size = size;
+    job.sections[0].format.line_height = Some(row_h);
+    job.wrap.max_width = width;
+    ui.label(job);
+}
+
+pub fn service(app: &mut KioskApp, ui: &mut egui::Ui) {
+    let theme = app.visit.theme;
+    let mut back = false;
+    let mut print = false;
+    let visit_no = app.visit_no;
+    {
+        let Some(doc) = app.visit.doc.as_mut() else {
+            app.close_document();
+            return;
+        };
+        doc.poll_print();
+        egui::Panel::right(("svc-side", visit_no))
+            .exact_size(if theme.elderly { 360.0 } else { 320.0 })
+            .show(ui, |ui| {
+                ui.add_space(12.0);
+                back = widgets::button(ui, &theme, "返回上一页").clicked();
+                ui.add_space(12.0);
+                qr_block(ui, &theme, doc);
+                ui.add_space(12.0);
+                print = widgets::primary_button(ui, &theme, "打印材料清单").clicked();
+                print_feedback(ui, &theme, &doc.print);
+            });
+        egui::CentralPanel::default().show(ui, |ui| {
+            widgets::heading(ui, &theme, &doc.hit.title);
+            egui::ScrollArea::vertical()
+                .id_salt(("service", visit_no))
+                .auto_shrink([false, false])
+                .show(ui, |ui| service_fields(ui, &theme, doc));
+        });
+    }
+    if back {
+        app.close_document();
+    } else if print {
+        let hall = app.settings.hall_name.clone();
+        let blocks = app
+            .visit
+            .doc
+            .as_ref()
+            .and_then(|d| d.record())
+            .and_then(|r| crate::print::document::service_checklist(r, &hall).map(|b| (b, r.title.clone())));
+        if let Some((blocks, title)) = blocks {
+            let state = start_print(app, ui.ctx(), blocks, title);
+            if let Some(doc) = &mut app.visit.doc {
+                doc.print = state;
+            }
+        }
+    }
+}
+
+fn service_fields(ui: &mut egui::Ui, theme: &Theme, doc: &OpenDoc) {
+    let Some(s) = doc.record().and_then(|r| r.service.as_ref()) else {
+        widgets::muted(ui, theme, "本事项的办事指南内容暂缺，请咨询办理窗口。");
+        return;
+    };
+    let section = |ui: &mut egui::Ui, name: &str, value: &Option<String>| {
+        if let Some(v) = value.as_ref().filter(|v| !v.trim().is_empty()) {
+            widgets::title(ui, theme, name);
+            widgets::body(ui, theme, v);
+            ui.add_space(8.0);
+        }
+    };
+    section(ui, "办理条件", &s.conditions);
+    widgets::title(ui, theme, "申请材料");
+    if s.materials.is_empty() {
+        widgets::body(ui, theme, "未列明，请咨询办理窗口。");
+    }
+    for (i, m) in s.materials.iter().enumerate() {
+        let extra: Vec<String> = [m.form.clone(), m.copies.map(|c| format!("{c}份")), m.note.clone()]
+            .into_iter()
+            .flatten()
+            .collect();
+        let line = if extra.is_empty() {
+            format!("{}. {}", i + 1, m.name)
+        } else {
+            format!("{}. {}（{}）", i + 1, m.name, extra.join("，"))
+        };
+        widgets::body(ui, theme, &line);
+    }
+    ui.add_space(8.0);
+    if !s.process.is_empty() {
+        widgets::title(ui, theme, "办理流程");
+        for (i, step) in s.process.iter().enumerate() {
+            widgets::body(ui, theme, &format!("{}. {step}", i + 1));
+        }
+        ui.add_space(8.0);
+    }
+    section(ui, "法定办结时限", &s.legal_time_limit);
+    section(ui, "承诺办结时限", &s.promised_time_limit);
+    section(ui, "收费标准", &s.fees);
+    section(ui, "办理地点", &s.location);
+    section(ui, "办理时间", &s.hours);
+    section(ui, "咨询电话", &s.consult_phone);
+    section(ui, "监督投诉电话", &s.complaint_phone);
+    section(ui, "设定依据", &s.basis);
+    if let Some(body) = doc.body.as_ref().filter(|b| !b.trim().is_empty()) {
+        if s.conditions.is_none() && s.materials.is_empty() {
+            widgets::body(ui, theme, body);
+        }
+    }
+}

@@ -1,0 +1,362 @@
+//! The staff side of the kiosk: the PIN pad behind the hidden gesture, and the staff area
+//! (index generations and freshness, a refused refresh, the request register, reprinting
+//! 待打印 receipts, closing the kiosk). Argon2 checks, register reads and printing run on
+//! their own threads.
+
+use super::app::KioskApp;
+use super::theme::Theme;
+use super::widgets;
+use crate::config::Settings;
+use crate::staff_pin::{verify_pin, PinOutcome};
+use crate::status::IndexStatus;
+use egui::{RichText, Vec2};
+use std::sync::mpsc::{channel, Receiver};
+use std::time::Instant;
+
+/// A result computed on another thread.
+pub struct Job<T> {
+    rx: Receiver<T>,
+    result: Option<T>,
+}
+
+impl<T: Send + 'static> Job<T> {
+    pub fn spawn(name: &str, ctx: Option<egui::Context>, f: impl FnOnce() -> T + Send + 'static) -> Job<T> {
+        let (tx, rx) = channel();
+        let started = std::thread::Builder::new().name(name.into()).spawn(move || {
+            let _ = tx.send(f());
+            if let Some(ctx) = ctx {
+                ctx.request_repaint();
+            }
+        });
+        if let Err(e) = started {
+            tracing::error!(error = %e, name, "cannot start a staff thread");
+        }
+        Job { rx, result: None }
+    }
+
+    /// The result once there is one.
+    pub fn poll(&mut self) -> Option<&T> {
+        if self.result.is_none() {
+            self.result = self.rx.try_recv().ok();
+        }
+        self.result.as_ref()
+    }
+
+    pub fn done(&self) -> bool {
+        self.result.is_some()
+    }
+}
+
+/// The PIN pad: digits typed, and the check in flight.
+#[derive(Default)]
+pub struct StaffPinPad {
+    pub digits: String,
+    pub message: Option<String>,
+    check: Option<(Job<bool>, Instant)>,
+}
+
+impl StaffPinPad {
+    pub fn checking(&self) -> bool {
+        self.check.is_some()
+    }
+}
+
+pub fn pin_screen(app: &mut KioskApp, ui: &mut egui::Ui, now: Instant) {
+    let theme = app.visit.theme;
+    let s = theme.sizes();
+    let Some(pad) = app.visit.pin.as_mut() else {
+        app.go_home();
+        return;
+    };
+    let mut opened = false;
+    let mut leave = false;
+    if let Some((job, at)) = &mut pad.check {
+        if let Some(correct) = job.poll().copied() {
+            let at = *at;
+            pad.check = None;
+            pad.digits.clear();
+            match app.gate.record(correct, at) {
+                PinOutcome::Open => opened = true,
+                PinOutcome::Wrong { tries_left } => {
+                    pad.message = Some(format!("密码不正确，还可尝试{tries_left}次。"))
+                }
+                PinOutcome::Locked { remaining } => {
+                    pad.message = Some(format!(
+                        "密码输入错误次数过多，已锁定，请{}分钟后再试。",
+                        remaining.as_secs().div_ceil(60)
+                    ))
+                }
+            }
+        }
+    }
+    egui::CentralPanel::default().show(ui, |ui| {
+        widgets::heading(ui, &theme, "工作人员入口");
+        widgets::body(ui, &theme, "请输入工作人员密码。");
+        ui.label(
+            RichText::new(if pad.digits.is_empty() {
+                "（未输入）".to_string()
+            } else {
+                "●".repeat(pad.digits.chars().count())
+            })
+            .size(s.heading),
+        );
+        if let Some(m) = &pad.message {
+            widgets::warning(ui, &theme, m);
+        }
+        if let Some(remaining) = app.gate.locked(now) {
+            widgets::warning(
+                ui,
+                &theme,
+                &format!("已锁定，请{}分钟后再试。", remaining.as_secs().div_ceil(60)),
+            );
+        }
+        if pad.check.is_some() {
+            widgets::muted(ui, &theme, "正在核对……");
+        }
+        let key = Vec2::splat(s.key * 1.2);
+        for row in [["1", "2", "3"], ["4", "5", "6"], ["7", "8", "9"]] {
+            ui.horizontal(|ui| {
+                for d in row {
+                    if ui.add(egui::Button::new(RichText::new(d).size(s.heading)).min_size(key)).clicked()
+                        && pad.digits.len() < 12
+                    {
+                        pad.digits.push_str(d);
+                    }
+                }
+            });
+        }
+        ui.horizontal(|ui| {
+            if ui.add(egui::Button::new(RichText::new("退格").size(s.title)).min_size(key)).clicked() {
+                pad.digits.pop();
+            }
+            if ui.add(egui::Button::new(RichText::new("0").size(s.heading)).min_size(key)).clicked()
+                && pad.digits.len() < 12
+            {
+                pad.digits.push('0');
+            }
+            let ok = egui::Button::new(RichText::new("确定").size(s.title)).min_size(key);
+            if ui.add(ok).clicked() && pad.check.is_none() {
+                match (&app.settings.screen.staff_pin_hash, app.gate.locked(now)) {
+                    (_, Some(_)) => {}
+                    (None, _) => {
+                        pad.message = Some("本终端尚未设置工作人员密码，请在配置文件中设置 staff_pin_hash。".into());
+                        tracing::warn!("staff area requested but no staff_pin_hash is configured");
+                    }
+                    (Some(hash), None) => {
+                        let hash = hash.clone();
+                        let pin = std::mem::take(&mut pad.digits);
+                        let ctx = ui.ctx().clone();
+                        pad.check = Some((
+                            Job::spawn("pin-check", Some(ctx), move || verify_pin(&hash, &pin)),
+                            now,
+                        ));
+                    }
+                }
+            }
+        });
+        ui.add_space(s.body);
+        leave = widgets::button(ui, &theme, "返回首页").clicked();
+    });
+    if opened {
+        app.open_staff_area();
+    } else if leave {
+        app.go_home();
+    }
+}
+
+/// What the staff area shows besides the index status.
+pub struct StaffArea {
+    pub index: Option<IndexStatus>,
+    requests: Job<Result<String, String>>,
+    reprint: Option<Job<Result<String, String>>>,
+}
+
+impl StaffArea {
+    pub fn open(settings: &Settings) -> StaffArea {
+        StaffArea {
+            index: None,
+            requests: read_requests(settings),
+            reprint: None,
+        }
+    }
+
+    pub fn busy(&self) -> bool {
+        !self.requests.done() || self.reprint.as_ref().is_some_and(|j| !j.done())
+    }
+}
+
+fn read_requests(settings: &Settings) -> Job<Result<String, String>> {
+    let settings = settings.clone();
+    Job::spawn("staff-requests", None, move || {
+        let mut out = Vec::new();
+        crate::staff_requests::list(&settings, None, &mut out)
+            .map(|()| String::from_utf8_lossy(&out).into_owned())
+            .map_err(|e| {
+                tracing::error!(error = %e, "staff area: cannot read the request register");
+                format!("无法读取申请登记簿：{e}")
+            })
+    })
+}
+
+pub fn staff_screen(app: &mut KioskApp, ui: &mut egui::Ui) {
+    let theme = app.visit.theme;
+    let settings = app.settings.clone();
+    let visit_no = app.visit_no;
+    let mut leave = false;
+    let mut close = false;
+    let mut reload_status = false;
+    {
+        let Some(area) = app.visit.staff.as_mut() else {
+            app.go_home();
+            return;
+        };
+        egui::CentralPanel::default().show(ui, |ui| {
+            ui.horizontal_wrapped(|ui| {
+                widgets::heading(ui, &theme, "工作人员管理");
+                leave = widgets::button(ui, &theme, "返回首页").clicked();
+                reload_status = widgets::button(ui, &theme, "刷新状态").clicked();
+                close = widgets::button(ui, &theme, "关闭终端程序").clicked();
+            });
+            egui::ScrollArea::vertical()
+                .id_salt(("staff", visit_no))
+                .auto_shrink([false, false])
+                .show(ui, |ui| {
+                    index_section(ui, &theme, area.index.as_ref(), &settings);
+                    ui.separator();
+                    requests_section(ui, &theme, area, &settings);
+                });
+        });
+    }
+    if reload_status {
+        if let Some(area) = app.visit.staff.as_mut() {
+            area.index = None;
+            area.requests = read_requests(&settings);
+        }
+        app.send(super::worker::Command::Status);
+    }
+    if close {
+        tracing::warn!("kiosk closed from the staff area");
+        app.close_requested = true;
+    } else if leave {
+        app.go_home();
+    }
+}
+
+fn index_section(ui: &mut egui::Ui, theme: &Theme, status: Option<&IndexStatus>, settings: &Settings) {
+    let s = theme.sizes();
+    widgets::title(ui, theme, "资料库（索引）");
+    let Some(status) = status else {
+        widgets::muted(ui, theme, "正在读取……");
+        return;
+    };
+    if status.warnings.is_empty() {
+        widgets::body(ui, theme, "状态正常。");
+    }
+    for w in &status.warnings {
+        widgets::warning(ui, theme, &w.chinese);
+    }
+    if let Some(run) = &status.last_run {
+        let outcome = if run.ok { "成功" } else { "未成功（已保留原有数据）" };
+        widgets::body(
+            ui,
+            theme,
+            &format!(
+                "最近一次数据更新：{}，{outcome}。{}",
+                run.at.format("%Y-%m-%d %H:%M"),
+                run.message
+            ),
+        );
+    }
+    for g in status.generations.iter().rev() {
+        let current = if Some(&g.name) == status.current.as_ref() {
+            "【当前使用】"
+        } else {
+            "【备用，可回退】"
+        };
+        widgets::body(
+            ui,
+            theme,
+            &format!(
+                "{current} 版本 {}：{} 建立，共 {} 条",
+                g.name,
+                g.built_at.format("%Y-%m-%d %H:%M"),
+                g.records
+            ),
+        );
+        for src in &g.sources {
+            ui.label(
+                RichText::new(format!(
+                    "　　{}：{} 条，跳过 {} 条，不予公开 {} 条",
+                    src.source, src.records, src.skipped, src.not_public
+                ))
+                .size(s.small),
+            );
+        }
+    }
+    widgets::muted(
+        ui,
+        theme,
+        &format!(
+            "数据超过 {} 天未更新时提示。数据更新命令：kiosk index refresh；回退：kiosk index rollback。",
+            settings.refresh.stale_after_days
+        ),
+    );
+}
+
+fn requests_section(ui: &mut egui::Ui, theme: &Theme, area: &mut StaffArea, settings: &Settings) {
+    let s = theme.sizes();
+    widgets::title(ui, theme, "政府信息公开申请登记");
+    match area.requests.poll() {
+        None => {
+            widgets::muted(ui, theme, "正在读取……");
+        }
+        Some(Err(e)) => {
+            widgets::warning(ui, theme, e);
+        }
+        Some(Ok(text)) => {
+            let pending = text.matches("[待打印]").count();
+            if pending > 0 {
+                widgets::warning(ui, theme, &format!("有 {pending} 件申请的回执尚未打印。"));
+            }
+            for line in text.lines().take(30) {
+                ui.label(RichText::new(line).size(s.small).monospace());
+            }
+        }
+    }
+    let running = area.reprint.as_ref().is_some_and(|j| !j.done());
+    if !running && widgets::button(ui, theme, "重新打印待打印回执").clicked() {
+        let settings = settings.clone();
+        let ctx = ui.ctx().clone();
+        area.reprint = Some(Job::spawn("reprint", Some(ctx), move || {
+            let mut out = Vec::new();
+            crate::staff_requests::print_pending(&settings, &mut out)
+                .map(|failed| {
+                    let text = String::from_utf8_lossy(&out).into_owned();
+                    if text.trim().is_empty() {
+                        "没有待打印的回执。".to_string()
+                    } else {
+                        format!("{text}仍未打印：{failed} 件")
+                    }
+                })
+                .map_err(|e| format!("重新打印未能完成：{e}"))
+        }));
+    }
+    if let Some(job) = &mut area.reprint {
+        match job.poll() {
+            None => {
+                widgets::muted(ui, theme, "正在打印……");
+            }
+            Some(Ok(t)) => {
+                widgets::body(ui, theme, t);
+            }
+            Some(Err(e)) => {
+                widgets::warning(ui, theme, e);
+            }
+        }
+    }
+    widgets::muted(
+        ui,
+        theme,
+        "办理状态的变更、导出和个人信息清理请使用 kiosk requests 命令（见使用说明）。",
+    );
+}
