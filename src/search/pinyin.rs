@@ -7,7 +7,53 @@
 //! other (景点 does not find 经典). One API serves the search and the on-screen keyboard.
 
 use super::lexicon::{first_reading, word_readings, Lexicon};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::sync::OnceLock;
+
+/// Every plain syllable of the language (`ü` as `v`, and as `u` after l and n), from the
+/// readings of the CJK Unified Ideographs block.
+fn syllables() -> &'static HashSet<String> {
+    static SET: OnceLock<HashSet<String>> = OnceLock::new();
+    SET.get_or_init(|| {
+        let mut set = HashSet::new();
+        for c in '\u{4e00}'..='\u{9fa5}' {
+            for r in super::lexicon::readings(c) {
+                if r.contains('v') {
+                    set.insert(r.replace('v', "u"));
+                }
+                set.insert(r);
+            }
+        }
+        set
+    })
+}
+
+/// When `text` reads as whole syllables, the positions where a syllable may begin or end
+/// (over every way of reading it); `None` when it does not (initials such as `ylj`).
+/// A word may then only start and end on those positions and only by full pinyin: `renshe`
+/// is 人 + 社, never 人 + s(三) + he(和).
+fn syllable_bounds(text: &str) -> Option<Vec<bool>> {
+    const LONGEST: usize = 6;
+    let set = syllables();
+    let len = text.len();
+    let mut reach = vec![false; len + 1];
+    reach[0] = true;
+    for end in 1..=len {
+        reach[end] = (end.saturating_sub(LONGEST)..end)
+            .any(|start| reach[start] && text.get(start..end).is_some_and(|s| set.contains(s)));
+    }
+    if !reach[len] {
+        return None;
+    }
+    // Keep only positions that also reach the end.
+    let mut back = vec![false; len + 1];
+    back[len] = true;
+    for start in (0..len).rev() {
+        back[start] = (start + 1..=(start + LONGEST).min(len))
+            .any(|end| back[end] && text.get(start..end).is_some_and(|s| set.contains(s)));
+    }
+    Some((0..=len).map(|i| reach[i] && back[i]).collect())
+}
 
 /// Cost of each word in a conversion on top of its log-probability.
 const WORD_COST: f32 = 1.0;
@@ -15,6 +61,8 @@ const WORD_COST: f32 = 1.0;
 const INITIALS_COST: f32 = 2.5;
 /// Extra cost of a one-character word matched by a single initial (very ambiguous).
 const SINGLE_INITIAL_COST: f32 = 4.0;
+/// Extra cost of a character that is no word of its own in the vocabulary.
+const CHARACTER_COST: f32 = 3.0;
 /// Longest word key, in letters.
 const MAX_KEY: usize = 30;
 /// Conversions kept per position in the search.
@@ -163,8 +211,53 @@ impl PinyinIndex {
             idx.words
                 .push((w.text.clone(), w.weight() - total.ln(), readings));
         }
+        idx.add_characters(lexicon, total);
         idx.sorted_full.sort();
         idx
+    }
+
+    /// Characters that are no word of their own (社 of 社会) become candidates too, so any
+    /// syllable typed in full can be turned into a character, as in every pinyin IME; they
+    /// cost [`CHARACTER_COST`] more than a word, so whole words win when there is one.
+    fn add_characters(&mut self, lexicon: &Lexicon, total: f32) {
+        let known: HashSet<&str> = lexicon.words.iter().map(|w| w.text.as_str()).collect();
+        let mut mass: HashMap<char, f32> = HashMap::new();
+        for w in &lexicon.words {
+            for c in w.text.chars() {
+                if !known.contains(c.encode_utf8(&mut [0; 4]) as &str) {
+                    *mass.entry(c).or_default() += w.weight().exp();
+                }
+            }
+        }
+        let mut chars: Vec<(char, f32)> = mass.into_iter().collect();
+        chars.sort_by(|a, b| a.0.cmp(&b.0));
+        for (c, m) in chars {
+            // The common reading only: rare ones (活 read guō) would put odd characters first.
+            let Some(reading) = first_reading(c) else {
+                continue;
+            };
+            let readings = vec![vec![reading]];
+            let id = self.words.len() as u32;
+            for (r, syllables) in readings.iter().enumerate() {
+                let full = syllables[0].clone();
+                let mut keys = vec![full.clone()];
+                if full.contains('v') {
+                    keys.push(full.replace('v', "u"));
+                }
+                for key in keys {
+                    self.keys.entry(key).or_default().push(Entry {
+                        word: id,
+                        reading: r as u16,
+                        initials: false,
+                    });
+                }
+            }
+            self.words.push((
+                c.to_string(),
+                m.ln() - total.ln() - CHARACTER_COST,
+                readings,
+            ));
+        }
     }
 
     /// Whether the input is something to convert (has Latin letters, and only letters, spaces
@@ -181,6 +274,7 @@ impl PinyinIndex {
         };
         let text = letters.text.as_bytes();
         let len = text.len();
+        let bounds = syllable_bounds(&letters.text);
         // best[i]: the best partial conversions of letters[..i] as (score, words).
         let mut best: Vec<Vec<(f32, Vec<u32>)>> = vec![Vec::new(); len + 1];
         best[0].push((0.0, Vec::new()));
@@ -196,8 +290,14 @@ impl PinyinIndex {
                 let Some(entries) = self.keys.get(key) else {
                     continue;
                 };
+                if bounds.as_ref().is_some_and(|b| !b[start] || !b[end]) {
+                    continue;
+                }
                 for e in entries {
                     let (word, weight, readings) = &self.words[e.word as usize];
+                    if bounds.is_some() && e.initials {
+                        continue;
+                    }
                     if !letters.allows(start, end, word, &readings[e.reading as usize], e.initials)
                     {
                         continue;
@@ -246,9 +346,16 @@ impl PinyinIndex {
             return out;
         };
         let mut words: Vec<(f32, usize, &str)> = Vec::new();
+        let bounds = syllable_bounds(&letters.text);
         for end in (1..=letters.text.len().min(MAX_KEY)).rev() {
+            if bounds.as_ref().is_some_and(|b| !b[end]) {
+                continue;
+            }
             if let Some(entries) = self.keys.get(&letters.text[..end]) {
                 for e in entries {
+                    if bounds.is_some() && e.initials {
+                        continue;
+                    }
                     let (word, weight, readings) = &self.words[e.word as usize];
                     if letters.allows(0, end, word, &readings[e.reading as usize], e.initials) {
                         let penalty = if e.initials { INITIALS_COST } else { 0.0 };

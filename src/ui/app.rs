@@ -164,6 +164,11 @@ impl KioskApp {
         self.tracks.list.pending()
     }
 
+    /// Whether Hanzi candidates for the typed pinyin are still awaited.
+    pub fn candidates_pending(&self) -> bool {
+        self.tracks.candidates.pending()
+    }
+
     fn next_seq(&mut self) -> u64 {
         self.seq += 1;
         self.seq

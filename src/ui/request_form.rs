@@ -125,7 +125,7 @@ fn text_field(ui: &mut egui::Ui, c: &mut Ctx, label: &str, value: &mut String, k
             *c.active = Some(key);
         }
         if marked {
-            ui.label(RichText::new("◀ 键盘输入处").size(size));
+            ui.label(RichText::new("← 键盘输入处").size(size));
         }
     });
     if let Some(e) = c.errors.iter().find(|e| e.field == key) {
@@ -297,9 +297,6 @@ pub fn show(ui: &mut egui::Ui, state: &mut RequestFormState, theme: &Theme) -> O
         state.active = active;
         if state.errors.is_empty() && !matches!(action, Some(Action::Submit(_))) {
             state.errors = errors;
-        }
-        if ui.add(big("返回首页")).clicked() {
-            action = Some(Action::Close);
         }
     });
     action

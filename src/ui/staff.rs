@@ -69,7 +69,6 @@ pub fn pin_screen(app: &mut KioskApp, ui: &mut egui::Ui, now: Instant) {
         return;
     };
     let mut opened = false;
-    let mut leave = false;
     if let Some((job, at)) = &mut pad.check {
         if let Some(correct) = job.poll().copied() {
             let at = *at;
@@ -100,15 +99,21 @@ pub fn pin_screen(app: &mut KioskApp, ui: &mut egui::Ui, now: Instant) {
             })
             .size(s.heading),
         );
-        if let Some(m) = &pad.message {
-            widgets::warning(ui, &theme, m);
-        }
-        if let Some(remaining) = app.gate.locked(now) {
-            widgets::warning(
-                ui,
-                &theme,
-                &format!("已锁定，请{}分钟后再试。", remaining.as_secs().div_ceil(60)),
-            );
+        match (app.gate.locked(now), &pad.message) {
+            (Some(remaining), _) => {
+                widgets::warning(
+                    ui,
+                    &theme,
+                    &format!(
+                        "密码输入错误次数过多，已锁定，请{}分钟后再试。",
+                        remaining.as_secs().div_ceil(60)
+                    ),
+                );
+            }
+            (None, Some(m)) => {
+                widgets::warning(ui, &theme, m);
+            }
+            (None, None) => {}
         }
         if pad.check.is_some() {
             widgets::muted(ui, &theme, "正在核对……");
@@ -154,13 +159,9 @@ pub fn pin_screen(app: &mut KioskApp, ui: &mut egui::Ui, now: Instant) {
                 }
             }
         });
-        ui.add_space(s.body);
-        leave = widgets::button(ui, &theme, "返回首页").clicked();
     });
     if opened {
         app.open_staff_area();
-    } else if leave {
-        app.go_home();
     }
 }
 
@@ -202,7 +203,6 @@ pub fn staff_screen(app: &mut KioskApp, ui: &mut egui::Ui) {
     let theme = app.visit.theme;
     let settings = app.settings.clone();
     let visit_no = app.visit_no;
-    let mut leave = false;
     let mut close = false;
     let mut reload_status = false;
     {
@@ -213,7 +213,6 @@ pub fn staff_screen(app: &mut KioskApp, ui: &mut egui::Ui) {
         egui::CentralPanel::default().show(ui, |ui| {
             ui.horizontal_wrapped(|ui| {
                 widgets::heading(ui, &theme, "工作人员管理");
-                leave = widgets::button(ui, &theme, "返回首页").clicked();
                 reload_status = widgets::button(ui, &theme, "刷新状态").clicked();
                 close = widgets::button(ui, &theme, "关闭终端程序").clicked();
             });
@@ -237,8 +236,6 @@ pub fn staff_screen(app: &mut KioskApp, ui: &mut egui::Ui) {
     if close {
         tracing::warn!("kiosk closed from the staff area");
         app.close_requested = true;
-    } else if leave {
-        app.go_home();
     }
 }
 

@@ -120,10 +120,19 @@ fn open_or_build(settings: &Settings) -> Result<SearchIndex, String> {
             return Err("资料库尚未建立，请联系工作人员处理。".into());
         }
     }
-    open_search(&settings.index_dir).map_err(|e| {
-        tracing::error!(error = %e, "cannot open index");
-        "资料库暂时无法打开，请联系工作人员处理。".to_string()
-    })
+    match open_search(&settings.index_dir) {
+        Ok(index) => Ok(index),
+        Err(e) => {
+            // Typically an index written by an older version of the software: build a new
+            // generation from the sources (the old one stays for rollback) and try again.
+            tracing::error!(error = %e, "cannot open the current index generation; rebuilding it from the sources");
+            crate::pipeline::build_index(settings)
+                .map_err(|e| tracing::error!(error = %e, "rebuild failed"))
+                .ok()
+                .and_then(|_| open_search(&settings.index_dir).ok())
+                .ok_or_else(|| "资料库暂时无法打开，请联系工作人员处理。".to_string())
+        }
+    }
 }
 
 /// The commands waiting, newest of each kind only: what was typed over needs no answer.

@@ -1,0 +1,373 @@
+//! The kiosk as a person uses it, through egui_kittest: widgets found by their label, tapped,
+//! and the screen read back. The real search worker and request worker run behind the screen
+//! over the shipped demo data, so every answer comes from the real index.
+
+mod common;
+
+use egui_kittest::kittest::Queryable;
+use egui_kittest::Harness;
+use kiosk::config::Settings;
+use kiosk::pipeline::{run, Mode};
+use kiosk::ui::app::{KioskApp, Screen};
+use kiosk::ui::idle::IdleTimer;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+struct Kiosk {
+    _tmp: tempfile::TempDir,
+    h: Harness<'static, KioskApp>,
+}
+
+/// The demo configuration with its index, register and key in a temporary folder.
+fn settings_in(dir: &Path) -> Settings {
+    let (config, _, _) = common::editable_demo(dir);
+    // Synonyms, areas and holidays as shipped.
+    common::copy_config_data(dir);
+    let text = std::fs::read_to_string(&config)
+        .unwrap()
+        .replace(
+            "/var/lib/kiosk/requests.sqlite",
+            &dir.join("requests.sqlite").display().to_string(),
+        )
+        .replace(
+            "/var/lib/kiosk/register.key",
+            &dir.join("register.key").display().to_string(),
+        );
+    std::fs::write(&config, text).unwrap();
+    Settings::load(&config).unwrap()
+}
+
+fn kiosk_with(tmp: tempfile::TempDir, settings: Settings) -> Kiosk {
+    if kiosk::search::index::current_generation(&settings.index_dir)
+        .unwrap()
+        .is_none()
+    {
+        run(&settings, Mode::Full, false).unwrap();
+    }
+    let worker = kiosk::ui::worker::spawn(settings.clone(), || {}).unwrap();
+    let requests = kiosk::ui::request_worker::spawn(settings.clone(), || {}).unwrap();
+    let app = KioskApp::new(settings, worker, requests);
+    let font = common::repo().join("assets/fonts/NotoSansSC-kiosk-subset.otf");
+    let (defs, loaded) = kiosk::ui::fonts::font_definitions(&[kiosk::ui::fonts::FontSpec::parse(&font)]);
+    assert_eq!(loaded, 1);
+    let h = Harness::builder()
+        .with_size(egui::vec2(1920.0, 1080.0))
+        .with_context_setup(move |ctx| ctx.set_fonts(defs))
+        .build_ui_state(|ui, app: &mut KioskApp| app.show(ui), app);
+    let mut k = Kiosk { _tmp: tmp, h };
+    k.wait("the index to open", |a| {
+        matches!(a.index_state(), kiosk::ui::app::IndexState::Ready(_)) && !a.catalogue.is_empty()
+    });
+    k
+}
+
+fn kiosk() -> Kiosk {
+    let tmp = tempfile::tempdir().unwrap();
+    let settings = settings_in(tmp.path());
+    kiosk_with(tmp, settings)
+}
+
+impl Kiosk {
+    /// Steps frames until the workers' answers make `done` true.
+    fn wait(&mut self, what: &str, done: impl Fn(&KioskApp) -> bool) {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while !done(self.h.state()) {
+            assert!(Instant::now() < deadline, "timed out waiting for {what}");
+            self.h.step();
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        self.h.run();
+    }
+
+    fn tap(&mut self, label: &str) {
+        self.h.get_by_label(label).scroll_to_me();
+        self.h.run();
+        self.h.get_by_label(label).click();
+        self.h.run();
+    }
+
+    fn tap_nth(&mut self, label: &str, n: usize) {
+        let missing = format!("no {label} number {n}");
+        self.h.get_all_by_label(label).nth(n).expect(&missing).scroll_to_me();
+        self.h.run();
+        self.h.get_all_by_label(label).nth(n).expect(&missing).click();
+        self.h.run();
+    }
+
+    fn tap_first(&mut self, label: &str) {
+        self.tap_nth(label, 0);
+    }
+
+    fn app(&self) -> &KioskApp {
+        self.h.state()
+    }
+}
+
+#[test]
+fn pinyin_on_the_screen_keys_then_a_candidate_finds_results_and_a_document_shows_its_qr_code() {
+    let mut k = kiosk();
+    k.tap("点此输入查询内容（可用拼音、首字母或文号）");
+    assert_eq!(k.app().visit.screen, Screen::List);
+    for key in ["y", "a", "n", "g", "l", "a", "o"] {
+        k.tap(key);
+    }
+    assert_eq!(k.app().visit.keyboard.pinyin, "yanglao");
+    k.wait("Hanzi candidates", |a| !a.candidates_pending());
+    assert!(
+        k.app().visit.candidates.iter().any(|c| c == "养老"),
+        "candidates {:?}",
+        k.app().visit.candidates
+    );
+    k.tap("养老");
+    assert_eq!(k.app().visit.query, "养老");
+    assert!(k.app().visit.keyboard.pinyin.is_empty());
+    k.wait("results for 养老", |a| {
+        !a.list_pending() && a.visit.list.results.as_ref().is_some_and(|r| !r.hits.is_empty())
+    });
+    let hits = k.app().visit.list.results.as_ref().unwrap().hits.clone();
+    assert!(hits[0].title.contains("养老"), "first hit {}", hits[0].title);
+    // Facet chips with counts are on screen.
+    k.h.get_by_label_contains("政府信息（");
+    // 「搜索」 closes the keyboard; the results stay.
+    k.tap("搜索");
+    assert!(!k.app().visit.keyboard_open);
+
+    let with_url = hits
+        .iter()
+        .position(|h| h.record.as_ref().is_some_and(|r| r.url.is_some() && r.service.is_none()))
+        .expect("a document with a public URL among the hits");
+    let title = hits[with_url].title.clone();
+    k.tap_nth("查看详情", with_url);
+    assert_eq!(k.app().visit.screen, Screen::Document);
+    k.wait("the body", |a| a.visit.doc.as_ref().is_some_and(|d| d.body.is_some()));
+    k.h.get_by_label(&title);
+    k.h.get_by_label("扫码手机查看");
+    k.h.get_by_label("打印");
+    k.h.get_by_label_contains("第 1 / ");
+    k.tap("放大");
+    assert_eq!(k.app().visit.doc.as_ref().unwrap().zoom, 1);
+    k.tap("返回上一页");
+    assert_eq!(k.app().visit.screen, Screen::List);
+    assert!(k.app().visit.doc.is_none());
+    assert_eq!(k.app().visit.query, "养老", "the list is as it was");
+}
+
+#[test]
+fn initials_and_a_doc_number_are_typed_on_the_keyboard() {
+    let mut k = kiosk();
+    k.tap("点此输入查询内容（可用拼音、首字母或文号）");
+    for key in ["y", "l", "j"] {
+        k.tap(key);
+    }
+    k.wait("candidates for initials", |a| !a.candidates_pending());
+    assert_eq!(k.app().visit.candidates[0], "养老金", "ylj gives {:?}", k.app().visit.candidates);
+    k.tap("空格");
+    assert_eq!(k.app().visit.query, "养老金", "space takes the first candidate");
+    k.tap("清空");
+    assert!(k.app().visit.query.is_empty() && k.app().visit.keyboard.pinyin.is_empty());
+    // 青人社发〔2021〕14号, the doc number of a demo notice, with the 文号 keys.
+    for (keys, word) in [("qing", "青"), ("renshe", "人社"), ("fa", "发")] {
+        for c in keys.chars() {
+            k.tap(&c.to_string());
+        }
+        k.wait(word, |a| !a.candidates_pending());
+        assert!(
+            k.app().visit.candidates.iter().any(|c| c == word),
+            "{keys} gives {:?}",
+            k.app().visit.candidates
+        );
+        let last = k.h.get_all_by_label(word).count() - 1;
+        k.tap_nth(word, last);
+    }
+    for key in ["〔", "2", "0", "2", "1", "〕", "1", "4", "号"] {
+        k.tap(key);
+    }
+    assert_eq!(k.app().visit.query, "青人社发〔2021〕14号");
+    k.wait("the document by its number", |a| {
+        !a.list_pending() && a.visit.list.results.as_ref().is_some_and(|r| !r.hits.is_empty())
+    });
+    let first = &k.app().visit.list.results.as_ref().unwrap().hits[0];
+    assert_eq!(first.doc_number.as_deref(), Some("青人社发〔2021〕14号"));
+}
+
+#[test]
+fn browsing_a_category_and_an_area_needs_no_typing_and_a_service_item_shows_its_checklist() {
+    let mut k = kiosk();
+    k.h.get_by_label_contains("通知公告、规范性文件").click();
+    k.h.run();
+    k.wait("the government information", |a| {
+        !a.list_pending() && a.visit.list.results.is_some()
+    });
+    let results = k.app().visit.list.results.clone().unwrap();
+    assert_eq!(results.total, 41, "every public demo notice, none of the two withheld");
+    assert!(results.hits.iter().all(|h| h.kind == kiosk::catalog::Kind::GovernmentInfo));
+    // Newest first.
+    assert!(results.hits.windows(2).all(|w| w[0].date >= w[1].date));
+    // Narrow by an area chip, with its count on it.
+    let (area, count) = results.facets[&kiosk::search::facets::Dim::Area][0].clone();
+    k.h.get_by_label(&format!("{area}（{count}）")).click();
+    k.h.run();
+    k.wait("the area", |a| {
+        !a.list_pending() && a.visit.list.results.as_ref().is_some_and(|r| r.total == count)
+    });
+    k.h.get_by_label(&format!("已选：{area}（{count}）"));
+    k.tap("返回首页");
+    k.h.get_by_label_contains("办事指南（办事一本通）").click();
+    k.h.run();
+    k.wait("the service guide", |a| {
+        !a.list_pending() && a.visit.list.results.as_ref().is_some_and(|r| r.total == 30)
+    });
+    k.tap_first("查看详情");
+    assert_eq!(k.app().visit.screen, Screen::Service);
+    k.h.get_by_label("申请材料");
+    k.h.get_by_label("打印材料清单");
+    k.tap("返回首页");
+    assert_eq!(k.app().visit.screen, Screen::Home);
+
+    // Home → an area from 「按领域浏览」.
+    let (area, count) = k.app().catalogue[&kiosk::search::facets::Dim::Area][0].clone();
+    k.tap(&format!("{area}（{count}）"));
+    k.wait("the area list", |a| {
+        !a.list_pending() && a.visit.list.results.as_ref().is_some_and(|r| r.total == count)
+    });
+}
+
+#[test]
+fn the_idle_warning_counts_down_and_then_every_trace_of_the_visitor_is_wiped() {
+    let mut k = kiosk();
+    k.tap("点此输入查询内容（可用拼音、首字母或文号）");
+    for key in ["d", "i", "b", "a", "o"] {
+        k.tap(key);
+    }
+    k.wait("candidates", |a| !a.candidates_pending());
+    k.tap_first(&k.app().visit.candidates[0].clone());
+    for key in ["s", "h"] {
+        k.tap(key);
+    }
+    k.wait("results", |a| !a.list_pending() && a.visit.list.results.is_some());
+    k.tap("长辈模式：未开启");
+    assert!(k.app().visit.theme.elderly);
+    let any_hit = k.h.query_all_by_label("查看详情").next().is_some();
+    if any_hit {
+        k.tap_first("查看详情");
+    }
+    let (idle, warn) = (
+        k.app().settings.screen.idle,
+        k.app().settings.screen.idle_warning,
+    );
+    assert!(warn >= Duration::from_secs(20));
+
+    // Quiet for just past the idle time: the warning with its countdown.
+    k.h.state_mut().idle = IdleTimer::new(idle, warn, Instant::now() - idle - Duration::from_secs(2));
+    k.h.run();
+    k.h.get_by_label("您已较长时间未操作");
+    k.h.get_by_label_contains("秒后将返回首页");
+    // 「继续使用」 keeps the visit.
+    k.tap("继续使用");
+    assert!(k.h.query_by_label("您已较长时间未操作").is_none());
+    assert_ne!(k.app().visit.screen, Screen::Home);
+
+    // Quiet again, past the countdown: wiped.
+    k.h.state_mut().idle = IdleTimer::new(idle, warn, Instant::now() - idle - warn - Duration::from_secs(1));
+    k.h.run();
+    let v = &k.app().visit;
+    assert_eq!(v.screen, Screen::Home);
+    assert!(v.query.is_empty(), "query {:?}", v.query);
+    assert!(v.keyboard.pinyin.is_empty());
+    assert!(v.candidates.is_empty() && v.suggestions.is_empty());
+    assert!(v.list.results.is_none() && v.list.filters.is_empty() && v.list.browse.is_none());
+    assert!(v.doc.is_none() && v.form.is_none() && v.form_matches.is_empty());
+    assert!(v.pin.is_none() && v.staff.is_none());
+    assert!(!v.theme.elderly, "the display is back to the configured default");
+    assert!(!k.app().has_traces());
+    k.h.get_by_label("点此输入查询内容（可用拼音、首字母或文号）");
+}
+
+#[test]
+fn the_request_form_is_wiped_on_idle_and_answers_on_the_spot_from_published_records() {
+    let mut k = kiosk();
+    k.h.get_by_label_contains("依申请公开").click();
+    k.h.run();
+    assert_eq!(k.app().visit.screen, Screen::Request);
+    k.tap("姓名");
+    for key in ["z", "h", "a", "n", "g"] {
+        k.tap(key);
+    }
+    k.wait("candidates", |a| a.visit.candidates.iter().any(|c| c == "张"));
+    k.tap_first("张");
+    assert_eq!(k.app().visit.form.as_ref().unwrap().form.name, "张");
+    // The description typed with the keyboard finds the published notice.
+    k.tap("所需信息的内容描述");
+    assert_eq!(k.app().visit.form.as_ref().unwrap().active, Some("description"));
+    for key in ["y", "a", "n", "g", "l", "a", "o", "j", "i", "n"] {
+        k.tap(key);
+    }
+    k.wait("养老金", |a| a.visit.candidates.iter().any(|c| c == "养老金"));
+    k.tap_first("养老金");
+    k.wait("published records", |a| !a.visit.form_matches.is_empty());
+    k.h.get_by_label("已主动公开，可直接查看/打印（您仍可继续提交申请）：");
+
+    let (idle, warn) = (k.app().settings.screen.idle, k.app().settings.screen.idle_warning);
+    k.h.state_mut().idle = IdleTimer::new(idle, warn, Instant::now() - idle - warn - Duration::from_secs(1));
+    k.h.run();
+    assert!(k.app().visit.form.is_none());
+    assert_eq!(k.app().visit.screen, Screen::Home);
+    k.h.get_by_label_contains("依申请公开").click();
+    k.h.run();
+    let form = &k.app().visit.form.as_ref().unwrap().form;
+    assert!(form.name.is_empty() && form.description.is_empty(), "a new visitor gets an empty form");
+}
+
+fn open_pin_pad(k: &mut Kiosk) {
+    let hall = k.app().settings.hall_name.clone();
+    for _ in 0..5 {
+        k.tap(&hall);
+    }
+    assert_eq!(k.app().visit.screen, Screen::StaffPin);
+}
+
+fn enter_pin(k: &mut Kiosk, pin: &str) {
+    for d in pin.chars() {
+        k.tap(&d.to_string());
+    }
+    k.tap("确定");
+    k.wait("the PIN check", |a| a.visit.pin.as_ref().is_none_or(|p| !p.checking()));
+}
+
+#[test]
+fn five_wrong_pins_lock_the_staff_gate_even_against_the_right_pin() {
+    let mut k = kiosk();
+    open_pin_pad(&mut k);
+    for left in (1..5).rev() {
+        enter_pin(&mut k, "135790");
+        k.h.get_by_label(&format!("！密码不正确，还可尝试{left}次。"));
+    }
+    enter_pin(&mut k, "135790");
+    k.h.get_by_label_contains("已锁定");
+    enter_pin(&mut k, kiosk::ui::DEMO_PIN);
+    assert_eq!(k.app().visit.screen, Screen::StaffPin, "locked: the right PIN does not open");
+    assert!(k.app().visit.staff.is_none());
+}
+
+#[test]
+fn the_staff_area_opens_with_the_pin_and_shows_a_refused_refresh() {
+    let tmp = tempfile::tempdir().unwrap();
+    let settings = settings_in(tmp.path());
+    run(&settings, Mode::Full, false).unwrap();
+    // Tonight's export lost most of the notices: the refresh is refused.
+    let gi = tmp.path().join("data/disclosure.jsonl");
+    common::edit_jsonl(&gi, |i, _| i < 10);
+    assert!(run(&settings, Mode::Incremental, false).is_err());
+    let mut k = kiosk_with(tmp, settings);
+    open_pin_pad(&mut k);
+    enter_pin(&mut k, kiosk::ui::DEMO_PIN);
+    assert_eq!(k.app().visit.screen, Screen::Staff);
+    k.wait("the index status", |a| a.visit.staff.as_ref().is_some_and(|s| s.index.is_some()));
+    k.h.get_by_label("资料库（索引）");
+    k.h.get_by_label_contains("的数据更新未成功，当前仍使用原有数据");
+    k.h.get_by_label_contains("【当前使用】");
+    k.h.get_by_label("关闭终端程序");
+    k.tap("返回首页");
+    assert_eq!(k.app().visit.screen, Screen::Home);
+    assert!(k.app().visit.staff.is_none());
+}
