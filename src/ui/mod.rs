@@ -30,6 +30,7 @@ pub enum UiError {
 
 /// Opens the full-screen kiosk window and runs until it is closed.
 pub fn run(settings: Settings) -> Result<(), UiError> {
+    let started = std::time::Instant::now();
     let has_display = ["DISPLAY", "WAYLAND_DISPLAY"]
         .iter()
         .any(|v| std::env::var_os(v).is_some_and(|s| !s.is_empty()));
@@ -80,6 +81,9 @@ pub fn run(settings: Settings) -> Result<(), UiError> {
             Ok(Box::new(KioskEframe {
                 app: KioskApp::new(settings, worker, requests),
                 fitted: false,
+                started,
+                first_frame: false,
+                ready_logged: false,
             }))
         }),
     )
@@ -97,6 +101,10 @@ struct KioskEframe {
     app: KioskApp,
     /// Whether the window has been made to cover the monitor.
     fitted: bool,
+    /// Process start, for the start-up figures in the log.
+    started: std::time::Instant,
+    first_frame: bool,
+    ready_logged: bool,
 }
 
 impl eframe::App for KioskEframe {
@@ -105,6 +113,20 @@ impl eframe::App for KioskEframe {
             self.fit_to_monitor(ui.ctx());
         }
         self.app.show(ui);
+        if !self.first_frame {
+            self.first_frame = true;
+            tracing::info!(
+                ms = self.started.elapsed().as_millis() as u64,
+                "first frame drawn"
+            );
+        }
+        if !self.ready_logged && matches!(self.app.index_state(), app::IndexState::Ready(_)) {
+            self.ready_logged = true;
+            tracing::info!(
+                ms = self.started.elapsed().as_millis() as u64,
+                "first interactive frame: the index is open and searches are answered"
+            );
+        }
     }
 }
 

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Renders every kiosk screen to PNG under Xvfb, in the normal and the elderly mode, from the
+# shipped demo data: assets/screenshots/NN-screen-mode.png (the README shows some of them).
+#
+# Needs: xvfb and Mesa (apt-get install -y --no-install-recommends xvfb xauth libgl1 libegl1
+# libgl1-mesa-dri libxkbcommon-x11-0 libxcursor1 libxrandr2 libxi6 libx11-xcb1).
+# Usage: scripts/screenshots.sh [OUT_DIR] [CONFIG]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+out="${1:-assets/screenshots}"
+config="${2:-kiosk-config/kiosk.toml}"
+work="$(mktemp -d)"
+trap 'rm -rf "$work"; [ -n "${xvfb_pid:-}" ] && kill "$xvfb_pid" 2>/dev/null || true' EXIT
+
+# The same configuration with the request register in a scratch folder (the staff area reads it).
+shots_config="$(dirname "$config")/.screens.toml"
+sed -e "s|^register = .*|register = \"$work/requests.sqlite\"|" \
+    -e "s|^key_file = .*|key_file = \"$work/register.key\"|" "$config" > "$shots_config"
+trap 'rm -rf "$work" "$shots_config"; [ -n "${xvfb_pid:-}" ] && kill "$xvfb_pid" 2>/dev/null || true' EXIT
+
+if [ -z "${DISPLAY:-}" ]; then
+    display=":97"
+    Xvfb "$display" -screen 0 1920x1080x24 -nolisten tcp >/dev/null 2>&1 &
+    xvfb_pid=$!
+    sleep 1
+    export DISPLAY="$display"
+fi
+export XDG_RUNTIME_DIR="${XDG_RUNTIME_DIR:-/tmp}" LIBGL_ALWAYS_SOFTWARE=1
+cargo run --locked --example screens -- "$out" "$shots_config"
