@@ -70,6 +70,7 @@ fn steps() -> Vec<Step> {
         Step {
             name: "search-pinyin-keyboard",
             act: |a| {
+                a.go_home();
                 a.start_search();
                 type_pinyin(a, "yanglao");
             },
@@ -78,6 +79,8 @@ fn steps() -> Vec<Step> {
         Step {
             name: "search-results",
             act: |a| {
+                a.go_home();
+                a.start_search();
                 a.set_query("养老保险");
                 a.visit.keyboard_open = false;
             },
@@ -195,8 +198,9 @@ impl eframe::App for Shooter {
             self.settle = 0;
         }
         self.app.show(ui);
-        if let Some(slot) = &self.pending {
-            if let Some(image) = slot.lock().unwrap().take() {
+        if let Some(slot) = self.pending.clone() {
+            let taken = slot.lock().unwrap().take();
+            if let Some(image) = taken {
                 let mode = match (elderly, contrast) {
                     (_, true) => "high-contrast",
                     (true, false) => "elderly",
@@ -227,13 +231,21 @@ impl eframe::App for Shooter {
 }
 
 fn save(image: &egui::ColorImage, path: &Path) {
+    use image::ImageEncoder;
     let [w, h] = image.size;
-    let mut rgba = Vec::with_capacity(w * h * 4);
+    let mut rgb = Vec::with_capacity(w * h * 3);
     for p in &image.pixels {
-        rgba.extend_from_slice(&p.to_srgba_unmultiplied());
+        rgb.extend_from_slice(&p.to_srgba_unmultiplied()[..3]);
     }
-    image::save_buffer(path, &rgba, w as u32, h as u32, image::ExtendedColorType::Rgba8)
+    let file = std::fs::File::create(path)
         .unwrap_or_else(|e| panic!("cannot write {}: {e}", path.display()));
+    image::codecs::png::PngEncoder::new_with_quality(
+        std::io::BufWriter::new(file),
+        image::codecs::png::CompressionType::Best,
+        image::codecs::png::FilterType::Adaptive,
+    )
+    .write_image(&rgb, w as u32, h as u32, image::ExtendedColorType::Rgb8)
+    .unwrap_or_else(|e| panic!("cannot write {}: {e}", path.display()));
 }
 
 fn main() {

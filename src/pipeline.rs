@@ -26,8 +26,32 @@ pub enum BuildError {
     Empty,
     #[error("the area table is unreadable: {0}")]
     Areas(String),
-    #[error("refused, the current index is left as it is: {}. Pass --force to override.", .0.join("; "))]
-    Refused(Vec<String>),
+    #[error("refused, the current index is left as it is: {}. Pass --force to override.", .0.iter().map(|r| r.english.as_str()).collect::<Vec<_>>().join("; "))]
+    Refused(Vec<Refusal>),
+}
+
+/// One reason of the safety gate, in English for logs and in Chinese for the staff area.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refusal {
+    pub english: String,
+    pub chinese: String,
+}
+
+impl BuildError {
+    /// What the staff area says about a failed run.
+    pub fn chinese(&self) -> String {
+        match self {
+            BuildError::Refused(r) => format!(
+                "已拒绝本次更新：{}。如确需更新，请执行带 --force 参数的命令。",
+                r.iter().map(|r| r.chinese.as_str()).collect::<Vec<_>>().join("；")
+            ),
+            BuildError::Empty => "所有数据源均未读到记录，已拒绝本次更新。".into(),
+            BuildError::Areas(_) => "领域配置文件 areas.toml 无法读取，请检查后重试。".into(),
+            BuildError::Ingest(_) | BuildError::Index(_) => {
+                "读取数据源或写入索引时出错，详见系统日志（journalctl -u kiosk-refresh）。".into()
+            }
+        }
+    }
 }
 
 /// Full rebuild or incremental refresh.
@@ -53,6 +77,9 @@ pub struct LastRun {
     pub mode: String,
     pub ok: bool,
     pub message: String,
+    /// The outcome in Chinese, for the staff area (absent in files of older versions).
+    #[serde(default)]
+    pub chinese: String,
 }
 
 /// Reads the last run's outcome, if any run was recorded.
@@ -75,6 +102,10 @@ fn record_last_run(index_dir: &Path, mode: Mode, result: &Result<BuildReport, Bu
                 r.generation.name, r.generation.records
             ),
             Err(e) => e.to_string(),
+        },
+        chinese: match result {
+            Ok(r) => format!("已生成并启用新版本，共{}条", r.generation.records),
+            Err(e) => e.chinese(),
         },
     };
     let path = index_dir.join(LAST_RUN);
@@ -164,27 +195,42 @@ pub fn gate(
     limits: &RefreshSettings,
     sources: &[SourceReport],
     removal: Option<(usize, usize)>,
-) -> Vec<String> {
+) -> Vec<Refusal> {
     let mut reasons = Vec::new();
     if let Some((removed, base)) = removal {
         if base > 0 && removed as f64 / base as f64 > limits.max_removed_share {
-            reasons.push(format!(
-                "{removed} of the {base} current records would disappear ({:.1} %, limit {:.1} %)",
+            let (share, limit) = (
                 100.0 * removed as f64 / base as f64,
-                100.0 * limits.max_removed_share
-            ));
+                100.0 * limits.max_removed_share,
+            );
+            reasons.push(Refusal {
+                english: format!(
+                    "{removed} of the {base} current records would disappear ({share:.1} %, limit {limit:.1} %)"
+                ),
+                chinese: format!(
+                    "现有{base}条记录中将有{removed}条消失（{share:.1}%，上限{limit:.1}%），数据源可能不完整"
+                ),
+            });
         }
     }
     for s in sources {
         let total = s.imported + s.skipped.len() + s.on_request + s.withheld;
         if total > 0 && s.skipped.len() as f64 / total as f64 > limits.max_bad_share {
-            reasons.push(format!(
-                "source `{}` has {} bad records of {total} ({:.1} %, limit {:.1} %)",
-                s.source,
+            let (bad, share, limit) = (
                 s.skipped.len(),
                 100.0 * s.skipped.len() as f64 / total as f64,
-                100.0 * limits.max_bad_share
-            ));
+                100.0 * limits.max_bad_share,
+            );
+            reasons.push(Refusal {
+                english: format!(
+                    "source `{}` has {bad} bad records of {total} ({share:.1} %, limit {limit:.1} %)",
+                    s.source
+                ),
+                chinese: format!(
+                    "数据源“{}”的{total}条记录中有{bad}条无法读取（{share:.1}%，上限{limit:.1}%）",
+                    s.source
+                ),
+            });
         }
     }
     reasons
@@ -228,9 +274,11 @@ mod tests {
         assert!(gate(&limits, &[report(100, 0)], Some((10, 100))).is_empty());
         let r = gate(&limits, &[report(100, 0)], Some((50, 100)));
         assert_eq!(r.len(), 1);
-        assert!(r[0].contains("50 of the 100"), "{r:?}");
+        assert!(r[0].english.contains("50 of the 100"), "{r:?}");
+        assert!(r[0].chinese.contains("现有100条记录中将有50条消失"), "{r:?}");
         let r = gate(&limits, &[report(90, 10)], None);
-        assert!(r[0].contains("10 bad records of 100"), "{r:?}");
+        assert!(r[0].english.contains("10 bad records of 100"), "{r:?}");
+        assert!(r[0].chinese.contains("有10条无法读取"), "{r:?}");
         assert!(gate(&limits, &[report(99, 1)], None).is_empty());
     }
 }

@@ -66,7 +66,11 @@ impl IndexStatus {
                 chinese: format!(
                     "{} 的数据更新未成功，当前仍使用原有数据。原因：{}",
                     run.at.format("%Y-%m-%d %H:%M"),
-                    run.message
+                    if run.chinese.is_empty() {
+                        &run.message
+                    } else {
+                        &run.chinese
+                    }
                 ),
             });
         }

@@ -247,13 +247,29 @@ pub fn list(app: &mut KioskApp, ui: &mut egui::Ui) {
             app.key(k);
         }
     }
+    // Landscape: the filters in a column on the left, the results beside them. Portrait: the
+    // filters above the results, folded away while the keyboard is open.
+    let landscape = ui.available_width() > ui.available_height() * 1.2;
+    let has_results = app.visit.list.results.is_some();
+    if landscape && has_results {
+        let width = if theme.elderly { 470.0 } else { 400.0 };
+        egui::Panel::left(("facets", app.visit_no))
+            .exact_size(width)
+            .show(ui, |ui| {
+                egui::ScrollArea::vertical()
+                    .id_salt(("facet-scroll", app.visit_no))
+                    .show(ui, |ui| facet_chips(app, ui));
+            });
+    }
     egui::CentralPanel::default().show(ui, |ui| {
         if searching {
             query_line(app, ui);
         } else if let Some(heading) = app.visit.list.browse.clone() {
             widgets::heading(ui, &theme, &heading);
         }
-        facet_chips(app, ui);
+        if !landscape && !app.visit.keyboard_open {
+            facet_chips(app, ui);
+        }
         result_body(app, ui);
     });
 }
@@ -341,8 +357,8 @@ fn facet_chips(app: &mut KioskApp, ui: &mut egui::Ui) {
             continue;
         }
         let limit = if dim == Dim::Area || dim == Dim::Year { 8 } else { 6 };
+        widgets::muted(ui, &theme, &format!("{}：", dim.label()));
         ui.horizontal_wrapped(|ui| {
-            widgets::muted(ui, &theme, &format!("{}：", dim.label()));
             for (value, count) in values.iter().take(limit) {
                 let selected = chosen.iter().any(|f| &f.value == value);
                 if widgets::chip(ui, &theme, &format!("{value}（{count}）"), selected).clicked() {
@@ -352,8 +368,8 @@ fn facet_chips(app: &mut KioskApp, ui: &mut egui::Ui) {
         });
     }
     if app.visit.list.browse.is_none() {
+        widgets::muted(ui, &theme, "排序：");
         ui.horizontal_wrapped(|ui| {
-            widgets::muted(ui, &theme, "排序：");
             let current = app.visit.list.sort;
             if widgets::chip(ui, &theme, "按相关程度", current == Sort::Relevance).clicked() {
                 sort = Some(Sort::Relevance);
@@ -481,21 +497,17 @@ fn hit_row(ui: &mut egui::Ui, theme: &Theme, hit: &Hit) -> bool {
             meta.extend(hit.doc_number.clone());
             meta.extend(hit.issuer.clone());
             meta.extend(hit.date.map(|d| d.format("%Y-%m-%d").to_string()));
-            ui.horizontal_wrapped(|ui| {
-                // The badge carries its word; colour is only a second cue.
-                let colour = if hit.validity.is_current() {
-                    p.text
-                } else {
-                    p.accent
-                };
-                ui.label(
-                    RichText::new(format!("【{}】", hit.validity.label()))
-                        .size(s.body)
-                        .strong()
-                        .color(colour),
-                );
-                ui.label(widgets::body_job(theme, &meta.join("  ·  "), p.muted));
-            });
+            // The badge carries its word; colour is only a second cue.
+            let colour = if hit.validity.is_current() {
+                p.text
+            } else {
+                p.accent
+            };
+            let mut line = widgets::body_job(theme, &format!("【{}】", hit.validity.label()), colour);
+            let mut rest = line.sections[0].format.clone();
+            rest.color = p.muted;
+            line.append(&format!(" {}", meta.join("  ·  ")), 0.0, rest);
+            ui.label(line);
             let flowing = crate::search::query::Highlighted {
                 text: hit.snippet_marked.text.replace('\n', " "),
                 highlights: hit.snippet_marked.highlights.clone(),

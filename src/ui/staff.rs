@@ -252,15 +252,14 @@ fn index_section(ui: &mut egui::Ui, theme: &Theme, status: Option<&IndexStatus>,
     for w in &status.warnings {
         widgets::warning(ui, theme, &w.chinese);
     }
-    if let Some(run) = &status.last_run {
-        let outcome = if run.ok { "成功" } else { "未成功（已保留原有数据）" };
+    if let Some(run) = status.last_run.as_ref().filter(|r| r.ok) {
         widgets::body(
             ui,
             theme,
             &format!(
-                "最近一次数据更新：{}，{outcome}。{}",
+                "最近一次数据更新：{}，成功。{}",
                 run.at.format("%Y-%m-%d %H:%M"),
-                run.message
+                run.chinese
             ),
         );
     }
