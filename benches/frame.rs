@@ -43,7 +43,10 @@ fn main() {
     let text = std::fs::read_to_string(repo.join("kiosk-config/shared-corpus.toml"))
         .unwrap()
         .replace("../../shared", &shared.display().to_string())
-        .replace("../index/shared-corpus", &tmp.path().join("index").display().to_string())
+        .replace(
+            "../index/shared-corpus",
+            &tmp.path().join("index").display().to_string(),
+        )
         .replace("../assets", &repo.join("assets").display().to_string())
         + &format!(
             "\n[requests]\nregister = {:?}\nkey_file = {:?}\n",
@@ -55,7 +58,10 @@ fn main() {
     let settings = Settings::load(&config).unwrap();
     let built = Instant::now();
     kiosk::pipeline::build_index(&settings).unwrap();
-    println!("shared-corpus index built in {:.1} s", built.elapsed().as_secs_f64());
+    println!(
+        "shared-corpus index built in {:.1} s",
+        built.elapsed().as_secs_f64()
+    );
 
     let worker = kiosk::ui::worker::spawn(settings.clone(), || {}).unwrap();
     let requests = kiosk::ui::request_worker::spawn(settings.clone(), || {}).unwrap();
@@ -93,7 +99,13 @@ fn main() {
         frame(&mut app);
         std::thread::sleep(Duration::from_millis(5));
     }
-    let hits = app.visit.list.results.as_ref().map(|r| r.hits.len()).unwrap_or(0);
+    let hits = app
+        .visit
+        .list
+        .results
+        .as_ref()
+        .map(|r| r.hits.len())
+        .unwrap_or(0);
     assert_eq!(hits, 50, "50 results on screen");
     for theme in [(false, "normal"), (true, "elderly")] {
         app.visit.theme.elderly = theme.0;

@@ -106,7 +106,10 @@ fn steps() -> Vec<Step> {
             name: "browse-service-guide",
             act: |a| {
                 a.go_home();
-                a.browse("办事指南（办事一本通）", kind(kiosk::catalog::Kind::ServiceGuide));
+                a.browse(
+                    "办事指南（办事一本通）",
+                    kind(kiosk::catalog::Kind::ServiceGuide),
+                );
             },
             ready: with_results,
         },
@@ -191,7 +194,10 @@ impl eframe::App for Shooter {
             self.app.visit.theme.elderly = elderly;
             self.app.visit.theme.high_contrast = contrast;
             if self.steps[step].name != "idle-warning" {
-                let (idle, warn) = (self.app.settings.screen.idle, self.app.settings.screen.idle_warning);
+                let (idle, warn) = (
+                    self.app.settings.screen.idle,
+                    self.app.settings.screen.idle_warning,
+                );
                 self.app.idle = IdleTimer::new(idle, warn, Instant::now());
             }
             self.acted = true;
@@ -257,9 +263,17 @@ fn main() {
         .unwrap_or_else(|| PathBuf::from("kiosk-config/kiosk.toml"));
     std::fs::create_dir_all(&out).unwrap();
     let settings = Settings::load(&config).unwrap_or_else(|e| panic!("{e}"));
-    let mut specs: Vec<kiosk::ui::fonts::FontSpec> =
-        settings.font.iter().map(|p| kiosk::ui::fonts::FontSpec::parse(p)).collect();
-    specs.extend(settings.fallback_fonts.iter().map(|p| kiosk::ui::fonts::FontSpec::parse(p)));
+    let mut specs: Vec<kiosk::ui::fonts::FontSpec> = settings
+        .font
+        .iter()
+        .map(|p| kiosk::ui::fonts::FontSpec::parse(p))
+        .collect();
+    specs.extend(
+        settings
+            .fallback_fonts
+            .iter()
+            .map(|p| kiosk::ui::fonts::FontSpec::parse(p)),
+    );
     let (fonts, _) = kiosk::ui::fonts::font_definitions(&specs);
     let steps = steps();
     let mut plan = Vec::new();

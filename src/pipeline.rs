@@ -43,7 +43,10 @@ impl BuildError {
         match self {
             BuildError::Refused(r) => format!(
                 "已拒绝本次更新：{}。如确需更新，请执行带 --force 参数的命令。",
-                r.iter().map(|r| r.chinese.as_str()).collect::<Vec<_>>().join("；")
+                r.iter()
+                    .map(|r| r.chinese.as_str())
+                    .collect::<Vec<_>>()
+                    .join("；")
             ),
             BuildError::Empty => "所有数据源均未读到记录，已拒绝本次更新。".into(),
             BuildError::Areas(_) => "领域配置文件 areas.toml 无法读取，请检查后重试。".into(),
@@ -275,7 +278,10 @@ mod tests {
         let r = gate(&limits, &[report(100, 0)], Some((50, 100)));
         assert_eq!(r.len(), 1);
         assert!(r[0].english.contains("50 of the 100"), "{r:?}");
-        assert!(r[0].chinese.contains("现有100条记录中将有50条消失"), "{r:?}");
+        assert!(
+            r[0].chinese.contains("现有100条记录中将有50条消失"),
+            "{r:?}"
+        );
         let r = gate(&limits, &[report(90, 10)], None);
         assert!(r[0].english.contains("10 bad records of 100"), "{r:?}");
         assert!(r[0].chinese.contains("有10条无法读取"), "{r:?}");

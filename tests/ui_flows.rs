@@ -48,7 +48,8 @@ fn kiosk_with(tmp: tempfile::TempDir, settings: Settings) -> Kiosk {
     let requests = kiosk::ui::request_worker::spawn(settings.clone(), || {}).unwrap();
     let app = KioskApp::new(settings, worker, requests);
     let font = common::repo().join("assets/fonts/NotoSansSC-kiosk-subset.otf");
-    let (defs, loaded) = kiosk::ui::fonts::font_definitions(&[kiosk::ui::fonts::FontSpec::parse(&font)]);
+    let (defs, loaded) =
+        kiosk::ui::fonts::font_definitions(&[kiosk::ui::fonts::FontSpec::parse(&font)]);
     assert_eq!(loaded, 1);
     let h = Harness::builder()
         .with_size(egui::vec2(1920.0, 1080.0))
@@ -88,9 +89,17 @@ impl Kiosk {
 
     fn tap_nth(&mut self, label: &str, n: usize) {
         let missing = format!("no {label} number {n}");
-        self.h.get_all_by_label(label).nth(n).expect(&missing).scroll_to_me();
+        self.h
+            .get_all_by_label(label)
+            .nth(n)
+            .expect(&missing)
+            .scroll_to_me();
         self.h.run();
-        self.h.get_all_by_label(label).nth(n).expect(&missing).click();
+        self.h
+            .get_all_by_label(label)
+            .nth(n)
+            .expect(&missing)
+            .click();
         self.h.run();
     }
 
@@ -122,10 +131,19 @@ fn pinyin_on_the_screen_keys_then_a_candidate_finds_results_and_a_document_shows
     assert_eq!(k.app().visit.query, "养老");
     assert!(k.app().visit.keyboard.pinyin.is_empty());
     k.wait("results for 养老", |a| {
-        !a.list_pending() && a.visit.list.results.as_ref().is_some_and(|r| !r.hits.is_empty())
+        !a.list_pending()
+            && a.visit
+                .list
+                .results
+                .as_ref()
+                .is_some_and(|r| !r.hits.is_empty())
     });
     let hits = k.app().visit.list.results.as_ref().unwrap().hits.clone();
-    assert!(hits[0].title.contains("养老"), "first hit {}", hits[0].title);
+    assert!(
+        hits[0].title.contains("养老"),
+        "first hit {}",
+        hits[0].title
+    );
     // Facet chips with counts are on screen.
     k.h.get_by_label_contains("政府信息（");
     // 「搜索」 closes the keyboard; the results stay.
@@ -134,12 +152,18 @@ fn pinyin_on_the_screen_keys_then_a_candidate_finds_results_and_a_document_shows
 
     let with_url = hits
         .iter()
-        .position(|h| h.record.as_ref().is_some_and(|r| r.url.is_some() && r.service.is_none()))
+        .position(|h| {
+            h.record
+                .as_ref()
+                .is_some_and(|r| r.url.is_some() && r.service.is_none())
+        })
         .expect("a document with a public URL among the hits");
     let title = hits[with_url].title.clone();
     k.tap_nth("查看详情", with_url);
     assert_eq!(k.app().visit.screen, Screen::Document);
-    k.wait("the body", |a| a.visit.doc.as_ref().is_some_and(|d| d.body.is_some()));
+    k.wait("the body", |a| {
+        a.visit.doc.as_ref().is_some_and(|d| d.body.is_some())
+    });
     k.h.get_by_label(&title);
     k.h.get_by_label("扫码手机查看");
     k.h.get_by_label("打印");
@@ -160,9 +184,18 @@ fn initials_and_a_doc_number_are_typed_on_the_keyboard() {
         k.tap(key);
     }
     k.wait("candidates for initials", |a| !a.candidates_pending());
-    assert_eq!(k.app().visit.candidates[0], "养老金", "ylj gives {:?}", k.app().visit.candidates);
+    assert_eq!(
+        k.app().visit.candidates[0],
+        "养老金",
+        "ylj gives {:?}",
+        k.app().visit.candidates
+    );
     k.tap("空格");
-    assert_eq!(k.app().visit.query, "养老金", "space takes the first candidate");
+    assert_eq!(
+        k.app().visit.query,
+        "养老金",
+        "space takes the first candidate"
+    );
     k.tap("清空");
     assert!(k.app().visit.query.is_empty() && k.app().visit.keyboard.pinyin.is_empty());
     // 青人社发〔2021〕14号, the doc number of a demo notice, with the 文号 keys.
@@ -184,7 +217,12 @@ fn initials_and_a_doc_number_are_typed_on_the_keyboard() {
     }
     assert_eq!(k.app().visit.query, "青人社发〔2021〕14号");
     k.wait("the document by its number", |a| {
-        !a.list_pending() && a.visit.list.results.as_ref().is_some_and(|r| !r.hits.is_empty())
+        !a.list_pending()
+            && a.visit
+                .list
+                .results
+                .as_ref()
+                .is_some_and(|r| !r.hits.is_empty())
     });
     let first = &k.app().visit.list.results.as_ref().unwrap().hits[0];
     assert_eq!(first.doc_number.as_deref(), Some("青人社发〔2021〕14号"));
@@ -199,8 +237,14 @@ fn browsing_a_category_and_an_area_needs_no_typing_and_a_service_item_shows_its_
         !a.list_pending() && a.visit.list.results.is_some()
     });
     let results = k.app().visit.list.results.clone().unwrap();
-    assert_eq!(results.total, 41, "every public demo notice, none of the two withheld");
-    assert!(results.hits.iter().all(|h| h.kind == kiosk::catalog::Kind::GovernmentInfo));
+    assert_eq!(
+        results.total, 41,
+        "every public demo notice, none of the two withheld"
+    );
+    assert!(results
+        .hits
+        .iter()
+        .all(|h| h.kind == kiosk::catalog::Kind::GovernmentInfo));
     // Newest first.
     assert!(results.hits.windows(2).all(|w| w[0].date >= w[1].date));
     // Narrow by an area chip, with its count on it.
@@ -208,7 +252,12 @@ fn browsing_a_category_and_an_area_needs_no_typing_and_a_service_item_shows_its_
     k.h.get_by_label(&format!("{area}（{count}）")).click();
     k.h.run();
     k.wait("the area", |a| {
-        !a.list_pending() && a.visit.list.results.as_ref().is_some_and(|r| r.total == count)
+        !a.list_pending()
+            && a.visit
+                .list
+                .results
+                .as_ref()
+                .is_some_and(|r| r.total == count)
     });
     k.h.get_by_label(&format!("已选：{area}（{count}）"));
     k.tap("返回首页");
@@ -228,7 +277,12 @@ fn browsing_a_category_and_an_area_needs_no_typing_and_a_service_item_shows_its_
     let (area, count) = k.app().catalogue[&kiosk::search::facets::Dim::Area][0].clone();
     k.tap(&format!("{area}（{count}）"));
     k.wait("the area list", |a| {
-        !a.list_pending() && a.visit.list.results.as_ref().is_some_and(|r| r.total == count)
+        !a.list_pending()
+            && a.visit
+                .list
+                .results
+                .as_ref()
+                .is_some_and(|r| r.total == count)
     });
 }
 
@@ -244,7 +298,9 @@ fn the_idle_warning_counts_down_and_then_every_trace_of_the_visitor_is_wiped() {
     for key in ["s", "h"] {
         k.tap(key);
     }
-    k.wait("results", |a| !a.list_pending() && a.visit.list.results.is_some());
+    k.wait("results", |a| {
+        !a.list_pending() && a.visit.list.results.is_some()
+    });
     k.tap("长辈模式：未开启");
     assert!(k.app().visit.theme.elderly);
     let any_hit = k.h.query_all_by_label("查看详情").next().is_some();
@@ -258,7 +314,8 @@ fn the_idle_warning_counts_down_and_then_every_trace_of_the_visitor_is_wiped() {
     assert!(warn >= Duration::from_secs(20));
 
     // Quiet for just past the idle time: the warning with its countdown.
-    k.h.state_mut().idle = IdleTimer::new(idle, warn, Instant::now() - idle - Duration::from_secs(2));
+    k.h.state_mut().idle =
+        IdleTimer::new(idle, warn, Instant::now() - idle - Duration::from_secs(2));
     k.h.run();
     k.h.get_by_label("您已较长时间未操作");
     k.h.get_by_label_contains("秒后将返回首页");
@@ -268,7 +325,11 @@ fn the_idle_warning_counts_down_and_then_every_trace_of_the_visitor_is_wiped() {
     assert_ne!(k.app().visit.screen, Screen::Home);
 
     // Quiet again, past the countdown: wiped.
-    k.h.state_mut().idle = IdleTimer::new(idle, warn, Instant::now() - idle - warn - Duration::from_secs(1));
+    k.h.state_mut().idle = IdleTimer::new(
+        idle,
+        warn,
+        Instant::now() - idle - warn - Duration::from_secs(1),
+    );
     k.h.run();
     let v = &k.app().visit;
     assert_eq!(v.screen, Screen::Home);
@@ -278,7 +339,10 @@ fn the_idle_warning_counts_down_and_then_every_trace_of_the_visitor_is_wiped() {
     assert!(v.list.results.is_none() && v.list.filters.is_empty() && v.list.browse.is_none());
     assert!(v.doc.is_none() && v.form.is_none() && v.form_matches.is_empty());
     assert!(v.pin.is_none() && v.staff.is_none());
-    assert!(!v.theme.elderly, "the display is back to the configured default");
+    assert!(
+        !v.theme.elderly,
+        "the display is back to the configured default"
+    );
     assert!(!k.app().has_traces());
     k.h.get_by_label("点此输入查询内容（可用拼音、首字母或文号）");
 }
@@ -293,29 +357,46 @@ fn the_request_form_is_wiped_on_idle_and_answers_on_the_spot_from_published_reco
     for key in ["z", "h", "a", "n", "g"] {
         k.tap(key);
     }
-    k.wait("candidates", |a| a.visit.candidates.iter().any(|c| c == "张"));
+    k.wait("candidates", |a| {
+        a.visit.candidates.iter().any(|c| c == "张")
+    });
     k.tap_first("张");
     assert_eq!(k.app().visit.form.as_ref().unwrap().form.name, "张");
     // The description typed with the keyboard finds the published notice.
     k.tap("所需信息的内容描述");
-    assert_eq!(k.app().visit.form.as_ref().unwrap().active, Some("description"));
+    assert_eq!(
+        k.app().visit.form.as_ref().unwrap().active,
+        Some("description")
+    );
     for key in ["y", "a", "n", "g", "l", "a", "o", "j", "i", "n"] {
         k.tap(key);
     }
-    k.wait("养老金", |a| a.visit.candidates.iter().any(|c| c == "养老金"));
+    k.wait("养老金", |a| {
+        a.visit.candidates.iter().any(|c| c == "养老金")
+    });
     k.tap_first("养老金");
     k.wait("published records", |a| !a.visit.form_matches.is_empty());
     k.h.get_by_label("已主动公开，可直接查看/打印（您仍可继续提交申请）：");
 
-    let (idle, warn) = (k.app().settings.screen.idle, k.app().settings.screen.idle_warning);
-    k.h.state_mut().idle = IdleTimer::new(idle, warn, Instant::now() - idle - warn - Duration::from_secs(1));
+    let (idle, warn) = (
+        k.app().settings.screen.idle,
+        k.app().settings.screen.idle_warning,
+    );
+    k.h.state_mut().idle = IdleTimer::new(
+        idle,
+        warn,
+        Instant::now() - idle - warn - Duration::from_secs(1),
+    );
     k.h.run();
     assert!(k.app().visit.form.is_none());
     assert_eq!(k.app().visit.screen, Screen::Home);
     k.h.get_by_label_contains("依申请公开").click();
     k.h.run();
     let form = &k.app().visit.form.as_ref().unwrap().form;
-    assert!(form.name.is_empty() && form.description.is_empty(), "a new visitor gets an empty form");
+    assert!(
+        form.name.is_empty() && form.description.is_empty(),
+        "a new visitor gets an empty form"
+    );
 }
 
 fn open_pin_pad(k: &mut Kiosk) {
@@ -331,7 +412,9 @@ fn enter_pin(k: &mut Kiosk, pin: &str) {
         k.tap(&d.to_string());
     }
     k.tap("确定");
-    k.wait("the PIN check", |a| a.visit.pin.as_ref().is_none_or(|p| !p.checking()));
+    k.wait("the PIN check", |a| {
+        a.visit.pin.as_ref().is_none_or(|p| !p.checking())
+    });
 }
 
 #[test]
@@ -345,7 +428,11 @@ fn five_wrong_pins_lock_the_staff_gate_even_against_the_right_pin() {
     enter_pin(&mut k, "135790");
     k.h.get_by_label_contains("已锁定");
     enter_pin(&mut k, kiosk::ui::DEMO_PIN);
-    assert_eq!(k.app().visit.screen, Screen::StaffPin, "locked: the right PIN does not open");
+    assert_eq!(
+        k.app().visit.screen,
+        Screen::StaffPin,
+        "locked: the right PIN does not open"
+    );
     assert!(k.app().visit.staff.is_none());
 }
 
@@ -362,7 +449,9 @@ fn the_staff_area_opens_with_the_pin_and_shows_a_refused_refresh() {
     open_pin_pad(&mut k);
     enter_pin(&mut k, kiosk::ui::DEMO_PIN);
     assert_eq!(k.app().visit.screen, Screen::Staff);
-    k.wait("the index status", |a| a.visit.staff.as_ref().is_some_and(|s| s.index.is_some()));
+    k.wait("the index status", |a| {
+        a.visit.staff.as_ref().is_some_and(|s| s.index.is_some())
+    });
     k.h.get_by_label("资料库（索引）");
     k.h.get_by_label_contains("的数据更新未成功，当前仍使用原有数据");
     k.h.get_by_label_contains("【当前使用】");
@@ -370,4 +459,53 @@ fn the_staff_area_opens_with_the_pin_and_shows_a_refused_refresh() {
     k.tap("返回首页");
     assert_eq!(k.app().visit.screen, Screen::Home);
     assert!(k.app().visit.staff.is_none());
+}
+
+#[test]
+fn staff_work_a_filed_request_in_the_staff_area_and_the_register_records_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let settings = settings_in(tmp.path());
+    let today = chrono::Local::now().date_naive();
+    let form = kiosk::requests::RawForm {
+        name: "张三".into(),
+        id_kind: Some(kiosk::requests::IdKind::ResidentId),
+        id_number: "11010519491231002X".into(),
+        phone: "13812345678".into(),
+        description: "2025年城区道路改造项目立项批复".into(),
+        ..Default::default()
+    };
+    let receipt = kiosk::staff_requests::open_register(&settings)
+        .unwrap()
+        .submit(
+            &form.validate(today).unwrap(),
+            chrono::Local::now().naive_local(),
+        )
+        .unwrap();
+    let mut k = kiosk_with(tmp, settings.clone());
+    open_pin_pad(&mut k);
+    enter_pin(&mut k, kiosk::ui::DEMO_PIN);
+    let rows_read = |a: &KioskApp| a.visit.staff.as_ref().is_some_and(|s| !s.busy());
+    k.wait("the register", rows_read);
+    k.h.get_by_label("共 1 件。");
+    k.tap(&format!("办理 {}", receipt.receipt_no));
+    k.wait("the staff copy", rows_read);
+    // The staff copy shows the full ID number; the visitor's receipt never does.
+    k.h.get_by_label_contains("11010519491231002X");
+    k.tap("改为：已答复");
+    k.h.get_by_label("！请先选择答复类型。");
+    k.tap("1 予以公开");
+    k.tap("改为：已答复");
+    k.wait("the change", rows_read);
+    k.h.get_by_label_contains("已保存");
+    let stored = kiosk::staff_requests::open_register(&settings)
+        .unwrap()
+        .get(&receipt.receipt_no)
+        .unwrap();
+    assert_eq!(stored.status, kiosk::requests::Status::Answered);
+    assert_eq!(stored.outcome, Some(kiosk::requests::Outcome::Disclosed));
+    let audit = kiosk::staff_requests::open_register(&settings)
+        .unwrap()
+        .audit(&receipt.receipt_no)
+        .unwrap();
+    assert!(audit.iter().any(|a| a.actor == "终端工作人员"), "{audit:?}");
 }

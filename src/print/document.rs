@@ -62,7 +62,9 @@ pub fn service_checklist(r: &Record, hall: &str) -> Option<Vec<Block>> {
     }
     out.push(Block::Section("需提交的材料".into()));
     if s.materials.is_empty() {
-        out.push(Block::Paragraph("本事项未列明申请材料，请咨询办理窗口。".into()));
+        out.push(Block::Paragraph(
+            "本事项未列明申请材料，请咨询办理窗口。".into(),
+        ));
     }
     for (i, m) in s.materials.iter().enumerate() {
         let mut line = format!("□ {}. {}", i + 1, m.name);
@@ -124,7 +126,10 @@ mod tests {
             "发文字号".into(),
             "青人社发〔2021〕14号".into()
         )));
-        assert!(blocks.contains(&Block::Field("效力".into(), "失效（已被新文件替代）".into())));
+        assert!(blocks.contains(&Block::Field(
+            "效力".into(),
+            "失效（已被新文件替代）".into()
+        )));
         let paragraphs: Vec<_> = blocks
             .iter()
             .filter(|b| matches!(b, Block::Paragraph(_)))

@@ -617,12 +617,9 @@ impl KioskApp {
             };
             let keyboard = &self.visit.keyboard;
             let candidates = &self.visit.candidates;
-            egui::Panel::bottom(("form-keyboard", self.visit_no)).show(
-                ui,
-                |ui| {
-                    key = keyboard.show(ui, &theme, candidates, "确定");
-                },
-            );
+            egui::Panel::bottom(("form-keyboard", self.visit_no)).show(ui, |ui| {
+                key = keyboard.show(ui, &theme, candidates, "确定");
+            });
             let matches = &self.visit.form_matches;
             egui::CentralPanel::default()
                 .show(ui, |ui| {

@@ -102,7 +102,10 @@ impl OpenDoc {
             self.page = self.page.min(pages.len() - 1);
             self.pages = Some((key, pages));
         }
-        self.pages.as_ref().map(|p| p.1.as_slice()).unwrap_or_default()
+        self.pages
+            .as_ref()
+            .map(|p| p.1.as_slice())
+            .unwrap_or_default()
     }
 
     fn qr(&mut self, ctx: &egui::Context) -> Option<&egui::TextureHandle> {
@@ -124,7 +127,12 @@ fn public_url(r: &Record) -> Option<&str> {
 }
 
 /// Starts a print job on its own thread.
-fn start_print(app: &KioskApp, ctx: &egui::Context, blocks: Vec<Block>, title: String) -> PrintState {
+fn start_print(
+    app: &KioskApp,
+    ctx: &egui::Context,
+    blocks: Vec<Block>,
+    title: String,
+) -> PrintState {
     let (tx, rx) = channel();
     let settings = app.settings.clone();
     let ctx = ctx.clone();
@@ -225,7 +233,9 @@ pub fn document(app: &mut KioskApp, ui: &mut egui::Ui) {
                     .num_columns(4)
                     .spacing(Vec2::new(16.0, 6.0))
                     .show(ui, |ui| {
-                        for (i, (k, v)) in crate::print::document::metadata_rows(&r).iter().enumerate() {
+                        for (i, (k, v)) in
+                            crate::print::document::metadata_rows(&r).iter().enumerate()
+                        {
                             ui.label(RichText::new(*k).size(s.body).strong());
                             ui.label(widgets::body_job(&theme, v, theme.palette().text));
                             if i % 2 == 1 {
@@ -345,7 +355,9 @@ pub fn service(app: &mut KioskApp, ui: &mut egui::Ui) {
             .doc
             .as_ref()
             .and_then(|d| d.record())
-            .and_then(|r| crate::print::document::service_checklist(r, &hall).map(|b| (b, r.title.clone())));
+            .and_then(|r| {
+                crate::print::document::service_checklist(r, &hall).map(|b| (b, r.title.clone()))
+            });
         if let Some((blocks, title)) = blocks {
             let state = start_print(app, ui.ctx(), blocks, title);
             if let Some(doc) = &mut app.visit.doc {
@@ -373,10 +385,14 @@ fn service_fields(ui: &mut egui::Ui, theme: &Theme, doc: &OpenDoc) {
         widgets::body(ui, theme, "未列明，请咨询办理窗口。");
     }
     for (i, m) in s.materials.iter().enumerate() {
-        let extra: Vec<String> = [m.form.clone(), m.copies.map(|c| format!("{c}份")), m.note.clone()]
-            .into_iter()
-            .flatten()
-            .collect();
+        let extra: Vec<String> = [
+            m.form.clone(),
+            m.copies.map(|c| format!("{c}份")),
+            m.note.clone(),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
         let line = if extra.is_empty() {
             format!("{}. {}", i + 1, m.name)
         } else {

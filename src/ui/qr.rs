@@ -29,7 +29,8 @@ mod tests {
 
     #[test]
     fn a_url_gives_a_square_code_with_a_white_quiet_zone_and_dark_finders() {
-        let img = image("https://www.gov.cn/zhengce/content/2019-01/24/content_5360875.htm").unwrap();
+        let img =
+            image("https://www.gov.cn/zhengce/content/2019-01/24/content_5360875.htm").unwrap();
         let [w, h] = img.size;
         assert_eq!(w, h);
         // Version 4 or 5 for a URL this long: 33 or 37 modules plus the quiet zone.

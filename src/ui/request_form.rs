@@ -4,11 +4,11 @@
 //!
 //! Every input has an accessible label (`labelled_by`), so screen readers and kittest find it.
 
+use super::theme::{Sizes, Theme};
 use crate::requests::model::hints_for;
 use crate::requests::validate::FieldError;
 use crate::requests::{ApplicantType, IdKind, ObtainBy, ProvideAs, RawForm, Request};
 use chrono::NaiveDate;
-use super::theme::{Sizes, Theme};
 use egui::{Color32, RichText};
 
 const ERROR: Color32 = Color32::from_rgb(0xa0, 0x10, 0x10);
@@ -175,15 +175,15 @@ fn applicant(ui: &mut egui::Ui, c: &mut Ctx, f: &mut RawForm) {
         }
         ApplicantType::Organization => {
             text_field(ui, c, "名称", &mut f.name, "name");
-            text_field(ui, c, "统一社会信用代码",
-                &mut f.credit_code,
-                "credit_code");
-            text_field(ui, c, "法定代表人",
+            text_field(ui, c, "统一社会信用代码", &mut f.credit_code, "credit_code");
+            text_field(
+                ui,
+                c,
+                "法定代表人",
                 &mut f.legal_representative,
-                "legal_representative");
-            text_field(ui, c, "联系人",
-                &mut f.contact_person,
-                "contact_person");
+                "legal_representative",
+            );
+            text_field(ui, c, "联系人", &mut f.contact_person, "contact_person");
         }
     }
     text_field(ui, c, "联系电话", &mut f.phone, "phone");
@@ -193,9 +193,13 @@ fn applicant(ui: &mut egui::Ui, c: &mut Ctx, f: &mut RawForm) {
 }
 
 fn wanted(ui: &mut egui::Ui, c: &mut Ctx, f: &mut RawForm) {
-    text_field(ui, c, "所需信息的内容描述",
+    text_field(
+        ui,
+        c,
+        "所需信息的内容描述",
         &mut f.description,
-        "description");
+        "description",
+    );
     for hint in hints_for(&f.description) {
         ui.label(RichText::new(hint.message()).size(c.s.body).color(HINT));
     }
@@ -230,17 +234,32 @@ fn filed(ui: &mut egui::Ui, s: &Sizes, f: &Filed) {
 
 fn lookup(ui: &mut egui::Ui, c: &mut Ctx, state: &mut RequestFormState) -> Option<Action> {
     ui.label(RichText::new("查询办理进度").size(c.s.title).strong());
-    text_field(ui, c, "受理编号", &mut state.lookup_receipt_no, "lookup_receipt_no");
-    text_field(ui, c, "查询码", &mut state.lookup_query_code, "lookup_query_code");
+    text_field(
+        ui,
+        c,
+        "受理编号",
+        &mut state.lookup_receipt_no,
+        "lookup_receipt_no",
+    );
+    text_field(
+        ui,
+        c,
+        "查询码",
+        &mut state.lookup_query_code,
+        "lookup_query_code",
+    );
     if let Some(answer) = &state.lookup_answer {
         ui.label(RichText::new(answer).size(c.s.body));
     }
-    ui.add(egui::Button::new(RichText::new("查询").size(c.s.title)).min_size(egui::vec2(c.s.target * 2.0, c.s.target)))
-        .clicked()
-        .then(|| Action::Lookup {
-            receipt_no: state.lookup_receipt_no.trim().to_string(),
-            query_code: state.lookup_query_code.trim().to_string(),
-        })
+    ui.add(
+        egui::Button::new(RichText::new("查询").size(c.s.title))
+            .min_size(egui::vec2(c.s.target * 2.0, c.s.target)),
+    )
+    .clicked()
+    .then(|| Action::Lookup {
+        receipt_no: state.lookup_receipt_no.trim().to_string(),
+        query_code: state.lookup_query_code.trim().to_string(),
+    })
 }
 
 /// Draws the form and the lookup; returns what the caller should do.
@@ -248,7 +267,8 @@ pub fn show(ui: &mut egui::Ui, state: &mut RequestFormState, theme: &Theme) -> O
     let s = theme.sizes();
     let mut action = None;
     let big = |text: &str| {
-        egui::Button::new(RichText::new(text).size(s.title)).min_size(egui::vec2(s.target * 2.0, s.target))
+        egui::Button::new(RichText::new(text).size(s.title))
+            .min_size(egui::vec2(s.target * 2.0, s.target))
     };
     egui::ScrollArea::vertical().show(ui, |ui| {
         ui.label(RichText::new("政府信息公开申请").size(s.heading).strong());

@@ -34,7 +34,8 @@ pub fn header(app: &mut KioskApp, ui: &mut egui::Ui, now: Instant) {
                     app.hall_tapped(now);
                 }
                 let today = chrono::Local::now();
-                let weekday = WEEKDAYS[chrono::Datelike::weekday(&today).num_days_from_monday() as usize];
+                let weekday =
+                    WEEKDAYS[chrono::Datelike::weekday(&today).num_days_from_monday() as usize];
                 ui.label(
                     RichText::new(format!(
                         "{} 星期{weekday} {}",
@@ -53,7 +54,9 @@ pub fn header(app: &mut KioskApp, ui: &mut egui::Ui, now: Instant) {
                 }
             });
             ui.horizontal_wrapped(|ui| {
-                if app.visit.screen != Screen::Home && widgets::button(ui, &theme, "返回首页").clicked() {
+                if app.visit.screen != Screen::Home
+                    && widgets::button(ui, &theme, "返回首页").clicked()
+                {
                     app.go_home();
                 }
                 let elderly = if theme.elderly {
@@ -94,7 +97,11 @@ const TILES: [(&str, &str, Tile); 6] = [
         "办理条件、所需材料、办理时限",
         Tile::Kind(Kind::ServiceGuide),
     ),
-    ("法律法规", "法律、行政法规、地方性法规", Tile::Kind(Kind::Law)),
+    (
+        "法律法规",
+        "法律、行政法规、地方性法规",
+        Tile::Kind(Kind::Law),
+    ),
     (
         "政策解读",
         "政策文件的解读与问答",
@@ -250,7 +257,12 @@ pub fn list(app: &mut KioskApp, ui: &mut egui::Ui) {
     // Landscape: the filters in a column on the left, the results beside them. Portrait: the
     // filters above the results, folded away while the keyboard is open.
     let landscape = ui.available_width() > ui.available_height() * 1.2;
-    let has_results = app.visit.list.results.is_some();
+    let has_results = app
+        .visit
+        .list
+        .results
+        .as_ref()
+        .is_some_and(|r| !r.hits.is_empty());
     if landscape && has_results {
         let width = if theme.elderly { 470.0 } else { 400.0 };
         egui::Panel::left(("facets", app.visit_no))
@@ -286,7 +298,10 @@ fn query_line(app: &mut KioskApp, ui: &mut egui::Ui) {
             .stroke(egui::Stroke::new(3.0, p.accent))
             .inner_margin(10.0);
         frame.show(ui, |ui| {
-            ui.set_min_size(Vec2::new((ui.available_width() - s.target * 5.0).max(200.0), s.target - 20.0));
+            ui.set_min_size(Vec2::new(
+                (ui.available_width() - s.target * 5.0).max(200.0),
+                s.target - 20.0,
+            ));
             let mut job = egui::text::LayoutJob::default();
             let format = egui::TextFormat {
                 font_id: egui::FontId::proportional(s.title),
@@ -304,8 +319,12 @@ fn query_line(app: &mut KioskApp, ui: &mut egui::Ui) {
                 },
             );
             if job.text.is_empty() {
-                ui.label(RichText::new("请用下方键盘输入").size(s.title).color(p.muted))
-                    .labelled_by(label.id);
+                ui.label(
+                    RichText::new("请用下方键盘输入")
+                        .size(s.title)
+                        .color(p.muted),
+                )
+                .labelled_by(label.id);
             } else {
                 ui.label(job).labelled_by(label.id);
             }
@@ -345,7 +364,8 @@ fn facet_chips(app: &mut KioskApp, ui: &mut egui::Ui) {
     let mut toggled = None;
     let mut sort = None;
     for dim in [Dim::Kind, Dim::Area, Dim::Validity, Dim::Year] {
-        let mut values: Vec<(String, usize)> = results.facets.get(&dim).cloned().unwrap_or_default();
+        let mut values: Vec<(String, usize)> =
+            results.facets.get(&dim).cloned().unwrap_or_default();
         let chosen: Vec<&Filter> = filters.iter().filter(|f| f.dim == dim).collect();
         // A chosen value stays visible (to drop it) even when the counts no longer list it.
         for f in &chosen {
@@ -356,7 +376,11 @@ fn facet_chips(app: &mut KioskApp, ui: &mut egui::Ui) {
         if values.len() < 2 && chosen.is_empty() {
             continue;
         }
-        let limit = if dim == Dim::Area || dim == Dim::Year { 8 } else { 6 };
+        let limit = if dim == Dim::Area || dim == Dim::Year {
+            8
+        } else {
+            6
+        };
         widgets::muted(ui, &theme, &format!("{}：", dim.label()));
         ui.horizontal_wrapped(|ui| {
             for (value, count) in values.iter().take(limit) {
@@ -503,7 +527,8 @@ fn hit_row(ui: &mut egui::Ui, theme: &Theme, hit: &Hit) -> bool {
             } else {
                 p.accent
             };
-            let mut line = widgets::body_job(theme, &format!("【{}】", hit.validity.label()), colour);
+            let mut line =
+                widgets::body_job(theme, &format!("【{}】", hit.validity.label()), colour);
             let mut rest = line.sections[0].format.clone();
             rest.color = p.muted;
             line.append(&format!(" {}", meta.join("  ·  ")), 0.0, rest);
@@ -530,11 +555,8 @@ pub fn idle_warning(app: &KioskApp, ctx: &egui::Context, remaining: Duration) ->
         .order(egui::Order::Foreground)
         .fixed_pos(screen.min)
         .show(ctx, |ui| {
-            ui.painter().rect_filled(
-                screen,
-                0.0,
-                egui::Color32::from_black_alpha(170),
-            );
+            ui.painter()
+                .rect_filled(screen, 0.0, egui::Color32::from_black_alpha(170));
             ui.scope_builder(egui::UiBuilder::new().max_rect(screen), |ui| {
                 ui.vertical_centered(|ui| {
                     ui.add_space(screen.height() * 0.25);
@@ -554,7 +576,9 @@ pub fn idle_warning(app: &KioskApp, ctx: &egui::Context, remaining: Duration) ->
                             widgets::body(
                                 ui,
                                 &theme,
-                                &format!("{secs}秒后将返回首页，并清除您本次查询和填写的全部内容。"),
+                                &format!(
+                                    "{secs}秒后将返回首页，并清除您本次查询和填写的全部内容。"
+                                ),
                             );
                             let b = egui::Button::new(
                                 RichText::new("继续使用")

@@ -7,6 +7,7 @@ use super::app::KioskApp;
 use super::theme::Theme;
 use super::widgets;
 use crate::config::Settings;
+use crate::requests::{Outcome, Status};
 use crate::staff_pin::{verify_pin, PinOutcome};
 use crate::status::IndexStatus;
 use egui::{RichText, Vec2};
@@ -20,14 +21,20 @@ pub struct Job<T> {
 }
 
 impl<T: Send + 'static> Job<T> {
-    pub fn spawn(name: &str, ctx: Option<egui::Context>, f: impl FnOnce() -> T + Send + 'static) -> Job<T> {
+    pub fn spawn(
+        name: &str,
+        ctx: Option<egui::Context>,
+        f: impl FnOnce() -> T + Send + 'static,
+    ) -> Job<T> {
         let (tx, rx) = channel();
-        let started = std::thread::Builder::new().name(name.into()).spawn(move || {
-            let _ = tx.send(f());
-            if let Some(ctx) = ctx {
-                ctx.request_repaint();
-            }
-        });
+        let started = std::thread::Builder::new()
+            .name(name.into())
+            .spawn(move || {
+                let _ = tx.send(f());
+                if let Some(ctx) = ctx {
+                    ctx.request_repaint();
+                }
+            });
         if let Err(e) = started {
             tracing::error!(error = %e, name, "cannot start a staff thread");
         }
@@ -122,7 +129,9 @@ pub fn pin_screen(app: &mut KioskApp, ui: &mut egui::Ui, now: Instant) {
         for row in [["1", "2", "3"], ["4", "5", "6"], ["7", "8", "9"]] {
             ui.horizontal(|ui| {
                 for d in row {
-                    if ui.add(egui::Button::new(RichText::new(d).size(s.heading)).min_size(key)).clicked()
+                    if ui
+                        .add(egui::Button::new(RichText::new(d).size(s.heading)).min_size(key))
+                        .clicked()
                         && pad.digits.len() < 12
                     {
                         pad.digits.push_str(d);
@@ -131,10 +140,15 @@ pub fn pin_screen(app: &mut KioskApp, ui: &mut egui::Ui, now: Instant) {
             });
         }
         ui.horizontal(|ui| {
-            if ui.add(egui::Button::new(RichText::new("退格").size(s.title)).min_size(key)).clicked() {
+            if ui
+                .add(egui::Button::new(RichText::new("退格").size(s.title)).min_size(key))
+                .clicked()
+            {
                 pad.digits.pop();
             }
-            if ui.add(egui::Button::new(RichText::new("0").size(s.heading)).min_size(key)).clicked()
+            if ui
+                .add(egui::Button::new(RichText::new("0").size(s.heading)).min_size(key))
+                .clicked()
                 && pad.digits.len() < 12
             {
                 pad.digits.push('0');
@@ -144,7 +158,10 @@ pub fn pin_screen(app: &mut KioskApp, ui: &mut egui::Ui, now: Instant) {
                 match (&app.settings.screen.staff_pin_hash, app.gate.locked(now)) {
                     (_, Some(_)) => {}
                     (None, _) => {
-                        pad.message = Some("本终端尚未设置工作人员密码，请在配置文件中设置 staff_pin_hash。".into());
+                        pad.message = Some(
+                            "本终端尚未设置工作人员密码，请在配置文件中设置 staff_pin_hash。"
+                                .into(),
+                        );
                         tracing::warn!("staff area requested but no staff_pin_hash is configured");
                     }
                     (Some(hash), None) => {
@@ -165,10 +182,34 @@ pub fn pin_screen(app: &mut KioskApp, ui: &mut egui::Ui, now: Instant) {
     }
 }
 
+/// One request as the staff list shows it.
+#[derive(Debug, Clone)]
+pub struct RequestRow {
+    pub receipt_no: String,
+    pub received_on: chrono::NaiveDate,
+    pub status: Status,
+    pub due: String,
+    pub print_pending: bool,
+    pub description: String,
+}
+
+/// The request being worked on: its staff copy and the next step being chosen.
+pub struct Selected {
+    pub receipt_no: String,
+    pub status: Status,
+    detail: Job<Result<String, String>>,
+    pub outcome: Option<Outcome>,
+    /// The status being saved, and the job saving it.
+    change: Option<(Status, Job<Result<String, String>>)>,
+    /// What the last saved change said.
+    pub saved: Option<String>,
+}
+
 /// What the staff area shows besides the index status.
 pub struct StaffArea {
     pub index: Option<IndexStatus>,
-    requests: Job<Result<String, String>>,
+    requests: Job<Result<Vec<RequestRow>, String>>,
+    pub selected: Option<Selected>,
     reprint: Option<Job<Result<String, String>>>,
 }
 
@@ -177,25 +218,69 @@ impl StaffArea {
         StaffArea {
             index: None,
             requests: read_requests(settings),
+            selected: None,
             reprint: None,
         }
     }
 
     pub fn busy(&self) -> bool {
-        !self.requests.done() || self.reprint.as_ref().is_some_and(|j| !j.done())
+        !self.requests.done()
+            || self.reprint.as_ref().is_some_and(|j| !j.done())
+            || self
+                .selected
+                .as_ref()
+                .is_some_and(|s| !s.detail.done() || s.change.as_ref().is_some_and(|c| !c.1.done()))
+    }
+
+    /// The request list as read, once it is there.
+    pub fn rows(&mut self) -> Option<&Result<Vec<RequestRow>, String>> {
+        self.requests.poll()
     }
 }
 
-fn read_requests(settings: &Settings) -> Job<Result<String, String>> {
+fn read_requests(settings: &Settings) -> Job<Result<Vec<RequestRow>, String>> {
     let settings = settings.clone();
     Job::spawn("staff-requests", None, move || {
-        let mut out = Vec::new();
-        crate::staff_requests::list(&settings, None, &mut out)
-            .map(|()| String::from_utf8_lossy(&out).into_owned())
-            .map_err(|e| {
-                tracing::error!(error = %e, "staff area: cannot read the request register");
-                format!("无法读取申请登记簿：{e}")
+        let register = crate::staff_requests::open_register(&settings).map_err(|e| {
+            tracing::error!(error = %e, "staff area: cannot open the request register");
+            format!("无法打开申请登记簿，请检查配置和存储：{e}")
+        })?;
+        let rows = register.list(None).map_err(|e| {
+            tracing::error!(error = %e, "staff area: cannot read the request register");
+            "无法读取申请登记簿，详见系统日志。".to_string()
+        })?;
+        Ok(rows
+            .into_iter()
+            .map(|s| RequestRow {
+                due: match &s.due {
+                    Some(d) => d.date.format("%Y-%m-%d").to_string(),
+                    None if s.status == Status::Closed || s.status == Status::Answered => {
+                        "—".into()
+                    }
+                    None => "暂停计算".into(),
+                },
+                description: s
+                    .request
+                    .as_ref()
+                    .map(|r| r.info.description.chars().take(30).collect())
+                    .unwrap_or_else(|| "（个人信息已按期删除）".into()),
+                receipt_no: s.receipt_no,
+                received_on: s.received_on,
+                status: s.status,
+                print_pending: s.print_pending,
             })
+            .collect())
+    })
+}
+
+fn read_detail(settings: &Settings, receipt_no: &str) -> Job<Result<String, String>> {
+    let settings = settings.clone();
+    let receipt_no = receipt_no.to_string();
+    Job::spawn("staff-request", None, move || {
+        let mut out = Vec::new();
+        crate::staff_requests::show(&settings, &receipt_no, true, &mut out)
+            .map(|()| String::from_utf8_lossy(&out).into_owned())
+            .map_err(|e| format!("无法读取该申请：{e}"))
     })
 }
 
@@ -239,7 +324,12 @@ pub fn staff_screen(app: &mut KioskApp, ui: &mut egui::Ui) {
     }
 }
 
-fn index_section(ui: &mut egui::Ui, theme: &Theme, status: Option<&IndexStatus>, settings: &Settings) {
+fn index_section(
+    ui: &mut egui::Ui,
+    theme: &Theme,
+    status: Option<&IndexStatus>,
+    settings: &Settings,
+) {
     let s = theme.sizes();
     widgets::title(ui, theme, "资料库（索引）");
     let Some(status) = status else {
@@ -302,6 +392,7 @@ fn index_section(ui: &mut egui::Ui, theme: &Theme, status: Option<&IndexStatus>,
 fn requests_section(ui: &mut egui::Ui, theme: &Theme, area: &mut StaffArea, settings: &Settings) {
     let s = theme.sizes();
     widgets::title(ui, theme, "政府信息公开申请登记");
+    let mut select = None;
     match area.requests.poll() {
         None => {
             widgets::muted(ui, theme, "正在读取……");
@@ -309,16 +400,55 @@ fn requests_section(ui: &mut egui::Ui, theme: &Theme, area: &mut StaffArea, sett
         Some(Err(e)) => {
             widgets::warning(ui, theme, e);
         }
-        Some(Ok(text)) => {
-            let pending = text.matches("[待打印]").count();
+        Some(Ok(rows)) => {
+            let pending = rows.iter().filter(|r| r.print_pending).count();
+            widgets::body(ui, theme, &format!("共 {} 件。", rows.len()));
             if pending > 0 {
                 widgets::warning(ui, theme, &format!("有 {pending} 件申请的回执尚未打印。"));
             }
-            for line in text.lines().take(30) {
-                ui.label(RichText::new(line).size(s.small).monospace());
+            for r in rows.iter().take(40) {
+                ui.horizontal_wrapped(|ui| {
+                    ui.label(
+                        RichText::new(format!(
+                            "{}  {}  {}  期限 {}{}  {}",
+                            r.receipt_no,
+                            r.received_on,
+                            r.status.label(),
+                            r.due,
+                            if r.print_pending { "  [待打印]" } else { "" },
+                            r.description
+                        ))
+                        .size(s.small),
+                    );
+                    if widgets::button(ui, theme, &format!("办理 {}", r.receipt_no)).clicked() {
+                        select = Some((r.receipt_no.clone(), r.status));
+                    }
+                });
             }
         }
     }
+    if let Some((receipt_no, status)) = select {
+        area.selected = Some(Selected {
+            detail: read_detail(settings, &receipt_no),
+            receipt_no,
+            status,
+            outcome: None,
+            change: None,
+            saved: None,
+        });
+    }
+    let mut reload = false;
+    if let Some(sel) = &mut area.selected {
+        ui.separator();
+        reload = selected_request(ui, theme, sel, settings);
+    }
+    if reload {
+        area.requests = read_requests(settings);
+        if let Some(sel) = &mut area.selected {
+            sel.detail = read_detail(settings, &sel.receipt_no);
+        }
+    }
+    ui.separator();
     let running = area.reprint.as_ref().is_some_and(|j| !j.done());
     if !running && widgets::button(ui, theme, "重新打印待打印回执").clicked() {
         let settings = settings.clone();
@@ -353,6 +483,119 @@ fn requests_section(ui: &mut egui::Ui, theme: &Theme, area: &mut StaffArea, sett
     widgets::muted(
         ui,
         theme,
-        "办理状态的变更、导出和个人信息清理请使用 kiosk requests 命令（见使用说明）。",
+        "导出登记簿（XLSX/CSV）和清理到期个人信息请使用 kiosk requests export / purge 命令（见使用说明）。",
     );
+}
+
+/// The staff copy of one request and the steps it may take next. Returns whether the
+/// register changed (so the list is read again).
+fn selected_request(
+    ui: &mut egui::Ui,
+    theme: &Theme,
+    sel: &mut Selected,
+    settings: &Settings,
+) -> bool {
+    let s = theme.sizes();
+    widgets::title(
+        ui,
+        theme,
+        &format!("申请 {}（工作人员联，含完整证件号码）", sel.receipt_no),
+    );
+    match sel.detail.poll() {
+        None => {
+            widgets::muted(ui, theme, "正在读取……");
+        }
+        Some(Err(e)) => {
+            widgets::warning(ui, theme, e);
+        }
+        Some(Ok(text)) => {
+            for line in text.lines() {
+                ui.label(RichText::new(line).size(s.small));
+            }
+        }
+    }
+    let mut changed = false;
+    if let Some((to, job)) = &mut sel.change {
+        let to = *to;
+        match job.poll() {
+            None => {
+                widgets::muted(ui, theme, "正在保存……");
+            }
+            Some(Ok(_)) => {}
+            Some(Err(e)) => {
+                widgets::warning(ui, theme, e);
+            }
+        }
+        if let Some(Ok(t)) = job.poll() {
+            changed = true;
+            sel.saved = Some(format!("已保存：{}", t.trim()));
+            sel.status = to;
+            sel.outcome = None;
+            sel.change = None;
+        }
+    }
+    if let Some(saved) = &sel.saved {
+        widgets::body(ui, theme, saved);
+    }
+    let next: Vec<Status> = Status::ALL
+        .into_iter()
+        .filter(|to| sel.status.may_become(*to))
+        .collect();
+    if next.contains(&Status::Answered) {
+        widgets::muted(
+            ui,
+            theme,
+            "答复类型（对应年度报告表格的行，答复前须选择）：",
+        );
+        ui.horizontal_wrapped(|ui| {
+            for (o, code, label) in Outcome::TABLE {
+                let chosen = sel.outcome == Some(o);
+                if widgets::chip(ui, theme, &format!("{code} {label}"), chosen).clicked() {
+                    sel.outcome = Some(o);
+                    sel.saved = None;
+                }
+            }
+        });
+    }
+    let mut to_send = None;
+    ui.horizontal_wrapped(|ui| {
+        for to in &next {
+            let label = format!("改为：{}", to.label());
+            if widgets::button(ui, theme, &label).clicked() {
+                to_send = Some(*to);
+            }
+        }
+    });
+    if let Some(to) = to_send {
+        if to == Status::Answered && sel.outcome.is_none() {
+            sel.saved = Some("！请先选择答复类型。".into());
+        } else if sel.change.as_ref().is_none_or(|c| c.1.done()) {
+            let settings = settings.clone();
+            let receipt_no = sel.receipt_no.clone();
+            let outcome = sel.outcome.filter(|_| to == Status::Answered);
+            let ctx = ui.ctx().clone();
+            sel.change = Some((
+                to,
+                Job::spawn("staff-status", Some(ctx), move || {
+                    let mut out = Vec::new();
+                    crate::staff_requests::set_status(
+                        &settings,
+                        &receipt_no,
+                        to.code(),
+                        outcome.map(|o| o.code()),
+                        None,
+                        "终端工作人员",
+                        "在终端管理页面办理",
+                        &mut out,
+                    )
+                    .map(|()| String::from_utf8_lossy(&out).into_owned())
+                    .map_err(|e| {
+                        tracing::warn!(error = %e, receipt_no, "status change refused");
+                        "未能保存，详见系统日志。".to_string()
+                    })
+                }),
+            ));
+        }
+    }
+    changed
 }
