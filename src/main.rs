@@ -164,15 +164,20 @@ fn main() -> ExitCode {
     }
 }
 
+fn staff_pin() -> Result<()> {
+    let mut pin = String::new();
+    std::io::stdin()
+        .read_line(&mut pin)
+        .context("cannot read the PIN from standard input")?;
+    let hash = kiosk::staff_pin::hash_pin(pin.trim())?;
+    println!("staff_pin_hash = \"{hash}\"");
+    Ok(())
+}
+
 fn run(cli: Cli) -> Result<()> {
+    // The only command that needs no configuration.
     if let Some(Cmd::StaffPin) = cli.command {
-        let mut pin = String::new();
-        std::io::stdin()
-            .read_line(&mut pin)
-            .context("cannot read the PIN from standard input")?;
-        let hash = kiosk::staff_pin::hash_pin(pin.trim())?;
-        println!("staff_pin_hash = \"{hash}\"");
-        return Ok(());
+        return staff_pin();
     }
     let settings = Settings::load(&cli.config)?;
     match cli.command {
@@ -192,7 +197,7 @@ fn run(cli: Cli) -> Result<()> {
             print_hits(&results.hits, json)?;
         }
         Some(Cmd::Requests { action }) => run_requests(&settings, action)?,
-        Some(Cmd::StaffPin) => unreachable!("handled before the configuration is read"),
+        Some(Cmd::StaffPin) => staff_pin()?,
         Some(Cmd::Eval { queries, k }) => {
             let text = std::fs::read_to_string(&queries)
                 .with_context(|| format!("cannot read {}", queries.display()))?;

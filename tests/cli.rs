@@ -132,3 +132,62 @@ fn the_kiosk_window_without_a_display_exits_with_a_clear_message() {
         "{err}"
     );
 }
+
+fn staff_pin(input: &str) -> std::process::Output {
+    use std::io::Write;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_kiosk"))
+        .arg("staff-pin")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn staff_pin_prints_a_hash_line_the_configuration_accepts_and_refuses_short_pins() {
+    let out = staff_pin("73914628\n");
+    assert!(out.status.success(), "{}", common::text(&out.stderr));
+    let line = common::text(&out.stdout);
+    assert!(line.starts_with("staff_pin_hash = \"$argon2id$"), "{line}");
+    assert!(
+        !line.contains("73914628"),
+        "the PIN itself is never printed"
+    );
+    let hash = line
+        .trim()
+        .trim_start_matches("staff_pin_hash = \"")
+        .trim_end_matches('"');
+    assert!(kiosk::staff_pin::verify_pin(hash, "73914628"));
+    let tmp = tempfile::tempdir().unwrap();
+    let config = tmp.path().join("kiosk.toml");
+    std::fs::write(
+        &config,
+        format!("[kiosk]\nhall_name = \"大厅\"\nindex_dir = \"i\"\n{line}"),
+    )
+    .unwrap();
+    let settings = kiosk::config::Settings::load(&config).unwrap();
+    assert_eq!(settings.screen.staff_pin_hash.as_deref(), Some(hash));
+
+    // A PIN written into the configuration instead of its hash is refused with the fix.
+    std::fs::write(
+        &config,
+        "[kiosk]\nhall_name = \"大厅\"\nindex_dir = \"i\"\nstaff_pin_hash = \"73914628\"\n",
+    )
+    .unwrap();
+    let err = kiosk::config::Settings::load(&config)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("kiosk staff-pin"), "{err}");
+
+    let short = staff_pin("1234\n");
+    assert_eq!(short.status.code(), Some(2));
+    assert!(common::text(&short.stderr).contains("6 to 12 digits"));
+}
