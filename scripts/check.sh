@@ -35,5 +35,5 @@ cargo fmt --all -- --check
 echo "== cargo test"
 # Benchmarks are compiled here (so they cannot rot) but run only by `cargo bench`: they print
 # figures, they are not tests.
-cargo test --locked --benches --no-run 2>&1
+cargo test --locked --benches --examples --no-run 2>&1
 cargo test --locked --lib --bins --tests 2>&1
