@@ -692,3 +692,25 @@ fn default_theme(settings: &Settings) -> Theme {
         high_contrast: settings.screen.high_contrast,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Track;
+
+    #[test]
+    fn only_the_answer_to_the_newest_request_is_shown_and_only_once() {
+        let mut t = Track {
+            sent: 7,
+            answered: false,
+        };
+        assert!(t.pending());
+        // An answer to a request typed over (seq 5) arrives late: dropped.
+        assert!(!t.accept(5));
+        assert!(t.pending());
+        assert!(t.accept(7));
+        assert!(!t.pending());
+        // The same answer again, or an older one, never replaces it.
+        assert!(!t.accept(7));
+        assert!(!t.accept(6));
+    }
+}
