@@ -196,3 +196,52 @@ pub fn print_receipt(
     );
     Ok(job)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Read;
+    use std::net::TcpListener;
+
+    #[test]
+    fn a_receipt_reaches_a_raw_port_9100_printer_in_gb18030_and_a_dead_printer_is_an_error() {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = listener.local_addr().unwrap().to_string();
+        let printer = std::thread::spawn(move || {
+            let (mut s, _) = listener.accept().unwrap();
+            let mut got = Vec::new();
+            s.read_to_end(&mut got).unwrap();
+            got
+        });
+        let blocks = vec![
+            Block::Title("政府信息公开申请受理回执".into()),
+            Block::Field("受理编号".into(), "QH01-20261125-0001".into()),
+            Block::Field("证件号码".into(), "110105********002X".into()),
+        ];
+        escpos_send(&EscposTarget::Tcp(addr), &escpos::render(&blocks)).unwrap();
+        let got = printer.join().unwrap();
+        // Initialise, then Chinese mode, then GB18030 text.
+        assert!(
+            got.starts_with(&[0x1B, 0x40, 0x1C, 0x26]),
+            "{:02x?}",
+            &got[..8]
+        );
+        let (text, _, bad) = encoding_rs::GB18030.decode(&got);
+        assert!(!bad);
+        for want in [
+            "政府信息公开申请受理回执",
+            "QH01-20261125-0001",
+            "110105********002X",
+        ] {
+            assert!(text.contains(want), "{want} missing from {text}");
+        }
+
+        // A printer that is switched off: nothing listens on its port.
+        let gone = TcpListener::bind("127.0.0.1:0").unwrap();
+        let dead = gone.local_addr().unwrap().to_string();
+        drop(gone);
+        let err = escpos_send(&EscposTarget::Tcp(dead), b"x").unwrap_err();
+        assert!(matches!(err, PrintError::Escpos { .. }), "{err}");
+        assert!(!err.resident_message().is_empty());
+    }
+}
