@@ -138,7 +138,9 @@ enum IndexCmd {
 }
 
 fn main() -> ExitCode {
+    // Colour codes only on a terminal: journald and log files get plain text.
     tracing_subscriber::fmt()
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .with_writer(std::io::stderr)
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
