@@ -84,7 +84,7 @@ fn main() {
         )),
         ..Default::default()
     };
-    let mut frame = |app: &mut KioskApp| {
+    let frame = |app: &mut KioskApp| {
         let out = ctx.run_ui(input(), |ui| app.show(ui));
         ctx.tessellate(out.shapes, out.pixels_per_point).len()
     };

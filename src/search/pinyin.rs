@@ -230,7 +230,7 @@ impl PinyinIndex {
             }
         }
         let mut chars: Vec<(char, f32)> = mass.into_iter().collect();
-        chars.sort_by(|a, b| a.0.cmp(&b.0));
+        chars.sort_by_key(|c| c.0);
         for (c, m) in chars {
             // The common reading only: rare ones (活 read guō) would put odd characters first.
             let Some(reading) = first_reading(c) else {

@@ -647,14 +647,16 @@ impl KioskApp {
             self.open(hit);
             return;
         }
-        match action {
-            Some(request_form::Action::Close) => self.go_home(),
-            Some(action) => {
-                if self.requests.commands.send(action).is_err() {
-                    tracing::error!("the request worker has stopped");
-                }
+        let sent = match action {
+            Some(request_form::Action::Close) => {
+                self.go_home();
+                Ok(())
             }
-            None => {}
+            Some(action) => self.requests.commands.send(action),
+            None => Ok(()),
+        };
+        if sent.is_err() {
+            tracing::error!("the request worker has stopped");
         }
     }
 
