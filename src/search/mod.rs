@@ -13,6 +13,7 @@ pub mod pinyin;
 pub mod query;
 pub mod schema;
 pub mod segmentation_eval;
+pub mod snippet;
 pub mod synonyms;
 pub mod understand;
 
