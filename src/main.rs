@@ -55,6 +55,11 @@ enum Cmd {
         #[arg(long, default_value_t = 10)]
         k: usize,
     },
+    /// Score the word segmenter on SIGHAN 2005 gold files: precision, recall, F1 per corpus.
+    EvalSegmentation {
+        /// A folder with `gold/*_gold.utf8` (e.g. ../shared/eval/segmentation), or the gold folder.
+        folder: PathBuf,
+    },
 }
 
 #[derive(Subcommand)]
@@ -224,6 +229,25 @@ fn run(cli: Cli) -> Result<()> {
                 row(t, s);
             }
             row("overall", &report.overall);
+        }
+        Some(Cmd::EvalSegmentation { folder }) => {
+            let scores = kiosk::search::segmentation_eval::score_folder(&folder)?;
+            println!(
+                "{:<8} {:>9} {:>9} {:>9} {:>7} {:>7} {:>7}",
+                "corpus", "gold", "segmented", "correct", "P", "R", "F1"
+            );
+            for (name, c) in &scores {
+                println!(
+                    "{:<8} {:>9} {:>9} {:>9} {:>7.4} {:>7.4} {:>7.4}",
+                    name,
+                    c.gold,
+                    c.predicted,
+                    c.correct,
+                    c.precision(),
+                    c.recall(),
+                    c.f1()
+                );
+            }
         }
     }
     Ok(())

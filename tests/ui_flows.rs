@@ -51,8 +51,10 @@ fn kiosk_with(tmp: tempfile::TempDir, settings: Settings) -> Kiosk {
     let (defs, loaded) =
         kiosk::ui::fonts::font_definitions(&[kiosk::ui::fonts::FontSpec::parse(&font)]);
     assert_eq!(loaded, 1);
+    // A theme switch takes a few frames to settle (egui restyles and repaints).
     let h = Harness::builder()
         .with_size(egui::vec2(1920.0, 1080.0))
+        .with_max_steps(16)
         .with_context_setup(move |ctx| ctx.set_fonts(defs))
         .build_ui_state(|ui, app: &mut KioskApp| app.show(ui), app);
     let mut k = Kiosk { _tmp: tmp, h };

@@ -100,6 +100,18 @@ pub fn segment(text: &str, mode: Mode) -> Vec<Word> {
     words
 }
 
+/// The query path's segmentation of a text as character spans, every token kept (punctuation
+/// included, whitespace dropped): what word-segmentation scoring compares with gold files.
+pub fn segment_spans(text: &str) -> Vec<std::ops::Range<usize>> {
+    let folded = normalize(text);
+    jieba()
+        .cut(&folded, true)
+        .into_iter()
+        .filter(|t| !t.word.trim().is_empty())
+        .map(|t| t.start..t.end)
+        .collect()
+}
+
 /// The tantivy tokenizer registered as [`ZH_TOKENIZER`].
 #[derive(Clone, Debug)]
 pub struct ChineseTokenizer {

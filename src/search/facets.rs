@@ -80,27 +80,33 @@ pub fn filter_clauses(f: &Fields, filters: &[Filter]) -> Vec<(Occur, Box<dyn Que
         .collect()
 }
 
-/// Counts the facet values of the given documents.
+/// Counts the facet values of the given documents. Each document's ordinals are counted first;
+/// each distinct ordinal is then resolved to its value once (resolving reads the facet
+/// dictionary, which per document would dominate the search time).
 pub fn count(searcher: &Searcher, docs: &[DocAddress]) -> tantivy::Result<FacetCounts> {
     let mut counts: BTreeMap<Dim, BTreeMap<String, usize>> = BTreeMap::new();
+    let mut by_segment: BTreeMap<u32, Vec<u32>> = BTreeMap::new();
+    for d in docs {
+        by_segment.entry(d.segment_ord).or_default().push(d.doc_id);
+    }
     for dim in Dim::ALL {
         let per_value = counts.entry(dim).or_default();
-        let mut readers = BTreeMap::new();
-        for d in docs {
-            let reader = match readers.entry(d.segment_ord) {
-                std::collections::btree_map::Entry::Occupied(e) => e.into_mut(),
-                std::collections::btree_map::Entry::Vacant(e) => e.insert(
-                    searcher
-                        .segment_reader(d.segment_ord)
-                        .facet_reader(dim.field_name())?,
-                ),
-            };
+        for (&segment, ids) in &by_segment {
+            let reader = searcher
+                .segment_reader(segment)
+                .facet_reader(dim.field_name())?;
+            let mut per_ord: BTreeMap<u64, usize> = BTreeMap::new();
+            for &id in ids {
+                for ord in reader.facet_ords(id) {
+                    *per_ord.entry(ord).or_default() += 1;
+                }
+            }
             let mut facet = Facet::root();
-            for ord in reader.facet_ords(d.doc_id) {
+            for (ord, n) in per_ord {
                 reader.facet_from_ord(ord, &mut facet)?;
                 // Values are one-level paths (`/办事指南`); take the first step.
                 if let Some(value) = facet.to_path().first() {
-                    *per_value.entry(value.to_string()).or_default() += 1;
+                    *per_value.entry(value.to_string()).or_default() += n;
                 }
             }
         }

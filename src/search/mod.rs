@@ -12,6 +12,8 @@ pub mod lexicon;
 pub mod pinyin;
 pub mod query;
 pub mod schema;
+pub mod segmentation_eval;
+pub mod snippet;
 pub mod synonyms;
 pub mod understand;
 

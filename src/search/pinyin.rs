@@ -67,6 +67,27 @@ const CHARACTER_COST: f32 = 3.0;
 const MAX_KEY: usize = 30;
 /// Conversions kept per position in the search.
 const BEAM: usize = 8;
+/// Distinct words of one key looked at per position of a conversion: the beam, with a margin
+/// for rounding between the precomputed ranking of entries and the summed scores.
+const KEY_WORDS: usize = 2 * BEAM;
+
+/// What a word costs as a step of a conversion.
+fn entry_cost(word: &str, e: &Entry) -> f32 {
+    let mut cost = WORD_COST;
+    if e.initials {
+        cost += INITIALS_COST;
+        if word.chars().count() == 1 {
+            cost += SINGLE_INITIAL_COST;
+        }
+    }
+    cost
+}
+
+/// The score an entry adds to a conversion.
+fn entry_score(words: &[(String, f32, Vec<Vec<String>>)], e: &Entry) -> f32 {
+    let (word, weight, _) = &words[e.word as usize];
+    weight - entry_cost(word, e)
+}
 
 /// One conversion of the whole input.
 #[derive(Debug, Clone, PartialEq)]
@@ -81,6 +102,8 @@ struct Entry {
     /// Index into the word's readings (for constraint checks).
     reading: u16,
     initials: bool,
+    /// Position of the entry in the order the words were added (ties rank in this order).
+    pos: u32,
 }
 
 /// The vocabulary indexed by pinyin keys.
@@ -187,6 +210,7 @@ impl PinyinIndex {
                         word: id,
                         reading: r as u16,
                         initials: false,
+                        pos: 0,
                     });
                     if full.contains('v') {
                         // People type `u` for ü after l and n (lu 律, nu 女).
@@ -197,6 +221,7 @@ impl PinyinIndex {
                                 word: id,
                                 reading: r as u16,
                                 initials: false,
+                                pos: 0,
                             });
                     }
                 }
@@ -205,6 +230,7 @@ impl PinyinIndex {
                         word: id,
                         reading: r as u16,
                         initials: true,
+                        pos: 0,
                     });
                 }
             }
@@ -213,6 +239,18 @@ impl PinyinIndex {
         }
         idx.add_characters(lexicon, total);
         idx.sorted_full.sort();
+        // Each key's entries best first (ties in the order they were added), so a conversion
+        // only looks at the first few words of a key that allow the input.
+        for entries in idx.keys.values_mut() {
+            for (pos, e) in entries.iter_mut().enumerate() {
+                e.pos = pos as u32;
+            }
+            let words = &idx.words;
+            entries.sort_by(|a, b| {
+                let (sa, sb) = (entry_score(words, a), entry_score(words, b));
+                sb.total_cmp(&sa).then(a.pos.cmp(&b.pos))
+            });
+        }
         idx
     }
 
@@ -249,6 +287,7 @@ impl PinyinIndex {
                         word: id,
                         reading: r as u16,
                         initials: false,
+                        pos: 0,
                     });
                 }
             }
@@ -272,54 +311,84 @@ impl PinyinIndex {
         let Some(letters) = Letters::parse(input) else {
             return Vec::new();
         };
-        let text = letters.text.as_bytes();
+        let text = letters.text.as_str();
         let len = text.len();
         let bounds = syllable_bounds(&letters.text);
-        // best[i]: the best partial conversions of letters[..i] as (score, words).
+        // best[i]: the best partial conversions of letters[..i] as (score, words). Candidates
+        // are ranked as back-pointers (score, start, index in best[start], word) and only the
+        // kept ones are materialised: an initials key can have thousands of entries.
         let mut best: Vec<Vec<(f32, Vec<u32>)>> = vec![Vec::new(); len + 1];
         best[0].push((0.0, Vec::new()));
+        let mut found: Vec<(f32, usize, usize, u32, u32)> = Vec::new();
+        let mut chosen: Vec<&Entry> = Vec::new();
+        let mut distinct: Vec<u32> = Vec::new();
         for end in 1..=len {
-            let mut found: Vec<(f32, Vec<u32>)> = Vec::new();
-            for start in end.saturating_sub(MAX_KEY)..end {
-                if best[start].is_empty() {
+            found.clear();
+            for (start, partial) in best[..end]
+                .iter()
+                .enumerate()
+                .skip(end.saturating_sub(MAX_KEY))
+            {
+                if partial.is_empty() {
                     continue;
                 }
-                let Ok(key) = std::str::from_utf8(&text[start..end]) else {
-                    continue;
-                };
-                let Some(entries) = self.keys.get(key) else {
+                // The letters are ASCII, so every slice is a valid key.
+                let Some(entries) = text.get(start..end).and_then(|k| self.keys.get(k)) else {
                     continue;
                 };
                 if bounds.as_ref().is_some_and(|b| !b[start] || !b[end]) {
                     continue;
                 }
+                // Entries are sorted best first: past the first KEY_WORDS distinct words that
+                // allow the input, no entry can reach the beam from any partial conversion.
+                chosen.clear();
+                distinct.clear();
                 for e in entries {
-                    let (word, weight, readings) = &self.words[e.word as usize];
                     if bounds.is_some() && e.initials {
                         continue;
                     }
+                    let (word, _, readings) = &self.words[e.word as usize];
                     if !letters.allows(start, end, word, &readings[e.reading as usize], e.initials)
                     {
                         continue;
                     }
-                    let mut cost = WORD_COST;
-                    if e.initials {
-                        cost += INITIALS_COST;
-                        if word.chars().count() == 1 {
-                            cost += SINGLE_INITIAL_COST;
+                    if !distinct.contains(&e.word) {
+                        if distinct.len() == KEY_WORDS {
+                            break;
                         }
+                        distinct.push(e.word);
                     }
-                    for (score, words) in &best[start] {
-                        let mut w = words.clone();
-                        w.push(e.word);
-                        found.push((score + weight - cost, w));
+                    chosen.push(e);
+                }
+                for e in &chosen {
+                    let (word, weight, _) = &self.words[e.word as usize];
+                    let cost = entry_cost(word, e);
+                    for (i, (score, _)) in partial.iter().enumerate() {
+                        found.push((score + weight - cost, start, i, e.word, e.pos));
                     }
                 }
             }
-            found.sort_by(|a, b| b.0.total_cmp(&a.0));
-            found.dedup_by(|a, b| a.1 == b.1);
+            // Best first; ties in the order the candidates were once generated (start, the
+            // entry's position in its key, the partial conversion).
+            found.sort_by(|a, b| {
+                b.0.total_cmp(&a.0)
+                    .then(a.1.cmp(&b.1))
+                    .then(a.4.cmp(&b.4))
+                    .then(a.2.cmp(&b.2))
+            });
+            // Same word sequence: same last word and same prefix.
+            found.dedup_by(|a, b| a.3 == b.3 && best[a.1][a.2].1 == best[b.1][b.2].1);
             found.truncate(BEAM);
-            best[end] = found;
+            let kept: Vec<(f32, Vec<u32>)> = found
+                .iter()
+                .map(|&(score, start, i, word, _)| {
+                    let mut w = Vec::with_capacity(best[start][i].1.len() + 1);
+                    w.extend_from_slice(&best[start][i].1);
+                    w.push(word);
+                    (score, w)
+                })
+                .collect();
+            best[end] = kept;
         }
         let mut out: Vec<Conversion> = Vec::new();
         for (score, words) in &best[len] {
@@ -345,7 +414,8 @@ impl PinyinIndex {
         let Some(letters) = Letters::parse(input) else {
             return out;
         };
-        let mut words: Vec<(f32, usize, &str)> = Vec::new();
+        // (score, letters matched, word, order the word was found in: ties keep it).
+        let mut words: Vec<(f32, usize, &str, (u8, u32))> = Vec::new();
         let bounds = syllable_bounds(&letters.text);
         for end in (1..=letters.text.len().min(MAX_KEY)).rev() {
             if bounds.as_ref().is_some_and(|b| !b[end]) {
@@ -359,7 +429,7 @@ impl PinyinIndex {
                     let (word, weight, readings) = &self.words[e.word as usize];
                     if letters.allows(0, end, word, &readings[e.reading as usize], e.initials) {
                         let penalty = if e.initials { INITIALS_COST } else { 0.0 };
-                        words.push((weight - penalty, end, word));
+                        words.push((weight - penalty, end, word, (0, e.pos)));
                     }
                 }
             }
@@ -369,20 +439,21 @@ impl PinyinIndex {
             let start = self
                 .sorted_full
                 .partition_point(|(k, _)| k.as_str() < letters.text.as_str());
-            for (key, id) in self.sorted_full[start..]
+            for (found, (key, id)) in self.sorted_full[start..]
                 .iter()
                 .take_while(|(k, _)| k.starts_with(&letters.text))
                 .take(200)
+                .enumerate()
             {
                 let (word, weight, _) = &self.words[*id as usize];
                 if key.len() > letters.text.len() {
-                    words.push((*weight, letters.text.len(), word));
+                    words.push((*weight, letters.text.len(), word, (1, found as u32)));
                 }
             }
         }
         // Longer matches first, then by presence.
-        words.sort_by(|a, b| b.1.cmp(&a.1).then(b.0.total_cmp(&a.0)));
-        for (_, _, w) in words {
+        words.sort_by(|a, b| b.1.cmp(&a.1).then(b.0.total_cmp(&a.0)).then(a.3.cmp(&b.3)));
+        for (_, _, w, _) in words {
             if out.len() >= n {
                 break;
             }

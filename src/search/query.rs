@@ -11,6 +11,7 @@ use super::index::{config_snapshot, GenerationInfo, OpenIndex};
 use super::lexicon::Lexicon;
 use super::pinyin::PinyinIndex;
 use super::schema::{kind_code, kind_label, Fields};
+use super::snippet::{best_window, occurrences, Term as SnippetTerm};
 use super::synonyms::Synonyms;
 use super::understand::{understand, Context, Understanding};
 use crate::catalog::{Kind, Record, Validity};
@@ -20,7 +21,6 @@ use std::ops::Range;
 use tantivy::collector::TopDocs;
 use tantivy::query::{BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, TermQuery};
 use tantivy::schema::IndexRecordOption;
-use tantivy::snippet::{Snippet, SnippetGenerator};
 use tantivy::{IndexReader, ReloadPolicy, TantivyDocument, Term};
 
 /// Title weight for short queries (a few words: likely a title or a name).
@@ -37,6 +37,9 @@ const DOC_KEY_BOOST: f32 = 50.0;
 /// Score factor for records no longer in force (they stay findable, below the current one).
 const SUPERSEDED_FACTOR: f32 = 0.5;
 const SNIPPET_CHARS: usize = 110;
+/// Length of a highlighted snippet in bytes (about 36 Han characters; what tantivy's snippet
+/// generator made of `SNIPPET_CHARS`, which it counted in bytes).
+const SNIPPET_BYTES: usize = SNIPPET_CHARS;
 /// Score factor for service items when the query asks how to get something done.
 const HOWTO_FACTOR: f32 = 1.6;
 /// Candidates scored before the relevance cut-off and the final ranking.
@@ -59,13 +62,6 @@ pub struct Highlighted {
 }
 
 impl Highlighted {
-    fn from_snippet(s: &Snippet) -> Highlighted {
-        Highlighted {
-            text: s.fragment().to_string(),
-            highlights: s.highlighted().to_vec(),
-        }
-    }
-
     /// The text with every highlight wrapped in `open`/`close`.
     pub fn marked(&self, open: &str, close: &str) -> String {
         let mut out = String::with_capacity(self.text.len() + 8 * self.highlights.len());
@@ -271,10 +267,18 @@ impl SearchIndex {
         let candidates = top.len();
         let coverage = Coverage::new(&searcher, f, &u);
         let mut ranked = Vec::with_capacity(top.len());
+        // The two fast-field columns, opened once per segment (opening one looks it up by name).
+        let mut columns = HashMap::new();
         for (score, addr) in top {
-            let fast = searcher.segment_reader(addr.segment_ord).fast_fields();
-            let current = fast.u64("current")?.first(addr.doc_id).unwrap_or(1);
-            let kind = fast.u64("kind_code")?.first(addr.doc_id).unwrap_or(0);
+            let (current, kind) = match columns.entry(addr.segment_ord) {
+                std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+                std::collections::hash_map::Entry::Vacant(e) => {
+                    let fast = searcher.segment_reader(addr.segment_ord).fast_fields();
+                    e.insert((fast.u64("current")?, fast.u64("kind_code")?))
+                }
+            };
+            let current = current.first(addr.doc_id).unwrap_or(1);
+            let kind = kind.first(addr.doc_id).unwrap_or(0);
             let mut score = score;
             // Records no longer in force stay findable but rank below current ones.
             if current != 1 {
@@ -298,13 +302,18 @@ impl SearchIndex {
         let facets = super::facets::count(&searcher, &kept)?;
         if req.sort == Sort::Newest {
             let mut dated = Vec::with_capacity(ranked.len());
+            let mut dates = HashMap::new();
             for (score, addr) in ranked {
-                let date = searcher
-                    .segment_reader(addr.segment_ord)
-                    .fast_fields()
-                    .i64("date")?
-                    .first(addr.doc_id)
-                    .unwrap_or(0);
+                let column = match dates.entry(addr.segment_ord) {
+                    std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+                    std::collections::hash_map::Entry::Vacant(e) => e.insert(
+                        searcher
+                            .segment_reader(addr.segment_ord)
+                            .fast_fields()
+                            .i64("date")?,
+                    ),
+                };
+                let date = column.first(addr.doc_id).unwrap_or(0);
                 dated.push((date, score, addr));
             }
             dated.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.total_cmp(&a.1)));
@@ -313,16 +322,13 @@ impl SearchIndex {
         ranked.truncate(limit);
 
         // Snippets only for the hits returned, and only over a window of the body around the
-        // first query word: re-segmenting a whole code of law per hit would dominate the time.
-        let mut body_gen = SnippetGenerator::create(&searcher, &query, f.body)?;
-        body_gen.set_max_num_chars(SNIPPET_CHARS);
-        let mut title_gen = SnippetGenerator::create(&searcher, &query, f.title)?;
-        title_gen.set_max_num_chars(400);
+        // first query word: scanning a whole code of law per hit would dominate the time.
+        let terms = snippet_terms(&searcher, f, &u);
         let words: Vec<&str> = u.words.iter().map(|(w, _)| w.as_str()).collect();
         let mut hits = Vec::with_capacity(ranked.len());
         for (score, addr) in ranked {
             let doc: TantivyDocument = searcher.doc(addr)?;
-            hits.push(self.hit(&doc, score, &words, &body_gen, &title_gen));
+            hits.push(self.hit(&doc, score, &words, &terms));
         }
         Ok(SearchResults {
             hits,
@@ -335,34 +341,30 @@ impl SearchIndex {
         })
     }
 
-    fn hit(
-        &self,
-        doc: &TantivyDocument,
-        score: f32,
-        words: &[&str],
-        body_gen: &SnippetGenerator,
-        title_gen: &SnippetGenerator,
-    ) -> Hit {
+    fn hit(&self, doc: &TantivyDocument, score: f32, words: &[&str], terms: &[SnippetTerm]) -> Hit {
         let f = &self.open.fields;
         let record = f.record_meta(doc);
         let validity = record.as_ref().map(|r| r.validity).unwrap_or_default();
         let title = f.text(doc, f.title).to_string();
-        let mut title_marked = Highlighted::from_snippet(&title_gen.snippet(&title));
-        if title_marked.text != title {
-            title_marked = Highlighted {
-                text: title.clone(),
-                highlights: Vec::new(),
-            };
-        }
+        let title_marked = Highlighted {
+            highlights: occurrences(&title, terms)
+                .into_iter()
+                .map(|(r, _)| r)
+                .collect(),
+            text: title.clone(),
+        };
         let body = f.text(doc, f.body);
-        let mut snippet_marked =
-            Highlighted::from_snippet(&body_gen.snippet(snippet_window(body, words)));
-        if snippet_marked.text.is_empty() {
-            snippet_marked = Highlighted {
+        let window = snippet_window(body, words);
+        let snippet_marked = match best_window(window, terms, SNIPPET_BYTES) {
+            Some((range, highlights)) => Highlighted {
+                text: window[range].to_string(),
+                highlights,
+            },
+            None => Highlighted {
                 text: body.chars().take(SNIPPET_CHARS).collect(),
                 highlights: Vec::new(),
-            };
-        }
+            },
+        };
         let kind = Kind::from_str_opt(f.text(doc, f.kind)).unwrap_or(Kind::GovernmentInfo);
         debug_assert!(!kind_label(kind.as_str()).is_empty());
         Hit {
@@ -399,7 +401,23 @@ impl SearchIndex {
     }
 }
 
-/// The part of a body worth segmenting for a snippet: from a little before the earliest query
+/// The words to highlight, each weighted as tantivy's snippet generator weighed them: rarer in
+/// the bodies counts more.
+fn snippet_terms(searcher: &tantivy::Searcher, f: &Fields, u: &Understanding) -> Vec<SnippetTerm> {
+    u.words
+        .iter()
+        .map(|(w, _)| SnippetTerm {
+            text: w.clone(),
+            weight: 1.0
+                / (1.0
+                    + searcher
+                        .doc_freq(&Term::from_field_text(f.body, w))
+                        .unwrap_or(0) as f32),
+        })
+        .collect()
+}
+
+/// The part of a body worth scanning for a snippet: from a little before the earliest query
 /// word found (byte search) to a few hundred characters after it.
 fn snippet_window<'a>(body: &'a str, words: &[&str]) -> &'a str {
     const BEFORE: usize = 40;
@@ -689,12 +707,10 @@ impl SearchIndex {
         dated.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
         let kept: Vec<tantivy::DocAddress> = dated.iter().map(|d| d.1).collect();
         let facets = super::facets::count(&searcher, &kept)?;
-        let body_gen = SnippetGenerator::create(&searcher, &query, f.body)?;
-        let title_gen = SnippetGenerator::create(&searcher, &query, f.title)?;
         let mut hits = Vec::with_capacity(limit.min(kept.len()));
         for addr in kept.iter().take(limit) {
             let doc: TantivyDocument = searcher.doc(*addr)?;
-            hits.push(self.hit(&doc, 0.0, &[], &body_gen, &title_gen));
+            hits.push(self.hit(&doc, 0.0, &[], &[]));
         }
         Ok(SearchResults {
             hits,

@@ -1,0 +1,110 @@
+//! Snippets: the best short window of a text around the query's words, every occurrence of a
+//! query word highlighted. Pure string work on the words the query was understood as; no
+//! tokenizer runs per hit (segmenting each hit's text again used to cost a quarter of a search).
+//! Must not know about the index.
+
+use std::ops::Range;
+
+/// A query word and how much finding it counts (rarer words count more).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Term {
+    pub text: String,
+    pub weight: f32,
+}
+
+/// Every occurrence of a term in `text`, in text order, without overlaps (at the same start the
+/// longer term wins; a term starting inside an earlier occurrence is skipped).
+pub fn occurrences(text: &str, terms: &[Term]) -> Vec<(Range<usize>, f32)> {
+    let mut found: Vec<(Range<usize>, f32)> = Vec::new();
+    for t in terms.iter().filter(|t| !t.text.is_empty()) {
+        found.extend(
+            text.match_indices(t.text.as_str())
+                .map(|(at, m)| (at..at + m.len(), t.weight)),
+        );
+    }
+    found.sort_by(|a, b| a.0.start.cmp(&b.0.start).then(b.0.end.cmp(&a.0.end)));
+    let mut out: Vec<(Range<usize>, f32)> = Vec::with_capacity(found.len());
+    for f in found {
+        if out.last().is_none_or(|last| f.0.start >= last.0.end) {
+            out.push(f);
+        }
+    }
+    out
+}
+
+/// The window of at most `max_bytes` bytes that starts at an occurrence and holds the highest
+/// total weight of occurrences (the earliest on ties), and the highlights inside it relative to
+/// its start. `None` when no term occurs.
+pub fn best_window(
+    text: &str,
+    terms: &[Term],
+    max_bytes: usize,
+) -> Option<(Range<usize>, Vec<Range<usize>>)> {
+    let occ = occurrences(text, terms);
+    let mut best: Option<(f32, usize)> = None;
+    for (i, (r, _)) in occ.iter().enumerate() {
+        let limit = r.start + max_bytes;
+        let score: f32 = occ[i..]
+            .iter()
+            .take_while(|(o, _)| o.end <= limit)
+            .map(|(_, w)| w)
+            .sum();
+        if best.is_none_or(|(s, _)| score > s) {
+            best = Some((score, i));
+        }
+    }
+    let (_, i) = best?;
+    let start = occ[i].0.start;
+    let mut end = (start + max_bytes).min(text.len());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let end = end.max(occ[i].0.end);
+    let highlights = occ[i..]
+        .iter()
+        .take_while(|(o, _)| o.end <= end)
+        .map(|(o, _)| o.start - start..o.end - start)
+        .collect();
+    Some((start..end, highlights))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn terms(ws: &[(&str, f32)]) -> Vec<Term> {
+        ws.iter()
+            .map(|(t, w)| Term {
+                text: t.to_string(),
+                weight: *w,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn occurrences_prefer_the_longer_word_and_never_overlap() {
+        let t = terms(&[("人民", 1.0), ("中华人民共和国", 1.0), ("共和", 1.0)]);
+        let got: Vec<Range<usize>> = occurrences("中华人民共和国人民", &t)
+            .into_iter()
+            .map(|o| o.0)
+            .collect();
+        assert_eq!(got, [0..21, 21..27]);
+    }
+
+    #[test]
+    fn the_window_with_the_most_weight_wins_and_starts_at_a_word() {
+        let text = format!("护士{}条例执业护士", "甲".repeat(40));
+        let t = terms(&[("护士", 1.0), ("执业", 1.0)]);
+        let (range, highlights) = best_window(&text, &t, 30).unwrap();
+        assert_eq!(&text[range.clone()], "执业护士");
+        assert_eq!(highlights, [0..6, 6..12]);
+        assert!(best_window("无关", &t, 30).is_none());
+    }
+
+    #[test]
+    fn the_window_ends_on_a_character_boundary() {
+        let t = terms(&[("护士", 1.0)]);
+        let (range, _) = best_window("护士条例全文", &t, 10).unwrap();
+        assert_eq!(range, 0..9);
+    }
+}
