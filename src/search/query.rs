@@ -34,6 +34,8 @@ const EXTRA_BOOST: f32 = 0.7;
 const TITLE_PHRASE_BOOST: f32 = 4.0;
 const BODY_PHRASE_BOOST: f32 = 1.0;
 const DOC_KEY_BOOST: f32 = 50.0;
+/// A query that is a whole title.
+const TITLE_KEY_BOOST: f32 = 20.0;
 /// Score factor for records no longer in force (they stay findable, below the current one).
 const SUPERSEDED_FACTOR: f32 = 0.5;
 const SNIPPET_CHARS: usize = 110;
@@ -492,6 +494,22 @@ fn build_query(u: &Understanding, f: &Fields) -> Option<Box<dyn Query>> {
             IndexRecordOption::Basic,
         );
         clauses.push(boosted(Box::new(t), DOC_KEY_BOOST));
+    }
+    // A query that is a whole title (as typed, converted from pinyin, corrected, or rewritten
+    // by a synonym) finds that record first: the national 工伤保险条例 before 浙江省工伤保险条例.
+    let mut title_keys: Vec<(String, f32)> = Vec::new();
+    for v in &u.variants {
+        let key = super::schema::title_key(&v.text);
+        if key.chars().count() >= 2 && !title_keys.iter().any(|(k, _)| *k == key) {
+            title_keys.push((key, v.weight));
+        }
+    }
+    for (key, weight) in title_keys {
+        let t = TermQuery::new(
+            Term::from_field_text(f.title_key, &key),
+            IndexRecordOption::Basic,
+        );
+        clauses.push(boosted(Box::new(t), TITLE_KEY_BOOST * weight));
     }
     let main_words = u.variants.first().map(|v| v.words.len()).unwrap_or(0);
     let title_boost = if main_words >= QUESTION_WORDS {

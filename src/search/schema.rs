@@ -28,6 +28,8 @@ pub struct Fields {
     pub grams: Field,
     /// Normalised 发文字号 and 索引号 keys ([`DocNumberKey`], [`index_number_key`]).
     pub doc_key: Field,
+    /// The title as one exact key ([`title_key`]): a query that is a whole title finds it.
+    pub title_key: Field,
     /// Publication date as days since 1970-01-01 (0 when unknown), for sorting.
     pub date: Field,
     /// 1 when the record is in force, 0 when superseded, expired or repealed.
@@ -73,6 +75,7 @@ pub fn build_schema() -> (Schema, Fields) {
             ),
         ),
         doc_key: b.add_text_field("doc_key", STRING),
+        title_key: b.add_text_field("title_key", STRING),
         date: b.add_i64_field("date", INDEXED | FAST | STORED),
         current: b.add_u64_field("current", FAST),
         kind_code: b.add_u64_field("kind_code", FAST),
@@ -102,6 +105,7 @@ impl Fields {
             extra: f("extra")?,
             grams: f("grams")?,
             doc_key: f("doc_key")?,
+            title_key: f("title_key")?,
             date: f("date")?,
             current: f("current")?,
             kind_code: f("kind_code")?,
@@ -133,6 +137,10 @@ impl Fields {
         extra.extend(service_text.as_deref());
         doc.add_text(self.extra, extra.join("\n"));
         doc.add_text(self.grams, format!("{}\n{}", r.title, r.body));
+        let tk = title_key(&r.title);
+        if !tk.is_empty() {
+            doc.add_text(self.title_key, tk);
+        }
         if let Some(k) = r.doc_number.as_deref().and_then(DocNumberKey::parse) {
             doc.add_text(self.doc_key, k.as_str());
         }
@@ -213,3 +221,15 @@ pub fn kind_label(kind: &str) -> &'static str {
 pub fn validity_of(meta: Option<&Record>) -> Validity {
     meta.map(|r| r.validity).unwrap_or_default()
 }
+
+/// A title (or a query) as an exact key: normalised, without the 中华人民共和国 of national
+/// laws, without spaces and punctuation. 「中华人民共和国劳动合同法」 and 「劳动合同法」 share a key;
+/// 「浙江省工伤保险条例」 and 「工伤保险条例」 do not.
+pub fn title_key(text: &str) -> String {
+    let n = super::analysis::normalize(text);
+    let kept: String = n.chars().filter(|c| c.is_alphanumeric()).collect();
+    kept.strip_prefix("中华人民共和国")
+        .map(str::to_string)
+        .unwrap_or(kept)
+}
+
