@@ -296,3 +296,31 @@ fn purge_removes_personal_data_of_long_closed_requests_and_keeps_the_statistics_
     assert!(reg.get(&open_one).unwrap().request.is_some());
     assert_eq!(reg.audit(&old).unwrap().last().unwrap().to, "purged");
 }
+
+#[test]
+fn a_new_register_opened_by_several_threads_at_once_is_created_once() {
+    // On first start the kiosk's request worker and the staff area may open it together.
+    for _ in 0..20 {
+        let tmp = tempfile::tempdir().unwrap();
+        // The key exists before (it is created once, at installation or first start).
+        drop(Keys::open_or_create(&tmp.path().join("register.key")).unwrap());
+        let opened: Vec<Result<(), String>> = std::thread::scope(|s| {
+            let handles: Vec<_> = (0..4)
+                .map(|_| {
+                    let keys = Keys::open_or_create(&tmp.path().join("register.key")).unwrap();
+                    let path = tmp.path().join("requests.sqlite");
+                    s.spawn(move || {
+                        Register::open(&path, keys, calendar(), "QH01")
+                            .map(|_| ())
+                            .map_err(|e| e.to_string())
+                    })
+                })
+                .collect();
+            handles.into_iter().map(|h| h.join().unwrap()).collect()
+        });
+        for r in opened {
+            assert_eq!(r, Ok(()));
+        }
+        assert_eq!(open(tmp.path()).integrity_check().unwrap(), "ok");
+    }
+}

@@ -204,8 +204,20 @@ impl Register {
         kiosk_id: &str,
     ) -> Result<Register, RegisterError> {
         conn.busy_timeout(std::time::Duration::from_secs(10))?;
-        let mode: String =
-            conn.pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get(0))?;
+        // Switching to WAL takes a lock SQLite's busy handler does not wait for: when another
+        // connection is setting up the same new file, try again for a while.
+        let mut tries = 0;
+        let mode: String = loop {
+            match conn.pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get(0)) {
+                Err(rusqlite::Error::SqliteFailure(e, _))
+                    if e.code == rusqlite::ErrorCode::DatabaseBusy && tries < 200 =>
+                {
+                    tries += 1;
+                    std::thread::sleep(std::time::Duration::from_millis(10));
+                }
+                other => break other?,
+            }
+        };
         if mode != "wal" && mode != "memory" {
             tracing::warn!(mode, "the register could not switch to WAL journaling");
         }
@@ -566,6 +578,13 @@ fn migrate(conn: &mut Connection) -> Result<(), RegisterError> {
     }
     for (i, step) in MIGRATIONS.iter().enumerate().skip(found as usize) {
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        // Another connection (the kiosk's request worker and the staff area open the register
+        // at the same time on first start) may have applied this step while we waited for the
+        // write lock: read the version again under the lock.
+        let now: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        if now > i as i64 {
+            continue;
+        }
         tx.execute_batch(step)?;
         tx.pragma_update(None, "user_version", i as i64 + 1)?;
         tx.commit()?;

@@ -232,4 +232,3 @@ pub fn title_key(text: &str) -> String {
         .map(str::to_string)
         .unwrap_or(kept)
 }
-
