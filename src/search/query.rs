@@ -11,7 +11,7 @@ use super::index::{config_snapshot, GenerationInfo, OpenIndex};
 use super::lexicon::Lexicon;
 use super::pinyin::PinyinIndex;
 use super::schema::{kind_code, kind_label, Fields};
-use super::snippet::{best_window, occurrences, Term as SnippetTerm};
+use super::snippet::{best_window, occurrences, FirstWord, Term as SnippetTerm};
 use super::synonyms::Synonyms;
 use super::understand::{understand, Context, Understanding};
 use crate::catalog::{Kind, Record, Validity};
@@ -327,10 +327,11 @@ impl SearchIndex {
         // first query word: scanning a whole code of law per hit would dominate the time.
         let terms = snippet_terms(&searcher, f, &u);
         let words: Vec<&str> = u.words.iter().map(|(w, _)| w.as_str()).collect();
+        let first_word = FirstWord::new(&words);
         let mut hits = Vec::with_capacity(ranked.len());
         for (score, addr) in ranked {
             let doc: TantivyDocument = searcher.doc(addr)?;
-            hits.push(self.hit(&doc, score, &words, &terms));
+            hits.push(self.hit(&doc, score, &first_word, &terms));
         }
         Ok(SearchResults {
             hits,
@@ -343,7 +344,13 @@ impl SearchIndex {
         })
     }
 
-    fn hit(&self, doc: &TantivyDocument, score: f32, words: &[&str], terms: &[SnippetTerm]) -> Hit {
+    fn hit(
+        &self,
+        doc: &TantivyDocument,
+        score: f32,
+        first_word: &FirstWord,
+        terms: &[SnippetTerm],
+    ) -> Hit {
         let f = &self.open.fields;
         let record = f.record_meta(doc);
         let validity = record.as_ref().map(|r| r.validity).unwrap_or_default();
@@ -356,7 +363,7 @@ impl SearchIndex {
             text: title.clone(),
         };
         let body = f.text(doc, f.body);
-        let window = snippet_window(body, words);
+        let window = snippet_window(body, first_word.find(body));
         let snippet_marked = match best_window(window, terms, SNIPPET_BYTES) {
             Some((range, highlights)) => Highlighted {
                 text: window[range].to_string(),
@@ -421,10 +428,10 @@ fn snippet_terms(searcher: &tantivy::Searcher, f: &Fields, u: &Understanding) ->
 
 /// The part of a body worth scanning for a snippet: from a little before the earliest query
 /// word found (byte search) to a few hundred characters after it.
-fn snippet_window<'a>(body: &'a str, words: &[&str]) -> &'a str {
+fn snippet_window(body: &str, first: Option<usize>) -> &str {
     const BEFORE: usize = 40;
     const LENGTH: usize = 3 * SNIPPET_CHARS;
-    let first = words.iter().filter_map(|w| body.find(w)).min().unwrap_or(0);
+    let first = first.unwrap_or(0);
     let start = body[..first]
         .char_indices()
         .rev()
@@ -726,9 +733,10 @@ impl SearchIndex {
         let kept: Vec<tantivy::DocAddress> = dated.iter().map(|d| d.1).collect();
         let facets = super::facets::count(&searcher, &kept)?;
         let mut hits = Vec::with_capacity(limit.min(kept.len()));
+        let no_words = FirstWord::new(&[]);
         for addr in kept.iter().take(limit) {
             let doc: TantivyDocument = searcher.doc(*addr)?;
-            hits.push(self.hit(&doc, 0.0, &[], &[]));
+            hits.push(self.hit(&doc, 0.0, &no_words, &[]));
         }
         Ok(SearchResults {
             hits,
@@ -747,13 +755,16 @@ mod tests {
     #[test]
     fn the_snippet_window_starts_shortly_before_the_first_match() {
         let body = format!("{}护士执业{}", "甲".repeat(100), "乙".repeat(1000));
-        let w = snippet_window(&body, &["执业", "不存在"]);
+        let w = snippet_window(&body, FirstWord::new(&["执业", "不存在"]).find(&body));
         assert!(
             w.starts_with(&"甲".repeat(38)) && w.contains("护士执业"),
             "{w}"
         );
         assert_eq!(w.chars().count(), 3 * SNIPPET_CHARS);
-        assert_eq!(snippet_window("短文", &["无"]), "短文");
+        assert_eq!(
+            snippet_window("短文", FirstWord::new(&["无"]).find("短文")),
+            "短文"
+        );
     }
 
     #[test]

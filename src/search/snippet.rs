@@ -12,6 +12,30 @@ pub struct Term {
     pub weight: f32,
 }
 
+/// Finds the earliest occurrence of any query word in one pass (a multi-pattern SIMD search), so
+/// a hit with a long body (a whole code of law) costs one scan however many words were asked.
+pub struct FirstWord(Option<aho_corasick::AhoCorasick>);
+
+impl FirstWord {
+    pub fn new(words: &[&str]) -> FirstWord {
+        let words: Vec<&str> = words.iter().copied().filter(|w| !w.is_empty()).collect();
+        if words.is_empty() {
+            return FirstWord(None);
+        }
+        FirstWord(
+            aho_corasick::AhoCorasick::builder()
+                .match_kind(aho_corasick::MatchKind::LeftmostFirst)
+                .build(&words)
+                .ok(),
+        )
+    }
+
+    /// Byte offset of the earliest occurrence of any word.
+    pub fn find(&self, text: &str) -> Option<usize> {
+        self.0.as_ref()?.find(text).map(|m| m.start())
+    }
+}
+
 /// Every occurrence of a term in `text`, in text order, without overlaps (at the same start the
 /// longer term wins; a term starting inside an earlier occurrence is skipped).
 pub fn occurrences(text: &str, terms: &[Term]) -> Vec<(Range<usize>, f32)> {
@@ -79,6 +103,14 @@ mod tests {
                 weight: *w,
             })
             .collect()
+    }
+
+    #[test]
+    fn the_first_word_is_the_earliest_of_any_word() {
+        let f = FirstWord::new(&["人民", "中华人民共和国", "共和"]);
+        assert_eq!(f.find("我们中华人民共和国"), Some(6));
+        assert_eq!(f.find("无关"), None);
+        assert_eq!(FirstWord::new(&[]).find("人民"), None);
     }
 
     #[test]
