@@ -5,61 +5,14 @@
 //! Run: `cargo bench --bench frame` (release). Needs ../shared or $KIOSK_SHARED; builds the
 //! shared-corpus index into a temporary folder.
 
-use kiosk::config::Settings;
+mod support;
+
 use kiosk::ui::app::KioskApp;
-use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-fn shared() -> PathBuf {
-    let dir = std::env::var_os("KIOSK_SHARED")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared"));
-    assert!(
-        dir.join("corpus/README.md").is_file(),
-        "shared corpus not found at {}",
-        dir.display()
-    );
-    dir.canonicalize().unwrap()
-}
-
-/// Nanoseconds of CPU this thread has used (CLOCK_THREAD_CPUTIME_ID).
-fn thread_cpu_ns() -> u64 {
-    let mut ts = libc::timespec {
-        tv_sec: 0,
-        tv_nsec: 0,
-    };
-    // SAFETY: clock_gettime only writes the timespec we pass, which lives on this stack frame.
-    let rc = unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) };
-    assert_eq!(rc, 0, "clock_gettime(CLOCK_THREAD_CPUTIME_ID)");
-    ts.tv_sec as u64 * 1_000_000_000 + ts.tv_nsec as u64
-}
-
 fn main() {
-    let shared = shared();
-    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
     let tmp = tempfile::tempdir().unwrap();
-    for name in kiosk::search::index::REFRESHED_CONFIG {
-        let from = repo.join("kiosk-config").join(name);
-        if from.is_file() {
-            std::fs::copy(&from, tmp.path().join(name)).unwrap();
-        }
-    }
-    let text = std::fs::read_to_string(repo.join("kiosk-config/shared-corpus.toml"))
-        .unwrap()
-        .replace("../../shared", &shared.display().to_string())
-        .replace(
-            "../index/shared-corpus",
-            &tmp.path().join("index").display().to_string(),
-        )
-        .replace("../assets", &repo.join("assets").display().to_string())
-        + &format!(
-            "\n[requests]\nregister = {:?}\nkey_file = {:?}\n",
-            tmp.path().join("r.sqlite").display().to_string(),
-            tmp.path().join("r.key").display().to_string()
-        );
-    let config = tmp.path().join("kiosk.toml");
-    std::fs::write(&config, text).unwrap();
-    let settings = Settings::load(&config).unwrap();
+    let settings = support::shared_corpus_settings(tmp.path());
     let built = Instant::now();
     kiosk::pipeline::build_index(&settings).unwrap();
     println!(
@@ -71,12 +24,7 @@ fn main() {
     let requests = kiosk::ui::request_worker::spawn(settings.clone(), || {}).unwrap();
     let mut app = KioskApp::new(settings.clone(), worker, requests);
     let ctx = egui::Context::default();
-    let specs: Vec<_> = settings
-        .font
-        .iter()
-        .map(|p| kiosk::ui::fonts::FontSpec::parse(p))
-        .collect();
-    ctx.set_fonts(kiosk::ui::fonts::font_definitions(&specs).0);
+    ctx.set_fonts(kiosk::ui::fonts::for_settings(&settings).0);
     let input = || egui::RawInput {
         screen_rect: Some(egui::Rect::from_min_size(
             egui::Pos2::ZERO,
@@ -120,9 +68,9 @@ fn main() {
         let mut wall = Vec::new();
         let mut meshes = 0;
         for _ in 0..300 {
-            let (c0, w0) = (thread_cpu_ns(), Instant::now());
+            let (c0, w0) = (support::thread_cpu(), Instant::now());
             meshes = frame(&mut app);
-            cpu.push(thread_cpu_ns() - c0);
+            cpu.push((support::thread_cpu() - c0).as_nanos() as u64);
             wall.push(w0.elapsed().as_nanos() as u64);
         }
         assert!(meshes > 0, "the frame drew something");

@@ -4,22 +4,12 @@
 //! Run: `cargo bench --bench refresh` (release). Needs ../shared or $KIOSK_SHARED. The sources
 //! are copied to a temporary folder (never into the repository) so 1 % of them can be changed.
 
+mod support;
+
 use kiosk::config::Settings;
 use kiosk::pipeline::{run, Mode};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Instant;
-
-fn shared() -> PathBuf {
-    let dir = std::env::var_os("KIOSK_SHARED")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared"));
-    assert!(
-        dir.join("corpus/README.md").is_file(),
-        "shared corpus not found at {}",
-        dir.display()
-    );
-    dir.canonicalize().unwrap()
-}
 
 fn copy_tree(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();
@@ -35,7 +25,7 @@ fn copy_tree(from: &Path, to: &Path) {
 }
 
 fn main() {
-    let shared = shared();
+    let shared = support::shared();
     let tmp = tempfile::tempdir().unwrap();
     let corpus = tmp.path().join("corpus");
     copy_tree(&shared.join("corpus"), &corpus);

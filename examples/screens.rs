@@ -263,18 +263,7 @@ fn main() {
         .unwrap_or_else(|| PathBuf::from("kiosk-config/kiosk.toml"));
     std::fs::create_dir_all(&out).unwrap();
     let settings = Settings::load(&config).unwrap_or_else(|e| panic!("{e}"));
-    let mut specs: Vec<kiosk::ui::fonts::FontSpec> = settings
-        .font
-        .iter()
-        .map(|p| kiosk::ui::fonts::FontSpec::parse(p))
-        .collect();
-    specs.extend(
-        settings
-            .fallback_fonts
-            .iter()
-            .map(|p| kiosk::ui::fonts::FontSpec::parse(p)),
-    );
-    let (fonts, _) = kiosk::ui::fonts::font_definitions(&specs);
+    let (fonts, _) = kiosk::ui::fonts::for_settings(&settings);
     let steps = steps();
     let mut plan = Vec::new();
     for i in 0..steps.len() {

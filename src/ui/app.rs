@@ -560,7 +560,6 @@ impl KioskApp {
             self.visit.theme.apply(&ctx);
             self.applied_theme = Some(self.visit.theme);
         }
-        let description_before = self.visit.form.as_ref().map(|f| f.form.description.clone());
         super::screens::header(self, ui, now);
         match self.visit.screen {
             Screen::Home => super::screens::home(self, ui),
@@ -570,10 +569,6 @@ impl KioskApp {
             Screen::Request => self.request_screen(ui),
             Screen::StaffPin => super::staff::pin_screen(self, ui, now),
             Screen::Staff => super::staff::staff_screen(self, ui),
-        }
-        let description_after = self.visit.form.as_ref().map(|f| f.form.description.clone());
-        if let Some(d) = description_after.filter(|d| Some(d) != description_before.as_ref()) {
-            self.form_description_changed(d);
         }
         if let IdlePhase::Warning { remaining } = phase {
             if super::screens::idle_warning(self, &ctx, remaining) {
@@ -610,9 +605,13 @@ impl KioskApp {
         let theme = self.visit.theme;
         let mut open_hit = None;
         let mut key = None;
+        let Some(description_before) = self.visit.form.as_ref().map(|f| f.form.description.clone())
+        else {
+            self.visit.screen = Screen::Home;
+            return;
+        };
         let action = {
             let Some(form) = self.visit.form.as_mut() else {
-                self.visit.screen = Screen::Home;
                 return;
             };
             let keyboard = &self.visit.keyboard;
@@ -642,6 +641,11 @@ impl KioskApp {
         };
         if let Some(k) = key {
             self.form_key(k);
+        }
+        // Typed on the form or on the keyboard: look again for published records.
+        let description = self.visit.form.as_ref().map(|f| &f.form.description);
+        if let Some(d) = description.filter(|d| **d != description_before).cloned() {
+            self.form_description_changed(d);
         }
         if let Some(hit) = open_hit {
             self.open(hit);

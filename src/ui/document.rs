@@ -198,34 +198,50 @@ fn qr_block(ui: &mut egui::Ui, theme: &Theme, doc: &mut OpenDoc) {
     }
 }
 
+/// The column beside a document or service item: 「返回上一页」, the QR code, the print button
+/// and its feedback, then `more`. Returns whether back and print were tapped.
+fn side_panel(
+    ui: &mut egui::Ui,
+    id_salt: (&str, u64),
+    theme: &Theme,
+    doc: &mut OpenDoc,
+    print_label: &str,
+    more: impl FnOnce(&mut egui::Ui),
+) -> (bool, bool) {
+    doc.poll_print();
+    let (mut back, mut print) = (false, false);
+    egui::Panel::right(id_salt)
+        .exact_size(if theme.elderly { 360.0 } else { 320.0 })
+        .show(ui, |ui| {
+            ui.add_space(12.0);
+            back = widgets::button(ui, theme, "返回上一页").clicked();
+            ui.add_space(12.0);
+            qr_block(ui, theme, doc);
+            ui.add_space(12.0);
+            print = widgets::primary_button(ui, theme, print_label).clicked();
+            print_feedback(ui, theme, &doc.print);
+            more(ui);
+        });
+    (back, print)
+}
+
 pub fn document(app: &mut KioskApp, ui: &mut egui::Ui) {
     let theme = app.visit.theme;
     let s = theme.sizes();
-    let mut back = false;
-    let mut print = false;
     let mut request = false;
-    {
+    let (back, print) = {
         let Some(doc) = app.visit.doc.as_mut() else {
-            back = true;
-            return finish(app, ui.ctx(), back, print, request);
+            app.close_document();
+            return;
         };
-        doc.poll_print();
-        egui::Panel::right(("doc-side", app.visit_no))
-            .exact_size(if theme.elderly { 360.0 } else { 320.0 })
-            .show(ui, |ui| {
+        let government_info = doc.hit.kind == crate::catalog::Kind::GovernmentInfo;
+        let taps = side_panel(ui, ("doc-side", app.visit_no), &theme, doc, "打印", |ui| {
+            if government_info {
                 ui.add_space(12.0);
-                back = widgets::button(ui, &theme, "返回上一页").clicked();
-                ui.add_space(12.0);
-                qr_block(ui, &theme, doc);
-                ui.add_space(12.0);
-                print = widgets::primary_button(ui, &theme, "打印").clicked();
-                print_feedback(ui, &theme, &doc.print);
-                if doc.hit.kind == crate::catalog::Kind::GovernmentInfo {
-                    ui.add_space(12.0);
-                    widgets::muted(ui, &theme, "需要与本件相关、尚未公开的政府信息：");
-                    request = widgets::button(ui, &theme, "申请公开").clicked();
-                }
-            });
+                widgets::muted(ui, &theme, "需要与本件相关、尚未公开的政府信息：");
+                request = widgets::button(ui, &theme, "申请公开").clicked();
+            }
+        });
         egui::CentralPanel::default().show(ui, |ui| {
             widgets::heading(ui, &theme, &doc.hit.title);
             if let Some(r) = doc.hit.record.clone() {
@@ -247,7 +263,8 @@ pub fn document(app: &mut KioskApp, ui: &mut egui::Ui) {
             ui.separator();
             paged_body(ui, &theme, doc);
         });
-    }
+        taps
+    };
     finish(app, ui.ctx(), back, print, request);
 }
 
@@ -318,26 +335,20 @@ fn paged_body(ui: &mut egui::Ui, theme: &Theme, doc: &mut OpenDoc) {
 
 pub fn service(app: &mut KioskApp, ui: &mut egui::Ui) {
     let theme = app.visit.theme;
-    let mut back = false;
-    let mut print = false;
     let visit_no = app.visit_no;
-    {
+    let (back, print) = {
         let Some(doc) = app.visit.doc.as_mut() else {
             app.close_document();
             return;
         };
-        doc.poll_print();
-        egui::Panel::right(("svc-side", visit_no))
-            .exact_size(if theme.elderly { 360.0 } else { 320.0 })
-            .show(ui, |ui| {
-                ui.add_space(12.0);
-                back = widgets::button(ui, &theme, "返回上一页").clicked();
-                ui.add_space(12.0);
-                qr_block(ui, &theme, doc);
-                ui.add_space(12.0);
-                print = widgets::primary_button(ui, &theme, "打印材料清单").clicked();
-                print_feedback(ui, &theme, &doc.print);
-            });
+        let taps = side_panel(
+            ui,
+            ("svc-side", visit_no),
+            &theme,
+            doc,
+            "打印材料清单",
+            |_| {},
+        );
         egui::CentralPanel::default().show(ui, |ui| {
             widgets::heading(ui, &theme, &doc.hit.title);
             egui::ScrollArea::vertical()
@@ -345,7 +356,8 @@ pub fn service(app: &mut KioskApp, ui: &mut egui::Ui) {
                 .auto_shrink([false, false])
                 .show(ui, |ui| service_fields(ui, &theme, doc));
         });
-    }
+        taps
+    };
     if back {
         app.close_document();
     } else if print {

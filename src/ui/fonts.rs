@@ -29,6 +29,18 @@ impl FontSpec {
     }
 }
 
+/// Font definitions for a configuration: the configured font, then its fallbacks. Returns the
+/// definitions and how many CJK fonts were loaded.
+pub fn for_settings(settings: &crate::config::Settings) -> (egui::FontDefinitions, usize) {
+    let specs: Vec<FontSpec> = settings
+        .font
+        .iter()
+        .chain(settings.fallback_fonts.iter())
+        .map(|p| FontSpec::parse(p))
+        .collect();
+    font_definitions(&specs)
+}
+
 /// Builds font definitions with every readable font of `specs`, in order, ahead of egui's
 /// defaults. Returns the definitions and how many CJK fonts were loaded.
 pub fn font_definitions(specs: &[FontSpec]) -> (egui::FontDefinitions, usize) {

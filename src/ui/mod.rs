@@ -37,18 +37,7 @@ pub fn run(settings: Settings) -> Result<(), UiError> {
     if !has_display {
         return Err(UiError::NoDisplay);
     }
-    let mut specs: Vec<fonts::FontSpec> = settings
-        .font
-        .iter()
-        .map(|p| fonts::FontSpec::parse(p))
-        .collect();
-    specs.extend(
-        settings
-            .fallback_fonts
-            .iter()
-            .map(|p| fonts::FontSpec::parse(p)),
-    );
-    let (font_defs, loaded) = fonts::font_definitions(&specs);
+    let (font_defs, loaded) = fonts::for_settings(&settings);
     if loaded == 0 {
         tracing::error!("no CJK font could be loaded: Chinese text will not render");
     }

@@ -286,7 +286,6 @@ fn read_detail(settings: &Settings, receipt_no: &str) -> Job<Result<String, Stri
 
 pub fn staff_screen(app: &mut KioskApp, ui: &mut egui::Ui) {
     let theme = app.visit.theme;
-    let settings = app.settings.clone();
     let visit_no = app.visit_no;
     let mut close = false;
     let mut reload_status = false;
@@ -295,6 +294,7 @@ pub fn staff_screen(app: &mut KioskApp, ui: &mut egui::Ui) {
             app.go_home();
             return;
         };
+        let settings = &app.settings;
         egui::CentralPanel::default().show(ui, |ui| {
             ui.horizontal_wrapped(|ui| {
                 widgets::heading(ui, &theme, "工作人员管理");
@@ -305,16 +305,16 @@ pub fn staff_screen(app: &mut KioskApp, ui: &mut egui::Ui) {
                 .id_salt(("staff", visit_no))
                 .auto_shrink([false, false])
                 .show(ui, |ui| {
-                    index_section(ui, &theme, area.index.as_ref(), &settings);
+                    index_section(ui, &theme, area.index.as_ref(), settings);
                     ui.separator();
-                    requests_section(ui, &theme, area, &settings);
+                    requests_section(ui, &theme, area, settings);
                 });
         });
     }
     if reload_status {
         if let Some(area) = app.visit.staff.as_mut() {
             area.index = None;
-            area.requests = read_requests(&settings);
+            area.requests = read_requests(&app.settings);
         }
         app.send(super::worker::Command::Status);
     }
