@@ -54,6 +54,9 @@ enum Cmd {
         queries: PathBuf,
         #[arg(long, default_value_t = 10)]
         k: usize,
+        /// Also list every query that scored below 1, with the ids it returned.
+        #[arg(long)]
+        failures: bool,
     },
     /// Score the word segmenter on SIGHAN 2005 gold files: precision, recall, F1 per corpus.
     EvalSegmentation {
@@ -205,7 +208,11 @@ fn run(cli: Cli) -> Result<()> {
         }
         Some(Cmd::Requests { action }) => run_requests(&settings, action)?,
         Some(Cmd::StaffPin) => staff_pin()?,
-        Some(Cmd::Eval { queries, k }) => {
+        Some(Cmd::Eval {
+            queries,
+            k,
+            failures,
+        }) => {
             let text = std::fs::read_to_string(&queries)
                 .with_context(|| format!("cannot read {}", queries.display()))?;
             let judged = kiosk::search::eval::parse_queries(&text)?;
@@ -229,6 +236,23 @@ fn run(cli: Cli) -> Result<()> {
                 row(t, s);
             }
             row("overall", &report.overall);
+            if failures {
+                println!();
+                for q in report.per_query.iter().filter(|q| q.scores.ndcg < 1.0) {
+                    println!(
+                        "{:<8} {:<16} nDCG {:.2}  {}  -> {}",
+                        q.id,
+                        q.kind,
+                        q.scores.ndcg,
+                        q.query,
+                        if q.returned.is_empty() {
+                            "(nothing)".to_string()
+                        } else {
+                            q.returned.iter().take(3).cloned().collect::<Vec<_>>().join(" | ")
+                        }
+                    );
+                }
+            }
         }
         Some(Cmd::EvalSegmentation { folder }) => {
             let scores = kiosk::search::segmentation_eval::score_folder(&folder)?;

@@ -48,8 +48,7 @@ const SHAPE_GROUPS: &[&str] = &[
     "婚昏",
     "护户",
     "澳奥",
-    "删删",
-    "销消",
+        "销消",
     "刺剌",
     "赢嬴",
     "怀坏",
@@ -78,6 +77,8 @@ const SHAPE_GROUPS: &[&str] = &[
 /// Longest run of characters checked for a wrong character (longer text is a sentence, not a
 /// name or a title).
 const MAX_RUN: usize = 10;
+/// Characters around a substitution checked as a phrase when the whole run is none.
+const WINDOW: usize = 4;
 /// How many of the best substitutions are checked as whole phrases.
 const PHRASE_CHECKS: usize = 8;
 
@@ -165,25 +166,46 @@ impl Confusables {
             }
             Some(total)
         };
-        let mut ranked: Vec<(f32, Vec<char>)> = Vec::new();
+        let mut ranked: Vec<(f32, usize, Vec<char>)> = Vec::new();
         for i in 0..chars.len() {
             for c in self.candidates(chars[i]) {
                 let mut cand = chars.clone();
                 cand[i] = c;
                 if let Some(s) = score(&cand) {
-                    ranked.push((s, cand));
+                    ranked.push((s, i, cand));
                 }
             }
         }
         ranked.sort_by(|a, b| b.0.total_cmp(&a.0));
-        ranked
-            .into_iter()
-            .take(PHRASE_CHECKS)
-            .map(|(_, cand)| {
-                let text: String = cand.into_iter().collect();
+        ranked.truncate(PHRASE_CHECKS);
+        let whole = ranked
+            .iter()
+            .map(|(_, _, cand)| {
+                let text: String = cand.iter().collect();
                 (phrase_df(&text), text)
             })
             .filter(|(df, _)| *df > 0)
+            .max_by_key(|(df, _)| *df)
+            .map(|(_, text)| text);
+        if whole.is_some() || chars.len() <= WINDOW {
+            return whole;
+        }
+        // A longer run (残即人证补办) may be a name plus more words that never stand together in
+        // a record: then the characters around the change must make a phrase the index holds
+        // (残疾人证) where the typed ones (残即人证) make none.
+        ranked
+            .iter()
+            .filter_map(|(_, i, cand)| {
+                let start = i.saturating_sub(WINDOW / 2).min(chars.len() - WINDOW);
+                let window = start..start + WINDOW;
+                let typed: String = chars[window.clone()].iter().collect();
+                let fixed: String = cand[window].iter().collect();
+                if phrase_df(&typed) > 0 {
+                    return None;
+                }
+                let df = phrase_df(&fixed);
+                (df > 0).then(|| (df, cand.iter().collect::<String>()))
+            })
             .max_by_key(|(df, _)| *df)
             .map(|(_, text)| text)
     }
@@ -229,6 +251,8 @@ mod tests {
             "同法" => 30,
             "动和" => 2,
             "和同" => 1,
+            "例修" => 5,
+            "修订" => 60,
             _ => 0,
         }
     }
@@ -250,6 +274,15 @@ mod tests {
         assert_eq!(
             conf().correct("护土条例", &df, &phrase).as_deref(),
             Some("护士条例")
+        );
+    }
+
+    #[test]
+    fn a_wrong_character_in_a_longer_run_is_checked_against_the_phrase_around_it() {
+        // No record holds 护士条例修订 as a phrase, but the four characters around the change do.
+        assert_eq!(
+            conf().correct("户士条例修订", &df, &phrase).as_deref(),
+            Some("护士条例修订")
         );
     }
 

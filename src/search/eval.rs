@@ -138,6 +138,18 @@ pub struct EvalReport {
     pub by_type: BTreeMap<String, Summary>,
     /// Query ids whose relevant record is not in the top k (for reading failures).
     pub misses: Vec<String>,
+    /// Every query with its scores and the ids it returned, in file order.
+    pub per_query: Vec<QueryOutcome>,
+}
+
+/// What one query returned and how it scored.
+#[derive(Debug, Clone, Default)]
+pub struct QueryOutcome {
+    pub id: String,
+    pub kind: String,
+    pub query: String,
+    pub scores: Scores,
+    pub returned: Vec<String>,
 }
 
 /// Runs every query against the index and averages the scores.
@@ -149,6 +161,7 @@ pub fn evaluate(
     let mut sums: BTreeMap<String, (usize, Scores)> = BTreeMap::new();
     let mut total = (0usize, Scores::default());
     let mut misses = Vec::new();
+    let mut per_query = Vec::with_capacity(queries.len());
     for q in queries {
         let hits = index.search(&q.query, k)?.hits;
         let ranked: Vec<String> = hits.into_iter().map(|h| h.id).collect();
@@ -156,6 +169,13 @@ pub fn evaluate(
         if s.recall < 1.0 {
             misses.push(q.id.clone());
         }
+        per_query.push(QueryOutcome {
+            id: q.id.clone(),
+            kind: q.kind.clone(),
+            query: q.query.clone(),
+            scores: s,
+            returned: ranked,
+        });
         for acc in [sums.entry(q.kind.clone()).or_default(), &mut total] {
             acc.0 += 1;
             acc.1.mrr += s.mrr;
@@ -180,6 +200,7 @@ pub fn evaluate(
         overall: mean(total),
         by_type: sums.into_iter().map(|(t, v)| (t, mean(v))).collect(),
         misses,
+        per_query,
     })
 }
 

@@ -361,9 +361,9 @@ fn finish(
     let index = tantivy::Index::open_in_dir(dir)?;
     register_analysers(&index);
     let fields = Fields::from_schema(&index.schema())?;
-    super::lexicon::Lexicon::from_index(&index, fields.title, fields.body)?
-        .write(dir)
-        .map_err(io(dir))?;
+    let mut lexicon = super::lexicon::Lexicon::from_index(&index, fields.title, fields.body)?;
+    lexicon.add_title_phrases(public.iter().map(|r| r.title.as_str()));
+    lexicon.write(dir).map_err(io(dir))?;
     if let Some(config_dir) = input.config_dir {
         snapshot_config(config_dir, &dir.join(CONFIG_SNAPSHOT))?;
     }

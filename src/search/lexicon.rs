@@ -140,6 +140,51 @@ impl Lexicon {
         Ok(Lexicon::new(words))
     }
 
+    /// Adds the phrases of titles: every run of two or three consecutive words of a title (at
+    /// most [`MAX_WORD_CHARS`] Han characters) that is no word of its own, counted by the titles
+    /// holding it. Pinyin then converts `hstl` to 护士条例 and `lhdj` to 离婚登记 (what people
+    /// look for are the things titles name, not the most frequent words with those initials),
+    /// the corrector can check a wrong character against a phrase, and suggestions offer them.
+    pub fn add_title_phrases<'a>(&mut self, titles: impl Iterator<Item = &'a str>) {
+        let mut phrases: HashMap<String, u32> = HashMap::new();
+        let mut in_title: Vec<String> = Vec::new();
+        for title in titles {
+            in_title.clear();
+            let words = super::analysis::segment(title, super::analysis::Mode::Query);
+            for n in 2..=3 {
+                for run in words.windows(n) {
+                    let contiguous = run.windows(2).all(|p| p[0].char_end == p[1].char_start);
+                    if !contiguous || !run.iter().all(|w| w.text.chars().all(is_han)) {
+                        continue;
+                    }
+                    let text: String = run.iter().map(|w| w.text.as_str()).collect();
+                    if text.chars().count() <= MAX_WORD_CHARS && !in_title.contains(&text) {
+                        in_title.push(text);
+                    }
+                }
+            }
+            for t in in_title.drain(..) {
+                *phrases.entry(t).or_default() += 1;
+            }
+        }
+        let mut added = false;
+        for (text, titles) in phrases {
+            if self.by_text.contains_key(&text) {
+                continue;
+            }
+            self.words.push(LexWord {
+                text,
+                body_df: 0,
+                title_df: titles,
+            });
+            added = true;
+        }
+        if added {
+            self.words.sort_by(|a, b| a.text.cmp(&b.text));
+            *self = Lexicon::new(std::mem::take(&mut self.words));
+        }
+    }
+
     /// Writes `lexicon.tsv` into a generation folder.
     pub fn write(&self, dir: &Path) -> std::io::Result<()> {
         let mut text = String::with_capacity(self.words.len() * 16);
@@ -190,6 +235,23 @@ impl Lexicon {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn title_phrases_join_the_vocabulary_counted_by_titles() {
+        let mut lex = Lexicon::new(vec![LexWord {
+            text: "条例".into(),
+            body_df: 9,
+            title_df: 3,
+        }]);
+        lex.add_title_phrases(
+            ["护士条例", "护士条例（2020年修订）", "残疾人证挂失补办"].into_iter(),
+        );
+        assert_eq!(lex.get("护士条例").map(|w| w.title_df), Some(2));
+        assert!(lex.get("残疾人证").is_some() || lex.get("残疾人证挂失").is_some());
+        // A word already known keeps its own counts.
+        assert_eq!(lex.get("条例").map(|w| w.body_df), Some(9));
+        assert!(lex.words.windows(2).all(|p| p[0].text < p[1].text));
+    }
 
     #[test]
     fn readings_cover_polyphones_and_write_u_umlaut_as_v() {
