@@ -5,6 +5,7 @@
 
 pub mod analysis;
 pub mod correct;
+mod coverage;
 pub mod eval;
 pub mod facets;
 pub mod index;

@@ -6,6 +6,7 @@
 //! 索引号 match first; superseded versions rank below versions in force.
 
 use super::correct::Confusables;
+use super::coverage::Coverage;
 use super::facets::{filter_clauses, FacetCounts, Filter};
 use super::index::{config_snapshot, GenerationInfo, OpenIndex};
 use super::lexicon::Lexicon;
@@ -291,13 +292,20 @@ impl SearchIndex {
             }
             ranked.push((score, addr));
         }
-        // Honest zero: a candidate must carry enough of what was asked.
-        let keep = coverage.passing(
+        // Honest zero: a candidate must carry enough of what was asked, together; the more
+        // it carries together, the higher it ranks.
+        let verdicts = coverage.judge(
             &searcher,
             f,
             &ranked.iter().map(|r| r.1).collect::<Vec<_>>(),
         )?;
-        ranked.retain(|r| keep.contains(&r.1));
+        let ranked: Vec<(f32, tantivy::DocAddress)> = ranked
+            .into_iter()
+            .zip(verdicts)
+            .filter(|(_, v)| v.passes)
+            .map(|((score, addr), v)| (score * v.factor, addr))
+            .collect();
+        let mut ranked = ranked;
         ranked.sort_by(|a, b| b.0.total_cmp(&a.0));
         let total = ranked.len();
         let kept: Vec<tantivy::DocAddress> = ranked.iter().map(|r| r.1).collect();
@@ -584,125 +592,6 @@ fn build_query(u: &Understanding, f: &Fields) -> Option<Box<dyn Query>> {
         }
     }
     (!clauses.is_empty()).then(|| Box::new(BooleanQuery::new(clauses)) as Box<dyn Query>)
-}
-
-/// The minimum-relevance cut-off: the share of a variant's information (its words weighted by
-/// inverse document frequency) a record must contain. A word the index has never seen weighs
-/// most, so a query about something absent keeps nothing.
-struct Coverage {
-    /// Per variant: (word, idf) and the share required.
-    variants: Vec<(Vec<(String, f32)>, f32)>,
-    exact_key: bool,
-}
-
-impl Coverage {
-    fn new(searcher: &tantivy::Searcher, f: &Fields, u: &Understanding) -> Coverage {
-        let n = searcher.num_docs().max(1) as f32;
-        let df = |w: &str| -> u64 {
-            [f.title, f.body, f.extra]
-                .iter()
-                .map(|&field| {
-                    searcher
-                        .doc_freq(&Term::from_field_text(field, w))
-                        .unwrap_or(0)
-                })
-                .max()
-                .unwrap_or(0)
-        };
-        let variants = u
-            .variants
-            .iter()
-            .filter(|v| !v.words.is_empty())
-            .map(|v| {
-                let words: Vec<(String, f32)> = v
-                    .words
-                    .iter()
-                    .map(|w| (w.text.clone(), (1.0 + n / (1.0 + df(&w.text) as f32)).ln()))
-                    .collect();
-                let required = match words.len() {
-                    0..=2 => 0.6,
-                    3..=4 => 0.5,
-                    _ => 0.35,
-                };
-                (words, required)
-            })
-            .collect();
-        Coverage {
-            variants,
-            exact_key: u.doc_key.is_some() || u.index_key.is_some(),
-        }
-    }
-
-    /// The candidates that carry enough of at least one variant.
-    fn passing(
-        &self,
-        searcher: &tantivy::Searcher,
-        f: &Fields,
-        docs: &[tantivy::DocAddress],
-    ) -> Result<std::collections::HashSet<tantivy::DocAddress>, SearchError> {
-        if self.exact_key || self.variants.is_empty() {
-            return Ok(docs.iter().copied().collect());
-        }
-        let mut by_segment: HashMap<u32, Vec<u32>> = HashMap::new();
-        for d in docs {
-            by_segment.entry(d.segment_ord).or_default().push(d.doc_id);
-        }
-        for list in by_segment.values_mut() {
-            list.sort_unstable();
-        }
-        let mut words: Vec<&str> = self
-            .variants
-            .iter()
-            .flat_map(|(ws, _)| ws.iter().map(|(w, _)| w.as_str()))
-            .collect();
-        words.sort_unstable();
-        words.dedup();
-        // Which candidates contain each word, in any searched field.
-        let mut present: HashMap<&str, std::collections::HashSet<tantivy::DocAddress>> =
-            HashMap::new();
-        for &w in &words {
-            let set = present.entry(w).or_default();
-            for (&seg, ids) in &by_segment {
-                let reader = searcher.segment_reader(seg);
-                for field in [f.title, f.body, f.extra] {
-                    let inverted = reader.inverted_index(field)?;
-                    let term = Term::from_field_text(field, w);
-                    let Some(mut postings) =
-                        inverted.read_postings(&term, IndexRecordOption::Basic)?
-                    else {
-                        continue;
-                    };
-                    use tantivy::DocSet;
-                    for &id in ids {
-                        if postings.doc() > id {
-                            continue;
-                        }
-                        if postings.seek(id) == id {
-                            set.insert(tantivy::DocAddress::new(seg, id));
-                        }
-                        if postings.doc() == tantivy::TERMINATED {
-                            break;
-                        }
-                    }
-                }
-            }
-        }
-        Ok(docs
-            .iter()
-            .copied()
-            .filter(|d| {
-                self.variants.iter().any(|(ws, required)| {
-                    let total: f32 = ws.iter().map(|(_, idf)| idf).sum();
-                    let found: f32 = ws
-                        .iter()
-                        .filter(|(w, _)| present[w.as_str()].contains(d))
-                        .map(|(_, idf)| idf)
-                        .sum();
-                    total > 0.0 && found / total >= *required
-                })
-            })
-            .collect())
-    }
 }
 
 /// Browsing without typing: the records of a category or area, newest first.
