@@ -248,7 +248,12 @@ fn run(cli: Cli) -> Result<()> {
                         if q.returned.is_empty() {
                             "(nothing)".to_string()
                         } else {
-                            q.returned.iter().take(3).cloned().collect::<Vec<_>>().join(" | ")
+                            q.returned
+                                .iter()
+                                .take(3)
+                                .cloned()
+                                .collect::<Vec<_>>()
+                                .join(" | ")
                         }
                     );
                 }

@@ -14,8 +14,8 @@ use tantivy::postings::Postings;
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DocAddress, DocSet, Term, TERMINATED};
 
-/// Width of the body passage the words must meet in, in characters (about two sentences).
-const PASSAGE_CHARS: u32 = 80;
+/// Width of the body passage the words must meet in, in characters (two or three sentences).
+const PASSAGE_CHARS: u32 = 120;
 /// Ranking factor of a candidate with no passage at all: `FLOOR + (1 - FLOOR) * coverage`,
 /// squared, multiplies the score (a candidate holding every word together keeps its score).
 const FLOOR: f32 = 0.3;
@@ -76,7 +76,9 @@ impl Coverage {
             let required = match ids.len() {
                 0..=2 => 0.6,
                 3..=4 => 0.5,
-                _ => 0.35,
+                // A long question: its words need not all be in the answer, but those that
+                // are must stand together.
+                _ => 0.25,
             };
             variants.push(VariantWords {
                 words: ids,
@@ -203,12 +205,7 @@ impl Coverage {
             return 0.0;
         }
         let in_variant = |w: usize| v.words.contains(&w);
-        let from_title: f32 = v
-            .words
-            .iter()
-            .filter(|&&w| title[w])
-            .map(|&w| idf(w))
-            .sum();
+        let from_title: f32 = v.words.iter().filter(|&&w| title[w]).map(|&w| idf(w)).sum();
         // Slide a window of PASSAGE_CHARS over the body positions of the variant's words that
         // the title does not already hold.
         let entries: Vec<(u32, usize)> = held
