@@ -63,6 +63,9 @@ const INITIALS_COST: f32 = 2.5;
 const SINGLE_INITIAL_COST: f32 = 4.0;
 /// Extra cost of a character that is no word of its own in the vocabulary.
 const CHARACTER_COST: f32 = 3.0;
+/// From how many characters on a word keeps only [`LONG_WORD_READINGS`] readings.
+const LONG_WORD: usize = 4;
+const LONG_WORD_READINGS: usize = 2;
 /// Longest word key, in letters.
 const MAX_KEY: usize = 30;
 /// Conversions kept per position in the search.
@@ -196,7 +199,13 @@ impl PinyinIndex {
             .sum::<f32>()
             .max(1.0);
         for w in &lexicon.words {
-            let readings = word_readings(&w.text);
+            let mut readings = word_readings(&w.text);
+            // Long words and title phrases keep their two most common readings: every
+            // combination of their polyphonic characters would cost memory for readings nobody
+            // types (the vocabulary holds some 30,000 title phrases).
+            if w.text.chars().count() >= LONG_WORD {
+                readings.truncate(LONG_WORD_READINGS);
+            }
             if readings.is_empty() {
                 continue;
             }
