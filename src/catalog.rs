@@ -135,6 +135,26 @@ pub struct Material {
     pub note: Option<String>,
 }
 
+impl Material {
+    /// `名称（原件，2份，备注）`: the name with its form, copies and note, as screen and paper
+    /// list it.
+    pub fn line(&self) -> String {
+        let extra: Vec<String> = [
+            self.form.clone(),
+            self.copies.map(|c| format!("{c}份")),
+            self.note.clone(),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        if extra.is_empty() {
+            self.name.clone()
+        } else {
+            format!("{}（{}）", self.name, extra.join("，"))
+        }
+    }
+}
+
 /// The 办事一本通 fields of a service-guide item.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(deny_unknown_fields, default)]

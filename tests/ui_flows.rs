@@ -70,6 +70,16 @@ fn kiosk() -> Kiosk {
     kiosk_with(tmp, settings)
 }
 
+/// The newest search has answered, with hits.
+fn results_shown(a: &KioskApp) -> bool {
+    !a.list_pending()
+        && a.visit
+            .list
+            .results
+            .as_ref()
+            .is_some_and(|r| !r.hits.is_empty())
+}
+
 impl Kiosk {
     /// Steps frames until the workers' answers make `done` true.
     fn wait(&mut self, what: &str, done: impl Fn(&KioskApp) -> bool) {
@@ -132,14 +142,7 @@ fn pinyin_on_the_screen_keys_then_a_candidate_finds_results_and_a_document_shows
     k.tap("养老");
     assert_eq!(k.app().visit.query, "养老");
     assert!(k.app().visit.keyboard.pinyin.is_empty());
-    k.wait("results for 养老", |a| {
-        !a.list_pending()
-            && a.visit
-                .list
-                .results
-                .as_ref()
-                .is_some_and(|r| !r.hits.is_empty())
-    });
+    k.wait("results for 养老", results_shown);
     let hits = k.app().visit.list.results.as_ref().unwrap().hits.clone();
     assert!(
         hits[0].title.contains("养老"),
@@ -218,14 +221,7 @@ fn initials_and_a_doc_number_are_typed_on_the_keyboard() {
         k.tap(key);
     }
     assert_eq!(k.app().visit.query, "青人社发〔2021〕14号");
-    k.wait("the document by its number", |a| {
-        !a.list_pending()
-            && a.visit
-                .list
-                .results
-                .as_ref()
-                .is_some_and(|r| !r.hits.is_empty())
-    });
+    k.wait("the document by its number", results_shown);
     let first = &k.app().visit.list.results.as_ref().unwrap().hits[0];
     assert_eq!(first.doc_number.as_deref(), Some("青人社发〔2021〕14号"));
 }

@@ -67,18 +67,7 @@ pub fn service_checklist(r: &Record, hall: &str) -> Option<Vec<Block>> {
         ));
     }
     for (i, m) in s.materials.iter().enumerate() {
-        let mut line = format!("□ {}. {}", i + 1, m.name);
-        let extra: Vec<String> = [
-            m.form.clone(),
-            m.copies.map(|c| format!("{c}份")),
-            m.note.clone(),
-        ]
-        .into_iter()
-        .flatten()
-        .collect();
-        if !extra.is_empty() {
-            line.push_str(&format!("（{}）", extra.join("，")));
-        }
+        let line = format!("□ {}. {}", i + 1, m.line());
         out.push(Block::Paragraph(line));
     }
     out.push(Block::Gap);

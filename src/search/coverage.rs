@@ -12,7 +12,7 @@ use super::SearchError;
 use std::collections::HashMap;
 use tantivy::postings::Postings;
 use tantivy::schema::IndexRecordOption;
-use tantivy::{DocAddress, DocSet, Term, TERMINATED};
+use tantivy::{DocAddress, Term, TERMINATED};
 
 /// Width of the body passage the words must meet in, in characters (two or three sentences).
 const PASSAGE_CHARS: u32 = 120;
@@ -128,45 +128,21 @@ impl Coverage {
             let reader = searcher.segment_reader(seg);
             for (w, (text, _)) in self.words.iter().enumerate() {
                 for field in [f.title, f.extra] {
-                    let inverted = reader.inverted_index(field)?;
                     let term = Term::from_field_text(field, text);
-                    let Some(mut postings) =
-                        inverted.read_postings(&term, IndexRecordOption::Basic)?
-                    else {
-                        continue;
-                    };
-                    for &(id, i) in ids {
-                        if postings.doc() > id {
-                            continue;
-                        }
-                        if postings.seek(id) == id {
-                            in_title[i * nw + w] = true;
-                        }
-                        if postings.doc() == TERMINATED {
-                            break;
-                        }
-                    }
+                    let postings = reader
+                        .inverted_index(field)?
+                        .read_postings(&term, IndexRecordOption::Basic)?;
+                    on_each_holder(postings, ids, |_, i| in_title[i * nw + w] = true);
                 }
-                let inverted = reader.inverted_index(f.body)?;
                 let term = Term::from_field_text(f.body, text);
-                let Some(mut postings) =
-                    inverted.read_postings(&term, IndexRecordOption::WithFreqsAndPositions)?
-                else {
-                    continue;
-                };
-                for &(id, i) in ids {
-                    if postings.doc() > id {
-                        continue;
-                    }
-                    if postings.seek(id) == id {
-                        positions.clear();
-                        postings.positions(&mut positions);
-                        body[i].extend(positions.iter().map(|&p| (p, w)));
-                    }
-                    if postings.doc() == TERMINATED {
-                        break;
-                    }
-                }
+                let postings = reader
+                    .inverted_index(f.body)?
+                    .read_postings(&term, IndexRecordOption::WithFreqsAndPositions)?;
+                on_each_holder(postings, ids, |postings, i| {
+                    positions.clear();
+                    postings.positions(&mut positions);
+                    body[i].extend(positions.iter().map(|&p| (p, w)));
+                });
             }
         }
         let mut counts = vec![0u32; nw];
@@ -234,6 +210,29 @@ impl Coverage {
             best = best.max(current);
         }
         (from_title + best) / total
+    }
+}
+
+/// Calls `found` with the postings standing on each of `ids` (sorted doc ids of one segment,
+/// each with the caller's index) that the postings hold.
+fn on_each_holder<P: Postings>(
+    postings: Option<P>,
+    ids: &[(u32, usize)],
+    mut found: impl FnMut(&mut P, usize),
+) {
+    let Some(mut postings) = postings else {
+        return;
+    };
+    for &(id, i) in ids {
+        if postings.doc() > id {
+            continue;
+        }
+        if postings.seek(id) == id {
+            found(&mut postings, i);
+        }
+        if postings.doc() == TERMINATED {
+            break;
+        }
     }
 }
 

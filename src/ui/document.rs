@@ -397,19 +397,7 @@ fn service_fields(ui: &mut egui::Ui, theme: &Theme, doc: &OpenDoc) {
         widgets::body(ui, theme, "未列明，请咨询办理窗口。");
     }
     for (i, m) in s.materials.iter().enumerate() {
-        let extra: Vec<String> = [
-            m.form.clone(),
-            m.copies.map(|c| format!("{c}份")),
-            m.note.clone(),
-        ]
-        .into_iter()
-        .flatten()
-        .collect();
-        let line = if extra.is_empty() {
-            format!("{}. {}", i + 1, m.name)
-        } else {
-            format!("{}. {}（{}）", i + 1, m.name, extra.join("，"))
-        };
+        let line = format!("{}. {}", i + 1, m.line());
         widgets::body(ui, theme, &line);
     }
     ui.add_space(8.0);
