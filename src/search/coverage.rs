@@ -20,17 +20,30 @@ const PASSAGE_CHARS: u32 = 120;
 /// squared, multiplies the score (a candidate holding every word together keeps its score).
 const FLOOR: f32 = 0.3;
 
-/// Per variant: its words as indices into the distinct words, their idf, and the share
-/// required.
+/// A word of the query: how much it tells (idf), its length, and the terms that hold it in a
+/// record: the word itself and, for a compound, the dictionary words inside it (the index
+/// holds 医疗费用 as 医疗, 费用 and 医疗费用; a record with 医疗 and 费用 holds most of 医疗费).
+struct QueryWord {
+    idf: f32,
+    chars: u32,
+    /// Indices into `Coverage::terms`, with how many of the word's characters each covers.
+    units: Vec<(usize, u32)>,
+}
+
+/// Per variant: its words as indices into the distinct words, the share required, and for each
+/// term the variant's words it is a unit of (by position in `words`).
 struct VariantWords {
     words: Vec<usize>,
     required: f32,
+    unit_of: Vec<Vec<(usize, u32)>>,
 }
 
 /// The cut-off of one query.
 pub struct Coverage {
-    /// Distinct words of every variant, with their idf.
-    words: Vec<(String, f32)>,
+    /// Distinct terms looked up in the candidates.
+    terms: Vec<String>,
+    /// Distinct words of every variant.
+    words: Vec<QueryWord>,
     variants: Vec<VariantWords>,
     exact_key: bool,
 }
@@ -42,6 +55,21 @@ pub struct Verdict {
     pub passes: bool,
     /// The score factor from the best variant's coverage, in (0, 1].
     pub factor: f32,
+}
+
+/// The dictionary words of at least two characters inside a word of three or more, with
+/// their character offsets (the word itself excluded).
+fn sub_words(word: &str) -> Vec<String> {
+    if word.chars().count() < 3 {
+        return Vec::new();
+    }
+    super::analysis::jieba()
+        .cut_for_search(word, false)
+        .into_iter()
+        .map(|t| t.word)
+        .filter(|w| *w != word && w.chars().count() >= 2)
+        .map(str::to_string)
+        .collect()
 }
 
 impl Coverage {
@@ -58,16 +86,37 @@ impl Coverage {
                 .max()
                 .unwrap_or(0)
         };
-        let mut words: Vec<(String, f32)> = Vec::new();
+        let mut terms: Vec<String> = Vec::new();
+        let mut term_id = |t: &str| -> usize {
+            match terms.iter().position(|x| x == t) {
+                Some(id) => id,
+                None => {
+                    terms.push(t.to_string());
+                    terms.len() - 1
+                }
+            }
+        };
+        let mut texts: Vec<String> = Vec::new();
+        let mut words: Vec<QueryWord> = Vec::new();
         let mut variants = Vec::new();
         for v in u.variants.iter().filter(|v| !v.words.is_empty()) {
             let mut ids = Vec::with_capacity(v.words.len());
             for w in &v.words {
-                let id = match words.iter().position(|(t, _)| *t == w.text) {
+                let id = match texts.iter().position(|t| *t == w.text) {
                     Some(id) => id,
                     None => {
-                        let idf = (1.0 + n / (1.0 + df(&w.text) as f32)).ln();
-                        words.push((w.text.clone(), idf));
+                        let chars = w.text.chars().count() as u32;
+                        let word_df = df(&w.text);
+                        let mut units = vec![(term_id(&w.text), chars)];
+                        for s in sub_words(&w.text) {
+                            units.push((term_id(&s), s.chars().count() as u32));
+                        }
+                        texts.push(w.text.clone());
+                        words.push(QueryWord {
+                            idf: (1.0 + n / (1.0 + word_df as f32)).ln(),
+                            chars,
+                            units,
+                        });
                         words.len() - 1
                     }
                 };
@@ -83,9 +132,19 @@ impl Coverage {
             variants.push(VariantWords {
                 words: ids,
                 required,
+                unit_of: Vec::new(),
             });
         }
+        for v in &mut variants {
+            v.unit_of = vec![Vec::new(); terms.len()];
+            for (k, &w) in v.words.iter().enumerate() {
+                for &(t, c) in &words[w].units {
+                    v.unit_of[t].push((k, c));
+                }
+            }
+        }
         Coverage {
+            terms,
             words,
             variants,
             exact_key: u.doc_key.is_some() || u.index_key.is_some(),
@@ -118,21 +177,21 @@ impl Coverage {
         for list in by_segment.values_mut() {
             list.sort_unstable();
         }
-        // Per candidate: which words its title (or searched extra fields) holds, and where each
-        // word stands in its body.
-        let nw = self.words.len();
-        let mut in_title = vec![false; docs.len() * nw];
+        // Per candidate: which terms its title (or searched extra fields) holds, and where each
+        // term stands in its body.
+        let nt = self.terms.len();
+        let mut in_title = vec![false; docs.len() * nt];
         let mut body: Vec<Vec<(u32, usize)>> = vec![Vec::new(); docs.len()];
         let mut positions = Vec::new();
         for (&seg, ids) in &by_segment {
             let reader = searcher.segment_reader(seg);
-            for (w, (text, _)) in self.words.iter().enumerate() {
+            for (t, text) in self.terms.iter().enumerate() {
                 for field in [f.title, f.extra] {
                     let term = Term::from_field_text(field, text);
                     let postings = reader
                         .inverted_index(field)?
                         .read_postings(&term, IndexRecordOption::Basic)?;
-                    on_each_holder(postings, ids, |_, i| in_title[i * nw + w] = true);
+                    on_each_holder(postings, ids, |_, i| in_title[i * nt + t] = true);
                 }
                 let term = Term::from_field_text(f.body, text);
                 let postings = reader
@@ -141,20 +200,20 @@ impl Coverage {
                 on_each_holder(postings, ids, |postings, i| {
                     positions.clear();
                     postings.positions(&mut positions);
-                    body[i].extend(positions.iter().map(|&p| (p, w)));
+                    body[i].extend(positions.iter().map(|&p| (p, t)));
                 });
             }
         }
-        let mut counts = vec![0u32; nw];
+        let mut scratch = Scratch::default();
         Ok((0..docs.len())
             .map(|i| {
-                let title = &in_title[i * nw..(i + 1) * nw];
+                let title = &in_title[i * nt..(i + 1) * nt];
                 let held = &mut body[i];
                 held.sort_unstable();
                 let mut passes = false;
                 let mut best = 0.0f32;
                 for v in &self.variants {
-                    let coverage = self.passage_coverage(v, title, held, &mut counts);
+                    let coverage = self.passage_coverage(v, title, held, &mut scratch);
                     passes |= coverage >= v.required;
                     best = best.max(coverage);
                 }
@@ -173,49 +232,77 @@ impl Coverage {
         v: &VariantWords,
         title: &[bool],
         held: &[(u32, usize)],
-        counts: &mut [u32],
+        scratch: &mut Scratch,
     ) -> f32 {
-        let idf = |w: usize| self.words[w].1;
-        let total: f32 = v.words.iter().map(|&w| idf(w)).sum();
+        let word = |k: usize| &self.words[v.words[k]];
+        let total: f32 = (0..v.words.len()).map(|k| word(k).idf).sum();
         if total <= 0.0 {
             return 0.0;
         }
-        let in_variant = |w: usize| v.words.contains(&w);
-        let from_title: f32 = v.words.iter().filter(|&&w| title[w]).map(|&w| idf(w)).sum();
-        // Slide a window of PASSAGE_CHARS over the body positions of the variant's words that
+        // Characters of each word held: by the title, then by the terms inside the window.
+        let share = |k: usize, chars: u32| -> f32 {
+            word(k).idf * (chars.min(word(k).chars) as f32 / word(k).chars as f32)
+        };
+        let Scratch { counts, chars } = scratch;
+        chars.clear();
+        chars.resize(v.words.len(), 0);
+        for (t, units) in v.unit_of.iter().enumerate() {
+            if title[t] {
+                for &(k, c) in units {
+                    chars[k] += c;
+                }
+            }
+        }
+        let from_title: f32 = (0..v.words.len()).map(|k| share(k, chars[k])).sum();
+        // Slide a window of PASSAGE_CHARS over the body positions of the variant's terms that
         // the title does not already hold.
         let entries: Vec<(u32, usize)> = held
             .iter()
             .copied()
-            .filter(|&(_, w)| in_variant(w) && !title[w])
+            .filter(|&(_, t)| !v.unit_of[t].is_empty() && !title[t])
             .collect();
-        for c in counts.iter_mut() {
-            *c = 0;
-        }
-        let (mut left, mut current, mut best) = (0usize, 0.0f32, 0.0f32);
-        for right in 0..entries.len() {
-            let (pos, w) = entries[right];
-            if counts[w] == 0 {
-                current += idf(w);
+        counts.clear();
+        counts.resize(v.unit_of.len(), 0);
+        let (mut left, mut current, mut best) = (0usize, from_title, from_title);
+        let add = |t: usize, sign: i64, current: &mut f32, chars: &mut [u32]| {
+            for &(k, c) in &v.unit_of[t] {
+                let before = share(k, chars[k]);
+                chars[k] = (chars[k] as i64 + sign * c as i64) as u32;
+                *current += share(k, chars[k]) - before;
             }
-            counts[w] += 1;
+        };
+        for right in 0..entries.len() {
+            let (pos, t) = entries[right];
+            if counts[t] == 0 {
+                add(t, 1, &mut current, chars);
+            }
+            counts[t] += 1;
             while pos - entries[left].0 > PASSAGE_CHARS {
-                let lw = entries[left].1;
-                counts[lw] -= 1;
-                if counts[lw] == 0 {
-                    current -= idf(lw);
+                let lt = entries[left].1;
+                counts[lt] -= 1;
+                if counts[lt] == 0 {
+                    add(lt, -1, &mut current, chars);
                 }
                 left += 1;
             }
             best = best.max(current);
         }
-        (from_title + best) / total
+        best / total
     }
+}
+
+/// Buffers reused across candidates.
+#[derive(Default)]
+struct Scratch {
+    /// Per term: occurrences inside the window.
+    counts: Vec<u32>,
+    /// Per word of the variant: characters held.
+    chars: Vec<u32>,
 }
 
 /// Calls `found` with the postings standing on each of `ids` (sorted doc ids of one segment,
 /// each with the caller's index) that the postings hold.
-fn on_each_holder<P: Postings>(
+pub(super) fn on_each_holder<P: Postings>(
     postings: Option<P>,
     ids: &[(u32, usize)],
     mut found: impl FnMut(&mut P, usize),
@@ -240,12 +327,26 @@ fn on_each_holder<P: Postings>(
 mod tests {
     use super::*;
 
+    /// A one-variant cut-off over whole words (one unit each), term i = word i.
     fn coverage(words: &[(&str, f32)], required: f32) -> Coverage {
+        let n = words.len();
         Coverage {
-            words: words.iter().map(|(w, i)| (w.to_string(), *i)).collect(),
+            terms: words.iter().map(|(w, _)| w.to_string()).collect(),
+            words: words
+                .iter()
+                .enumerate()
+                .map(|(i, (w, idf))| QueryWord {
+                    idf: *idf,
+                    chars: w.chars().count() as u32,
+                    units: vec![(i, w.chars().count() as u32)],
+                })
+                .collect(),
             variants: vec![VariantWords {
-                words: (0..words.len()).collect(),
+                words: (0..n).collect(),
                 required,
+                unit_of: (0..n)
+                    .map(|i| vec![(i, words[i].0.chars().count() as u32)])
+                    .collect(),
             }],
             exact_key: false,
         }
@@ -254,37 +355,53 @@ mod tests {
     #[test]
     fn words_far_apart_in_the_body_cover_less_than_words_together() {
         let c = coverage(&[("股票", 2.0), ("推荐", 2.0)], 0.6);
-        let mut counts = vec![0; 2];
+        let mut s = Scratch::default();
         let v = &c.variants[0];
         let apart = [(10, 0), (5000, 1)];
         let together = [(10, 0), (30, 1)];
+        assert_eq!(c.passage_coverage(v, &[false, false], &apart, &mut s), 0.5);
         assert_eq!(
-            c.passage_coverage(v, &[false, false], &apart, &mut counts),
-            0.5
-        );
-        assert_eq!(
-            c.passage_coverage(v, &[false, false], &together, &mut counts),
+            c.passage_coverage(v, &[false, false], &together, &mut s),
             1.0
         );
         // A word of the title counts wherever the other one stands.
-        assert_eq!(
-            c.passage_coverage(v, &[true, false], &apart, &mut counts),
-            1.0
-        );
+        assert_eq!(c.passage_coverage(v, &[true, false], &apart, &mut s), 1.0);
     }
 
     #[test]
     fn rarer_words_weigh_more() {
         let c = coverage(&[("产假", 3.0), ("天", 1.0)], 0.6);
-        let mut counts = vec![0; 2];
+        let mut s = Scratch::default();
         let v = &c.variants[0];
         assert_eq!(
-            c.passage_coverage(v, &[false, false], &[(7, 0)], &mut counts),
+            c.passage_coverage(v, &[false, false], &[(7, 0)], &mut s),
             0.75
         );
         assert_eq!(
-            c.passage_coverage(v, &[false, false], &[(7, 1)], &mut counts),
+            c.passage_coverage(v, &[false, false], &[(7, 1)], &mut s),
             0.25
         );
+    }
+
+    #[test]
+    fn a_compound_is_held_in_part_by_the_words_inside_it() {
+        // 医疗费 (3 characters) and 报销; the record holds 医疗 (2 of 3 characters) near 报销.
+        let mut c = coverage(&[("医疗费", 3.0), ("报销", 3.0)], 0.6);
+        c.terms.push("医疗".into());
+        c.words[0].units.push((2, 2));
+        c.variants[0].unit_of.push(vec![(0, 2)]);
+        let mut s = Scratch::default();
+        let v = &c.variants[0];
+        let got = c.passage_coverage(v, &[false, false, false], &[(10, 2), (20, 1)], &mut s);
+        assert!((got - (2.0 + 3.0) / 6.0).abs() < 1e-6, "{got}");
+        // The whole compound together with its parts counts once.
+        let got = c.passage_coverage(
+            v,
+            &[false, false, false],
+            &[(10, 0), (10, 2), (20, 1)],
+            &mut s,
+        );
+        assert_eq!(got, 1.0);
+        assert_eq!(sub_words("医疗费用"), ["医疗", "费用"]);
     }
 }

@@ -30,8 +30,12 @@ const LOCK: &str = ".lock";
 const CONFIG_SNAPSHOT: &str = "config";
 /// Staff-edited data files that change with the data and so refresh with it: a generation
 /// carries its own copy, and the kiosk reads them from the generation it has open.
-pub const REFRESHED_CONFIG: [&str; 3] =
-    [super::synonyms::FILE, super::facets::AREAS_FILE, "holidays"];
+pub const REFRESHED_CONFIG: [&str; 4] = [
+    super::synonyms::FILE,
+    super::facets::AREAS_FILE,
+    super::locality::FILE,
+    "holidays",
+];
 
 #[derive(Debug, thiserror::Error)]
 pub enum IndexError {

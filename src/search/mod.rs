@@ -10,6 +10,7 @@ pub mod eval;
 pub mod facets;
 pub mod index;
 pub mod lexicon;
+pub mod locality;
 pub mod pinyin;
 pub mod query;
 pub mod schema;

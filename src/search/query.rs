@@ -10,6 +10,7 @@ use super::coverage::Coverage;
 use super::facets::{filter_clauses, FacetCounts, Filter};
 use super::index::{config_snapshot, GenerationInfo, OpenIndex};
 use super::lexicon::Lexicon;
+use super::locality::{Home, Locality};
 use super::pinyin::PinyinIndex;
 use super::schema::{kind_code, kind_label, Fields};
 use super::snippet::{best_window, occurrences, FirstWord, Term as SnippetTerm};
@@ -154,6 +155,7 @@ pub struct SearchIndex {
     pinyin: PinyinIndex,
     confusables: Confusables,
     synonyms: Synonyms,
+    home: Home,
 }
 
 impl SearchIndex {
@@ -167,6 +169,7 @@ impl SearchIndex {
         let pinyin = PinyinIndex::build(&lexicon);
         let confusables = Confusables::build(&lexicon);
         let synonyms = Synonyms::load(&config_snapshot(&open));
+        let home = Home::load(&config_snapshot(&open));
         Ok(SearchIndex {
             open,
             reader,
@@ -174,6 +177,7 @@ impl SearchIndex {
             pinyin,
             confusables,
             synonyms,
+            home,
         })
     }
 
@@ -294,11 +298,13 @@ impl SearchIndex {
         }
         // Honest zero: a candidate must carry enough of what was asked, together; the more
         // it carries together, the higher it ranks.
-        let verdicts = coverage.judge(
-            &searcher,
-            f,
-            &ranked.iter().map(|r| r.1).collect::<Vec<_>>(),
-        )?;
+        let addrs: Vec<tantivy::DocAddress> = ranked.iter().map(|r| r.1).collect();
+        let verdicts = coverage.judge(&searcher, f, &addrs)?;
+        // Records of the place asked about (or the kiosk's own) before other places'.
+        let places = Locality::new(&u.text, &self.home).factors(&searcher, f, &addrs)?;
+        for (r, p) in ranked.iter_mut().zip(places) {
+            r.0 *= p;
+        }
         let ranked: Vec<(f32, tantivy::DocAddress)> = ranked
             .into_iter()
             .zip(verdicts)

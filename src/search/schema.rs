@@ -30,6 +30,9 @@ pub struct Fields {
     pub doc_key: Field,
     /// The title as one exact key ([`title_key`]): a query that is a whole title finds it.
     pub title_key: Field,
+    /// The places the title and issuer name ([`super::locality::places`]), plus
+    /// [`super::locality::ANY_PLACE`] when there is one.
+    pub places: Field,
     /// Publication date as days since 1970-01-01 (0 when unknown), for sorting.
     pub date: Field,
     /// 1 when the record is in force, 0 when superseded, expired or repealed.
@@ -76,6 +79,7 @@ pub fn build_schema() -> (Schema, Fields) {
         ),
         doc_key: b.add_text_field("doc_key", STRING),
         title_key: b.add_text_field("title_key", STRING),
+        places: b.add_text_field("places", STRING),
         date: b.add_i64_field("date", INDEXED | FAST | STORED),
         current: b.add_u64_field("current", FAST),
         kind_code: b.add_u64_field("kind_code", FAST),
@@ -106,6 +110,7 @@ impl Fields {
             grams: f("grams")?,
             doc_key: f("doc_key")?,
             title_key: f("title_key")?,
+            places: f("places")?,
             date: f("date")?,
             current: f("current")?,
             kind_code: f("kind_code")?,
@@ -137,6 +142,17 @@ impl Fields {
         extra.extend(service_text.as_deref());
         doc.add_text(self.extra, extra.join("\n"));
         doc.add_text(self.grams, format!("{}\n{}", r.title, r.body));
+        let named = super::locality::places(&format!(
+            "{}\n{}",
+            r.title,
+            r.issuer.as_deref().unwrap_or("")
+        ));
+        if !named.is_empty() {
+            doc.add_text(self.places, super::locality::ANY_PLACE);
+        }
+        for place in named {
+            doc.add_text(self.places, place);
+        }
         let tk = title_key(&r.title);
         if !tk.is_empty() {
             doc.add_text(self.title_key, tk);

@@ -145,10 +145,44 @@ fn content_words(text: &str) -> Vec<Word> {
     let mut seen = std::collections::HashSet::new();
     segment(text, Mode::Query)
         .into_iter()
+        .filter_map(without_question_part)
         .filter(|w| !STOP_WORDS.contains(&w.text.as_str()))
         .filter(|w| seen.insert(w.text.clone()))
         .take(32)
         .collect()
+}
+
+/// A query word with a question word or particle stuck to it trimmed to its content: the
+/// dictionary's 多少岁 is asked as 岁, and a pair the segmenter guessed from two unknown
+/// characters (冷静期是 → 冷静 + 期是) keeps only the character that is not a particle.
+fn without_question_part(mut w: Word) -> Option<Word> {
+    let chars: Vec<char> = w.text.chars().collect();
+    let n = chars.len();
+    let piece = |a: usize, b: usize| -> String { chars[a..b].iter().collect() };
+    let stop = |t: &str| STOP_WORDS.contains(&t);
+    let cut = |w: &mut Word, from: usize, to: usize| {
+        let text = piece(from, to);
+        w.byte_start += chars[..from].iter().map(|c| c.len_utf8()).sum::<usize>();
+        w.byte_end = w.byte_start + text.len();
+        w.char_end = w.char_start + to;
+        w.char_start += from;
+        w.text = text;
+    };
+    if n >= 3 {
+        if let Some(k) = (2..n).find(|&k| stop(&piece(0, k))) {
+            cut(&mut w, k, n);
+        } else if let Some(k) = (1..n - 1).rev().find(|&k| stop(&piece(k, n)) && k <= n - 2) {
+            cut(&mut w, 0, k);
+        }
+    } else if n == 2 && !super::analysis::jieba().has_word(&w.text) {
+        match (stop(&piece(0, 1)), stop(&piece(1, 2))) {
+            (true, false) => cut(&mut w, 1, 2),
+            (false, true) => cut(&mut w, 0, 1),
+            (true, true) => return None,
+            (false, false) => {}
+        }
+    }
+    Some(w)
 }
 
 fn variant(text: String, weight: f32) -> Variant {
