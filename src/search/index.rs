@@ -281,6 +281,12 @@ pub fn write_full(
         writer.add_document(fields.to_document(r, input.areas))?;
     }
     writer.commit()?;
+    // One segment: every query looks each term up once instead of once per segment (a refresh
+    // adds a small segment beside it and keeps the hard-linked one).
+    let segments = index.searchable_segment_ids()?;
+    if segments.len() > 1 {
+        writer.merge(&segments).wait()?;
+    }
     writer.wait_merging_threads()?;
     finish(index_dir, &dir, name, input, None)
 }
