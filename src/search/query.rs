@@ -47,7 +47,7 @@ const SNIPPET_BYTES: usize = SNIPPET_CHARS;
 /// Score factor for service items when the query asks how to get something done.
 const HOWTO_FACTOR: f32 = 1.6;
 /// Candidates scored before the relevance cut-off and the final ranking.
-const POOL: usize = 200;
+const POOL: usize = 100;
 
 #[derive(Debug, thiserror::Error)]
 pub enum SearchError {
@@ -145,6 +145,9 @@ pub struct SearchResults {
     pub suggestion: Option<String>,
     /// Candidates found before the relevance cut-off (for "nothing relevant" messages).
     pub candidates: usize,
+    /// The candidate pool was full: more records match than were ranked, so `total` is a
+    /// lower bound.
+    pub more: bool,
 }
 
 /// A generation opened for searching. Cheap to share between threads behind an `Arc`.
@@ -217,7 +220,27 @@ impl SearchIndex {
                 .doc_freq(&Term::from_field_text(grams, p))
                 .unwrap_or(0)
         };
-        let phrase_df = |text: &str| phrase_count(&searcher, &self.open.fields, text);
+        // Conversions and corrections ask for the same texts more than once.
+        let known = std::cell::RefCell::new(HashMap::<String, u64>::new());
+        let phrase_df = |text: &str| {
+            if let Some(&n) = known.borrow().get(text) {
+                return n;
+            }
+            // A phrase no record holds usually has a character pair no record holds, which
+            // one term lookup tells (most pinyin conversions and corrections tried are such).
+            let chars: Vec<char> = text.chars().collect();
+            let han = |c: char| ('\u{4e00}'..='\u{9fff}').contains(&c);
+            let impossible = chars
+                .windows(2)
+                .any(|p| han(p[0]) && han(p[1]) && pair_df(&p.iter().collect::<String>()) == 0);
+            let n = if impossible {
+                0
+            } else {
+                phrase_count(&searcher, &self.open.fields, text)
+            };
+            known.borrow_mut().insert(text.to_string(), n);
+            n
+        };
         let ctx = Context {
             pinyin: &self.pinyin,
             synonyms: &self.synonyms,
@@ -355,6 +378,7 @@ impl SearchIndex {
             converted: u.converted,
             suggestion: u.suggestion,
             candidates,
+            more: candidates >= POOL.max(limit),
         })
     }
 

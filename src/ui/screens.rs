@@ -472,7 +472,9 @@ fn result_body(app: &mut KioskApp, ui: &mut egui::Ui) {
     } else {
         let shown = results.hits.len();
         let total = results.total;
-        let count = if total > shown {
+        let count = if results.more {
+            format!("相关结果较多，按相关程度显示前 {shown} 条")
+        } else if total > shown {
             format!("共找到 {total} 条结果，显示前 {shown} 条")
         } else {
             format!("共找到 {total} 条结果")
