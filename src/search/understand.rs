@@ -194,6 +194,20 @@ fn variant(text: String, weight: f32) -> Variant {
     }
 }
 
+/// How many records at most hold `text` as a phrase: the fewest holding one of its character
+/// pairs (the phrase count itself for a single character).
+fn pair_bound(text: &str, ctx: &Context) -> u64 {
+    let chars: Vec<char> = text.chars().collect();
+    if chars.len() < 2 {
+        return (ctx.phrase_df)(text);
+    }
+    chars
+        .windows(2)
+        .map(|p| (ctx.pair_df)(&p.iter().collect::<String>()))
+        .min()
+        .unwrap_or(0)
+}
+
 /// Replaces the maximal runs of Han characters of `text` by their corrections, if any.
 fn correct_runs(text: &str, ctx: &Context) -> Option<String> {
     let mut out = String::with_capacity(text.len());
@@ -241,11 +255,12 @@ pub fn understand(raw: &str, ctx: &Context) -> Understanding {
     }
     let mut variants: Vec<Variant> = Vec::new();
     if PinyinIndex::is_pinyin_input(&text) {
-        // Conversions whose words also meet in the index (the pair across each word boundary
-        // occurs) are more likely what was meant.
+        // Conversions whose characters also meet in the index are more likely what was meant:
+        // the rarest character pair bounds how many records can hold the whole (a phrase count
+        // would read the positions of every common word of 领导不 or 法律或者).
         let mut conversions = ctx.pinyin.convert(&text, 8);
         for c in &mut conversions {
-            c.score += (1.0 + (ctx.phrase_df)(&c.text) as f32).ln();
+            c.score += (1.0 + pair_bound(&c.text, ctx) as f32).ln();
         }
         conversions.sort_by(|a, b| b.score.total_cmp(&a.score));
         conversions.truncate(2);
