@@ -583,7 +583,9 @@ fn build_query(u: &Understanding, f: &Fields) -> Option<Box<dyn Query>> {
         clauses.push(boosted(Box::new(t), GRAM_BOOST * weight));
     }
     // Proximity: each variant's words in the variant's order, by character offset.
-    for v in &u.variants {
+    // Only for full-weight readings: the phrases of a second pinyin reading (法律或者) read the
+    // positions of common words for a reading that is rarely meant.
+    for v in u.variants.iter().filter(|v| v.weight >= 1.0) {
         let words = &v.words;
         if words.len() < 2 {
             continue;
