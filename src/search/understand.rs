@@ -73,6 +73,11 @@ const STOP_WORDS: &[&str] = &[
     "咋",
     "呀",
     "怎么办",
+    "多久",
+    "多长",
+    "多大",
+    "多远",
+    "几时",
 ];
 /// Words that say the citizen wants to get something done: service items rank higher.
 const HOWTO_MARKERS: &[&str] = &[
@@ -174,6 +179,9 @@ fn without_question_part(mut w: Word) -> Option<Word> {
         } else if let Some(k) = (1..n - 1).rev().find(|&k| stop(&piece(k, n)) && k <= n - 2) {
             cut(&mut w, 0, k);
         }
+    } else if n == 2 && chars[0] == '几' {
+        // 几天, 几岁, 几年: the question is how many; the unit is what the answer counts.
+        cut(&mut w, 1, 2);
     } else if n == 2 && !super::analysis::jieba().has_word(&w.text) {
         match (stop(&piece(0, 1)), stop(&piece(1, 2))) {
             (true, false) => cut(&mut w, 1, 2),
@@ -206,6 +214,67 @@ fn pair_bound(text: &str, ctx: &Context) -> u64 {
         .map(|p| (ctx.pair_df)(&p.iter().collect::<String>()))
         .min()
         .unwrap_or(0)
+}
+
+/// The text with every count written in Arabic digits (1 to 999, right before a Han character
+/// that is no 年, so years and document numbers stay) spelt in Chinese numerals as laws write
+/// them; `None` when there is none.
+fn spell_counts(text: &str) -> Option<String> {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len() + 8);
+    let mut changed = false;
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if !c.is_ascii_digit() {
+            out.push(c);
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < chars.len() && chars[i].is_ascii_digit() {
+            i += 1;
+        }
+        let digits: String = chars[start..i].iter().collect();
+        let next = chars.get(i).copied();
+        let after_number = start > 0
+            && matches!(
+                chars[start - 1],
+                '〔' | '〕' | '[' | ']' | '(' | ')' | '（' | '）' | '第'
+            );
+        let n: u32 = digits.parse().unwrap_or(0);
+        let counts = next.is_some_and(|c| ('\u{4e00}'..='\u{9fff}').contains(&c) && c != '年');
+        if (1..=999).contains(&n) && counts && !after_number && !digits.starts_with('0') {
+            out.push_str(&chinese_numeral(n));
+            changed = true;
+        } else {
+            out.push_str(&digits);
+        }
+    }
+    changed.then_some(out)
+}
+
+/// 1 to 999 in Chinese numerals as a law writes a count: 十六, 八十, 一百零五, 三百二十.
+fn chinese_numeral(n: u32) -> String {
+    const DIGITS: [char; 10] = ['零', '一', '二', '三', '四', '五', '六', '七', '八', '九'];
+    let (h, t, u) = (n / 100, n / 10 % 10, n % 10);
+    let mut s = String::new();
+    if h > 0 {
+        s.push(DIGITS[h as usize]);
+        s.push('百');
+    }
+    if t > 0 {
+        if h > 0 || t > 1 {
+            s.push(DIGITS[t as usize]);
+        }
+        s.push('十');
+    } else if h > 0 && u > 0 {
+        s.push('零');
+    }
+    if u > 0 {
+        s.push(DIGITS[u as usize]);
+    }
+    s
 }
 
 /// Replaces the maximal runs of Han characters of `text` by their corrections, if any.
@@ -286,6 +355,10 @@ pub fn understand(raw: &str, ctx: &Context) -> Understanding {
         if let Some(corrected) = correct_runs(&variants[0].text, ctx) {
             u.suggestion = Some(corrected.clone());
             variants.push(variant(corrected, 1.0));
+        }
+        // Laws write counts in Chinese numerals: 16岁 is 十六周岁 there, 30日 is 三十日.
+        if let Some(spelled) = spell_counts(&variants[0].text) {
+            variants.push(variant(spelled, 1.0));
         }
     }
     let mut rewritten = Vec::new();
@@ -415,6 +488,49 @@ mod tests {
             assert_eq!(u.suggestion.as_deref(), Some("护士条例"));
             assert_eq!(understand("护士条例", ctx).suggestion, None);
         })
+    }
+
+    #[test]
+    fn how_many_is_asked_as_its_unit() {
+        with_ctx(|ctx| {
+            let words: Vec<String> = understand("春节放几天假", ctx).variants[0]
+                .words
+                .iter()
+                .map(|w| w.text.clone())
+                .collect();
+            assert!(words.contains(&"天".to_string()), "{words:?}");
+            assert!(!words.iter().any(|w| w.contains('几')), "{words:?}");
+            let words: Vec<String> = understand("实习期多长时间", ctx).variants[0]
+                .words
+                .iter()
+                .map(|w| w.text.clone())
+                .collect();
+            assert!(!words.contains(&"多长".to_string()), "{words:?}");
+        })
+    }
+
+    #[test]
+    fn counts_are_also_read_in_chinese_numerals() {
+        assert_eq!(
+            spell_counts("招用不满16岁的童工").as_deref(),
+            Some("招用不满十六岁的童工")
+        );
+        assert_eq!(
+            spell_counts("80岁以上老人").as_deref(),
+            Some("八十岁以上老人")
+        );
+        assert_eq!(
+            spell_counts("离婚冷静期30天").as_deref(),
+            Some("离婚冷静期三十天")
+        );
+        assert_eq!(chinese_numeral(105), "一百零五");
+        assert_eq!(chinese_numeral(320), "三百二十");
+        assert_eq!(chinese_numeral(10), "十");
+        // Years, document numbers and bare numbers stay as typed.
+        assert_eq!(spell_counts("2019年春节放几天假"), None);
+        assert_eq!(spell_counts("国发〔2019〕5号"), None);
+        assert_eq!(spell_counts("第5号令"), None);
+        assert_eq!(spell_counts("12345"), None);
     }
 
     #[test]
