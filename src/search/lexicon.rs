@@ -11,6 +11,11 @@ use std::path::Path;
 use tantivy::schema::Field;
 
 const FILE: &str = "lexicon.tsv";
+/// Function words no title phrase starts or ends with.
+const EDGE_WORDS: &[&str] = &[
+    "与", "和", "及", "及其", "或", "或者", "的", "之", "等", "对", "对于", "关于", "并", "在",
+    "为", "于", "由", "以", "向", "从", "将", "把", "被", "给",
+];
 /// Longest word (in characters) kept in the vocabulary.
 const MAX_WORD_CHARS: usize = 8;
 /// Most reading combinations kept for a word with several polyphonic characters.
@@ -157,6 +162,11 @@ impl Lexicon {
                     if !contiguous || !run.iter().all(|w| w.text.chars().all(is_han)) {
                         continue;
                     }
+                    // A name neither starts nor ends with a function word (养老保险与, 关于公布).
+                    let ends = [&run[0].text, &run[n - 1].text];
+                    if ends.iter().any(|w| EDGE_WORDS.contains(&w.as_str())) {
+                        continue;
+                    }
                     let text: String = run.iter().map(|w| w.text.as_str()).collect();
                     if text.chars().count() <= MAX_WORD_CHARS && !in_title.contains(&text) {
                         in_title.push(text);
@@ -244,8 +254,19 @@ mod tests {
             title_df: 3,
         }]);
         lex.add_title_phrases(
-            ["护士条例", "护士条例（2020年修订）", "残疾人证挂失补办"].into_iter(),
+            [
+                "护士条例",
+                "护士条例（2020年修订）",
+                "残疾人证挂失补办",
+                "机关养老保险与企业养老保险互转",
+            ]
+            .into_iter(),
         );
+        // No phrase begins or ends with a function word.
+        assert!(lex
+            .words
+            .iter()
+            .all(|w| !w.text.ends_with('与') && !w.text.starts_with('与')));
         assert_eq!(lex.get("护士条例").map(|w| w.title_df), Some(2));
         assert!(lex.get("残疾人证").is_some() || lex.get("残疾人证挂失").is_some());
         // A word already known keeps its own counts.
