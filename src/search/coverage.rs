@@ -167,16 +167,7 @@ impl Coverage {
                 docs.len()
             ]);
         }
-        let mut by_segment: HashMap<u32, Vec<(u32, usize)>> = HashMap::new();
-        for (i, d) in docs.iter().enumerate() {
-            by_segment
-                .entry(d.segment_ord)
-                .or_default()
-                .push((d.doc_id, i));
-        }
-        for list in by_segment.values_mut() {
-            list.sort_unstable();
-        }
+        let by_segment = by_segment(docs);
         // Per candidate: which terms its title (or searched extra fields) holds, and where each
         // term stands in its body.
         let nt = self.terms.len();
@@ -298,6 +289,22 @@ struct Scratch {
     counts: Vec<u32>,
     /// Per word of the variant: characters held.
     chars: Vec<u32>,
+}
+
+/// The candidates grouped by segment: each segment's doc ids in ascending order, each with its
+/// index in `docs` (what [`on_each_holder`] walks).
+pub(super) fn by_segment(docs: &[DocAddress]) -> HashMap<u32, Vec<(u32, usize)>> {
+    let mut grouped: HashMap<u32, Vec<(u32, usize)>> = HashMap::new();
+    for (i, d) in docs.iter().enumerate() {
+        grouped
+            .entry(d.segment_ord)
+            .or_default()
+            .push((d.doc_id, i));
+    }
+    for list in grouped.values_mut() {
+        list.sort_unstable();
+    }
+    grouped
 }
 
 /// Calls `found` with the postings standing on each of `ids` (sorted doc ids of one segment,

@@ -10,7 +10,6 @@ use super::analysis::{jieba, normalize};
 use super::schema::Fields;
 use super::SearchError;
 use serde::Deserialize;
-use std::collections::HashMap;
 use std::path::Path;
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DocAddress, Term};
@@ -204,17 +203,9 @@ impl Locality {
         if self.wanted.is_empty() {
             return Ok(out);
         }
-        let mut by_segment: HashMap<u32, Vec<(u32, usize)>> = HashMap::new();
-        for (i, d) in docs.iter().enumerate() {
-            by_segment
-                .entry(d.segment_ord)
-                .or_default()
-                .push((d.doc_id, i));
-        }
         let mut names_place = vec![false; docs.len()];
         let mut local = vec![false; docs.len()];
-        for (seg, mut ids) in by_segment {
-            ids.sort_unstable();
+        for (seg, ids) in super::coverage::by_segment(docs) {
             let index = searcher.segment_reader(seg).inverted_index(f.places)?;
             let postings = |text: &str| {
                 index.read_postings(
