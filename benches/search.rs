@@ -6,7 +6,10 @@
 //! - `KIOSK_BENCH_SIZES=100000,1000000` synthetic corpus sizes (`0` for none);
 //! - `KIOSK_BENCH_REPS=30` timed repetitions of every query on the shared corpus;
 //! - `KIOSK_BENCH_SCALE_REPS=5` the same on the synthetic corpora;
-//! - `KIOSK_BENCH_FTS_MAX=1000000` largest corpus the FTS5 baseline is built for.
+//! - `KIOSK_BENCH_FTS_MAX=1000000` largest corpus the FTS5 baseline is built for;
+//! - `KIOSK_BENCH_KEEP=DIR` keeps each synthetic index (and FTS5 table) in `DIR/synthetic-N`
+//!   and reuses it on the next run instead of building it again (the generator is seeded, so
+//!   the records are the same); without it everything lives in temporary folders.
 //!
 //! The queries are those of eval/dev-queries.tsv, grouped by their `type` column. Every query
 //! is run once untimed, then `reps` rounds over all queries are timed one call at a time; every
@@ -264,12 +267,17 @@ fn peak_mb() -> String {
 
 /// Builds the FTS5 baseline for `records` in `dir`, prints its build figures, times the queries.
 fn run_baseline(dir: &Path, records: &[Record], queries: &[Judged], reps: usize) -> Run {
+    let path = dir.join("fts5.sqlite3");
+    let public = records.iter().filter(|r| r.is_public()).count();
+    if let Some(db) = fts::Fts::open_complete(&path, public) {
+        println!("FTS5 baseline kept from an earlier run: {}", path.display());
+        return measure(queries, reps, baseline(&db));
+    }
+    let _ = std::fs::remove_file(&path);
     support::reset_peak_rss();
     let started = Instant::now();
-    let path = dir.join("fts5.sqlite3");
     let db = fts::Fts::build(&path, records);
     let secs = started.elapsed().as_secs_f64();
-    let public = records.iter().filter(|r| r.is_public()).count();
     assert_eq!(db.count(), public, "FTS5 holds every public record");
     println!(
         "FTS5 baseline build: {public} records in {secs:.1} s ({:.0} records/s, {:.1} MB text/s), {:.0} MB on disk, peak RSS {}",
@@ -369,8 +377,14 @@ fn main() {
 
     // Synthetic corpora recombined from the real records.
     let pools = synthetic::Pools::new(&records);
+    let keep = std::env::var_os("KIOSK_BENCH_KEEP").map(std::path::PathBuf::from);
     for n in sizes {
-        let dir = tempfile::tempdir().unwrap();
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = match &keep {
+            Some(k) => k.join(format!("synthetic-{n}")),
+            None => tmp.path().to_path_buf(),
+        };
+        std::fs::create_dir_all(&dir).unwrap();
         let started = Instant::now();
         let syn = pools.generate(n);
         let gen_secs = started.elapsed().as_secs_f64();
@@ -380,34 +394,15 @@ fn main() {
             records.len(),
             pools.paragraphs()
         );
-        let index_dir = dir.path().join("index");
-        support::reset_peak_rss();
-        let started = Instant::now();
-        let info = {
-            let lock = kiosk::search::index::lock(&index_dir).unwrap();
-            let areas = kiosk::search::facets::Areas::load(&support::config_dir()).unwrap();
-            kiosk::search::index::write_full(
-                &lock,
-                &index_dir,
-                kiosk::search::index::GenerationInput {
-                    records: &syn,
-                    areas: &areas,
-                    config_dir: Some(&support::config_dir()),
-                    sources: Vec::new(),
-                    keep: 1,
-                },
-            )
-            .unwrap()
-        };
-        let secs = started.elapsed().as_secs_f64();
-        assert_eq!(info.records, n);
-        println!(
-            "build: {n} records in {secs:.1} s: {:.0} records/s, {:.1} MB text/s; index {:.0} MB on disk; peak RSS {} (the records are held in memory)",
-            n as f64 / secs,
-            mb / secs,
-            support::dir_size(&index_dir.join("generations").join(&info.name)) as f64 / 1e6,
-            peak_mb()
-        );
+        let index_dir = dir.join("index");
+        let kept = kiosk::search::open_search(&index_dir)
+            .map(|i| i.num_docs() as usize == n)
+            .unwrap_or(false);
+        if kept {
+            println!("index kept from an earlier run: {}", index_dir.display());
+        } else {
+            build_synthetic(&index_dir, &syn);
+        }
         support::reset_peak_rss();
         let index = kiosk::search::open_search(&index_dir).unwrap();
         assert_eq!(index.num_docs() as usize, n);
@@ -420,7 +415,7 @@ fn main() {
             &format!("{n} records"),
         );
         drop(index);
-        let fts_run = (n <= fts_max).then(|| run_baseline(dir.path(), &syn, &queries, scale_reps));
+        let fts_run = (n <= fts_max).then(|| run_baseline(&dir, &syn, &queries, scale_reps));
         report(
             &format!("synthetic corpus, {n} records"),
             &queries,
@@ -428,4 +423,37 @@ fn main() {
             fts_run.as_ref(),
         );
     }
+}
+
+/// Builds the index of a synthetic corpus and prints its build figures.
+fn build_synthetic(index_dir: &Path, syn: &[Record]) {
+    let n = syn.len();
+    let mb = text_mb(syn);
+    support::reset_peak_rss();
+    let started = Instant::now();
+    let info = {
+        let lock = kiosk::search::index::lock(index_dir).unwrap();
+        let areas = kiosk::search::facets::Areas::load(&support::config_dir()).unwrap();
+        kiosk::search::index::write_full(
+            &lock,
+            index_dir,
+            kiosk::search::index::GenerationInput {
+                records: syn,
+                areas: &areas,
+                config_dir: Some(&support::config_dir()),
+                sources: Vec::new(),
+                keep: 1,
+            },
+        )
+        .unwrap()
+    };
+    let secs = started.elapsed().as_secs_f64();
+    assert_eq!(info.records, n);
+    println!(
+            "build: {n} records in {secs:.1} s: {:.0} records/s, {:.1} MB text/s; index {:.0} MB on disk; peak RSS {} (the records are held in memory)",
+            n as f64 / secs,
+            mb / secs,
+            support::dir_size(&index_dir.join("generations").join(&info.name)) as f64 / 1e6,
+            peak_mb()
+        );
 }

@@ -89,6 +89,22 @@ impl Fts {
         Fts { conn }
     }
 
+    /// An existing database holding exactly `records` rows (kept by `KIOSK_BENCH_KEEP`), or
+    /// `None` when there is none or it is incomplete.
+    pub fn open_complete(path: &Path, records: usize) -> Option<Fts> {
+        if !path.exists() {
+            return None;
+        }
+        let fts = Fts {
+            conn: Connection::open(path).ok()?,
+        };
+        let n: i64 = fts
+            .conn
+            .query_row("SELECT count(*) FROM docs", [], |r| r.get(0))
+            .ok()?;
+        (n as usize == records).then_some(fts)
+    }
+
     pub fn count(&self) -> usize {
         self.conn
             .query_row("SELECT count(*) FROM docs", [], |r| r.get::<_, i64>(0))

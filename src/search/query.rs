@@ -21,9 +21,11 @@ use serde::Serialize;
 use std::collections::HashMap;
 use std::ops::Range;
 use tantivy::collector::TopDocs;
-use tantivy::query::{BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, TermQuery};
+use tantivy::query::{
+    BooleanQuery, BoostQuery, EnableScoring, Occur, PhraseQuery, Query, TermQuery,
+};
 use tantivy::schema::IndexRecordOption;
-use tantivy::{IndexReader, ReloadPolicy, TantivyDocument, Term};
+use tantivy::{DocSet, IndexReader, ReloadPolicy, TantivyDocument, Term, TERMINATED};
 
 /// Title weight for short queries (a few words: likely a title or a name).
 const TITLE_BOOST: f32 = 3.0;
@@ -278,22 +280,16 @@ impl SearchIndex {
     pub fn search_with(&self, req: &SearchRequest) -> Result<SearchResults, SearchError> {
         let f = &self.open.fields;
         let limit = req.limit;
+        let tq = std::time::Instant::now();
         let u = self.understand(&req.query);
-        let Some(text_query) = build_query(&u, f) else {
+        if std::env::var("KIOSK_X_DEBUG").is_ok() {
+            eprintln!("== {} understood {:?}", req.query, tq.elapsed());
+        }
+        let Some(parts) = build_query(&u, f) else {
             return Ok(SearchResults::default());
         };
-        let query: Box<dyn Query> = if req.filters.is_empty() {
-            text_query
-        } else {
-            let mut clauses = filter_clauses(f, &req.filters);
-            clauses.push((Occur::Must, text_query));
-            Box::new(BooleanQuery::new(clauses))
-        };
         let searcher = self.reader.searcher();
-        let top = searcher.search(
-            &query,
-            &TopDocs::with_limit(POOL.max(limit)).order_by_score(),
-        )?;
+        let top = parts.top(&searcher, f, &req.filters, POOL.max(limit))?;
         let candidates = top.len();
         let coverage = Coverage::new(&searcher, f, &u);
         let mut ranked = Vec::with_capacity(top.len());
@@ -322,7 +318,11 @@ impl SearchIndex {
         // Honest zero: a candidate must carry enough of what was asked, together; the more
         // it carries together, the higher it ranks.
         let addrs: Vec<tantivy::DocAddress> = ranked.iter().map(|r| r.1).collect();
+        let tj = std::time::Instant::now();
         let verdicts = coverage.judge(&searcher, f, &addrs)?;
+        if std::env::var("KIOSK_X_DEBUG").is_ok() {
+            eprintln!("judged {:?}", tj.elapsed());
+        }
         // Records of the place asked about (or the kiosk's own) before other places'.
         let places = Locality::new(&u.text, &self.home).factors(&searcher, f, &addrs)?;
         for (r, p) in ranked.iter_mut().zip(places) {
@@ -487,7 +487,8 @@ fn snippet_window(body: &str, first: Option<usize>) -> &str {
 /// Weight of each character bigram of the query (phrase overlap whatever the segmentation).
 const GRAM_BOOST: f32 = 1.0;
 
-/// How many records hold `text` as a phrase in their title or body (0 on any failure).
+/// How many records hold `text` as a phrase in their title or body, up to
+/// [`PHRASE_COUNT_CAP`] (0 on any failure).
 fn phrase_count(searcher: &tantivy::Searcher, f: &Fields, text: &str) -> u64 {
     let words = super::analysis::segment(text, super::analysis::Mode::Query);
     let query: Box<dyn Query> = match words.as_slice() {
@@ -521,24 +522,217 @@ fn phrase_count(searcher: &tantivy::Searcher, f: &Fields, text: &str) -> u64 {
             ))
         }
     };
-    searcher
-        .search(&query, &tantivy::collector::Count)
-        .map(|n| n as u64)
-        .unwrap_or(0)
+    count_upto(searcher, query.as_ref(), PHRASE_COUNT_CAP).unwrap_or(0)
 }
 
-/// The tantivy query of an understood query; `None` when there is nothing to search for.
-fn build_query(u: &Understanding, f: &Fields) -> Option<Box<dyn Query>> {
-    let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-    let boosted = |q: Box<dyn Query>, b: f32| -> (Occur, Box<dyn Query>) {
-        (Occur::Should, Box::new(BoostQuery::new(q, b)))
-    };
+/// Phrase counts rank corrections and pinyin readings against each other; past this many
+/// records the difference no longer matters, and counting every holder of a common phrase in
+/// a million records would cost more than the rest of the search.
+const PHRASE_COUNT_CAP: u64 = 1000;
+
+/// How many live records match `query`, counting no further than `cap`.
+fn count_upto(
+    searcher: &tantivy::Searcher,
+    query: &dyn Query,
+    cap: u64,
+) -> Result<u64, SearchError> {
+    let weight = query.weight(EnableScoring::disabled_from_searcher(searcher))?;
+    let mut n = 0u64;
+    for reader in searcher.segment_readers() {
+        let alive = reader.alive_bitset();
+        let mut scorer = weight.scorer(reader, 1.0)?;
+        let mut doc = scorer.doc();
+        while doc != TERMINATED {
+            if !alive.is_some_and(|a| a.is_deleted(doc)) {
+                n += 1;
+                if n >= cap {
+                    return Ok(n);
+                }
+            }
+            doc = scorer.advance();
+        }
+    }
+    Ok(n)
+}
+
+/// The clauses of an understood query, summed into one score, kept in three groups that are
+/// evaluated differently (see [`QueryParts::top`]).
+struct QueryParts {
+    /// Exact 发文字号/索引号/title keys: few records hold one; not scored by frequency.
+    keys: Vec<Box<dyn Query>>,
+    /// Query words in title, body and extra fields and character bigrams: term queries with
+    /// frequencies, which a disjunction can skip through by block-max WAND.
+    terms: Vec<(Term, f32)>,
+    /// Proximity: phrases of the query's words in title and body.
+    phrases: Vec<Box<dyn Query>>,
+}
+
+/// Up to how many postings (summed document frequencies of the term clauses) a query is
+/// scored exactly, as one disjunction of all its clauses. The shared corpus never goes past it;
+/// a long question over a million records does, many times over.
+const EXACT_POSTINGS: u64 = 400_000;
+/// How many postings the rare terms that seed a large query may read.
+const SEED_POSTINGS: u64 = 100_000;
+/// Candidates the rare terms put forward per place in the pool.
+const SEED_FACTOR: usize = 2;
+
+/// A term clause: the term with its boost, scored by BM25 with frequencies.
+fn term_clause(term: &Term, boost: f32) -> Box<dyn Query> {
+    Box::new(BoostQuery::new(
+        Box::new(TermQuery::new(term.clone(), IndexRecordOption::WithFreqs)),
+        boost,
+    ))
+}
+
+impl QueryParts {
+    /// The best `pool` records by the sum of every clause (filtered by `filters`).
+    ///
+    /// A query whose terms hold few postings is one disjunction of all its clauses: exact, and
+    /// fastest when there is little to read. A query whose terms hold many (a question of
+    /// common words over a million records reads millions of postings, which no pruning skips
+    /// when dozens of words each could lift a record into the pool) is answered from
+    /// candidates instead: the records holding a key, and the best records by the rarest terms
+    /// (as many as [`SEED_POSTINGS`] allows); each candidate then gets its exact score from
+    /// every clause, read for that record alone. A record that holds none of the rare terms
+    /// and no key is not a candidate: among a million records it would need most of the
+    /// common words of the question to rank, and the passage cut-off then asks for them
+    /// together anyway.
+    fn top(
+        &self,
+        searcher: &tantivy::Searcher,
+        f: &Fields,
+        filters: &[Filter],
+        pool: usize,
+    ) -> Result<Vec<(f32, tantivy::DocAddress)>, SearchError> {
+        let restricted = |query: Box<dyn Query>| -> Box<dyn Query> {
+            if filters.is_empty() {
+                return query;
+            }
+            let mut all = filter_clauses(f, filters);
+            all.push((Occur::Must, query));
+            Box::new(BooleanQuery::new(all))
+        };
+        let mut by_df: Vec<(u64, &(Term, f32))> = self
+            .terms
+            .iter()
+            .map(|c| (searcher.doc_freq(&c.0).unwrap_or(0), c))
+            .collect();
+        let postings: u64 = by_df.iter().map(|c| c.0).sum();
+        if postings <= EXACT_POSTINGS {
+            let query = restricted(self.disjunction(self.terms.iter()));
+            let top = searcher.search(&query, &TopDocs::with_limit(pool).order_by_score())?;
+            return Ok(top);
+        }
+        by_df.sort_by_key(|c| c.0);
+        let mut read = 0u64;
+        let rare: Vec<(Term, f32)> = by_df
+            .iter()
+            .take_while(|c| {
+                read = read.saturating_add(c.0);
+                read <= SEED_POSTINGS
+            })
+            .map(|c| c.1.clone())
+            .collect();
+        let want = SEED_FACTOR * pool;
+        let mut candidates: Vec<tantivy::DocAddress> = Vec::new();
+        if !self.keys.is_empty() {
+            let keys = BooleanQuery::new(
+                self.keys
+                    .iter()
+                    .map(|q| (Occur::Should, q.box_clone()))
+                    .collect(),
+            );
+            let keyed = searcher.search(
+                &restricted(Box::new(keys)),
+                &TopDocs::with_limit(want).order_by_score(),
+            )?;
+            candidates.extend(keyed.into_iter().map(|c| c.1));
+        }
+        if !rare.is_empty() {
+            let seed = restricted(Box::new(BooleanQuery::new(
+                rare.iter()
+                    .map(|(t, b)| (Occur::Should, term_clause(t, *b)))
+                    .collect(),
+            )));
+            let seeded = searcher.search(&seed, &TopDocs::with_limit(want).order_by_score())?;
+            candidates.extend(seeded.into_iter().map(|c| c.1));
+        }
+        candidates.sort_unstable();
+        candidates.dedup();
+        let clauses: Vec<Box<dyn Query>> = self
+            .keys
+            .iter()
+            .map(|q| q.box_clone())
+            .chain(self.terms.iter().map(|(t, b)| term_clause(t, *b)))
+            .chain(self.phrases.iter().map(|q| q.box_clone()))
+            .collect();
+        let scores = clause_scores(searcher, &clauses, &candidates)?;
+        let mut top: Vec<(f32, tantivy::DocAddress)> = scores.into_iter().zip(candidates).collect();
+        // As TopDocs orders: score, then the earlier record first.
+        top.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        top.truncate(pool);
+        Ok(top)
+    }
+
+    /// One disjunction of the keys, the given term clauses and the phrases.
+    fn disjunction<'a>(&self, terms: impl Iterator<Item = &'a (Term, f32)>) -> Box<dyn Query> {
+        let clauses = self
+            .keys
+            .iter()
+            .map(|q| q.box_clone())
+            .chain(terms.map(|(t, b)| term_clause(t, *b)))
+            .chain(self.phrases.iter().map(|q| q.box_clone()))
+            .map(|q| (Occur::Should, q))
+            .collect();
+        Box::new(BooleanQuery::new(clauses))
+    }
+}
+
+/// The summed score of `clauses` for each of `docs` (0 where none matches): each clause's
+/// scorer seeks the candidates of a segment in ascending order, so only their postings blocks
+/// are read.
+fn clause_scores(
+    searcher: &tantivy::Searcher,
+    clauses: &[Box<dyn Query>],
+    docs: &[tantivy::DocAddress],
+) -> Result<Vec<f32>, SearchError> {
+    let mut scores = vec![0.0f32; docs.len()];
+    if clauses.is_empty() || docs.is_empty() {
+        return Ok(scores);
+    }
+    let grouped = super::coverage::by_segment(docs);
+    for clause in clauses {
+        let weight = clause.weight(EnableScoring::enabled_from_searcher(searcher))?;
+        for (&seg, ids) in &grouped {
+            let mut scorer = weight.scorer(searcher.segment_reader(seg), 1.0)?;
+            for &(id, i) in ids {
+                if scorer.doc() > id {
+                    continue;
+                }
+                if scorer.seek(id) == id {
+                    scores[i] += scorer.score();
+                }
+                if scorer.doc() == TERMINATED {
+                    break;
+                }
+            }
+        }
+    }
+    Ok(scores)
+}
+
+/// The clauses of an understood query; `None` when there is nothing to search for.
+fn build_query(u: &Understanding, f: &Fields) -> Option<QueryParts> {
+    let mut keys: Vec<Box<dyn Query>> = Vec::new();
+    let mut terms: Vec<(Term, f32)> = Vec::new();
+    let mut phrases: Vec<Box<dyn Query>> = Vec::new();
+    let boosted = |q: Box<dyn Query>, b: f32| -> Box<dyn Query> { Box::new(BoostQuery::new(q, b)) };
     for key in u.doc_key.iter().chain(u.index_key.iter()) {
         let t = TermQuery::new(
             Term::from_field_text(f.doc_key, key),
             IndexRecordOption::Basic,
         );
-        clauses.push(boosted(Box::new(t), DOC_KEY_BOOST));
+        keys.push(boosted(Box::new(t), DOC_KEY_BOOST));
     }
     // A query that is a whole title (as typed, converted from pinyin, corrected, or rewritten
     // by a synonym) finds that record first: the national 工伤保险条例 before 浙江省工伤保险条例.
@@ -554,7 +748,7 @@ fn build_query(u: &Understanding, f: &Fields) -> Option<Box<dyn Query>> {
             Term::from_field_text(f.title_key, &key),
             IndexRecordOption::Basic,
         );
-        clauses.push(boosted(Box::new(t), TITLE_KEY_BOOST * weight));
+        keys.push(boosted(Box::new(t), TITLE_KEY_BOOST * weight));
     }
     let main_words = u.variants.first().map(|v| v.words.len()).unwrap_or(0);
     let title_boost = if main_words >= QUESTION_WORDS {
@@ -568,19 +762,12 @@ fn build_query(u: &Understanding, f: &Fields) -> Option<Box<dyn Query>> {
             (f.body, BODY_BOOST),
             (f.extra, EXTRA_BOOST),
         ] {
-            let t = TermQuery::new(
-                Term::from_field_text(field, w),
-                IndexRecordOption::WithFreqs,
-            );
-            clauses.push(boosted(Box::new(t), boost * weight));
+            terms.push((Term::from_field_text(field, w), boost * weight));
         }
     }
-    for (g, weight) in &u.grams {
-        let t = TermQuery::new(
-            Term::from_field_text(f.grams, g),
-            IndexRecordOption::WithFreqs,
-        );
-        clauses.push(boosted(Box::new(t), GRAM_BOOST * weight));
+    let xgrams = std::env::var("KIOSK_X_NOGRAMS").is_ok() && main_words >= QUESTION_WORDS;
+    for (g, weight) in u.grams.iter().filter(|_| !xgrams) {
+        terms.push((Term::from_field_text(f.grams, g), GRAM_BOOST * weight));
     }
     // Proximity: each variant's words in the variant's order, by character offset.
     // Only for full-weight readings: the phrases of a second pinyin reading (法律或者) read the
@@ -592,7 +779,7 @@ fn build_query(u: &Understanding, f: &Fields) -> Option<Box<dyn Query>> {
         }
         if words.windows(2).all(|p| p[0].char_end == p[1].char_start) {
             let first = words[0].char_start;
-            let terms = words
+            let at = words
                 .iter()
                 .map(|w| {
                     (
@@ -601,8 +788,8 @@ fn build_query(u: &Understanding, f: &Fields) -> Option<Box<dyn Query>> {
                     )
                 })
                 .collect();
-            clauses.push(boosted(
-                Box::new(PhraseQuery::new_with_offset(terms)),
+            phrases.push(boosted(
+                Box::new(PhraseQuery::new_with_offset(at)),
                 TITLE_PHRASE_BOOST * v.weight,
             ));
         }
@@ -610,20 +797,24 @@ fn build_query(u: &Understanding, f: &Fields) -> Option<Box<dyn Query>> {
             .windows(2)
             .filter(|p| p[0].char_end == p[1].char_start)
         {
-            let terms = vec![
+            let at = vec![
                 (0, Term::from_field_text(f.body, &pair[0].text)),
                 (
                     pair[1].char_start - pair[0].char_start,
                     Term::from_field_text(f.body, &pair[1].text),
                 ),
             ];
-            clauses.push(boosted(
-                Box::new(PhraseQuery::new_with_offset(terms)),
+            phrases.push(boosted(
+                Box::new(PhraseQuery::new_with_offset(at)),
                 BODY_PHRASE_BOOST * v.weight,
             ));
         }
     }
-    (!clauses.is_empty()).then(|| Box::new(BooleanQuery::new(clauses)) as Box<dyn Query>)
+    (!keys.is_empty() || !terms.is_empty()).then_some(QueryParts {
+        keys,
+        terms,
+        phrases,
+    })
 }
 
 /// Browsing without typing: the records of a category or area, newest first.

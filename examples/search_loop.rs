@@ -1,0 +1,51 @@
+//! A search loop to profile under `perf record` or `valgrind --tool=callgrind`: opens an index
+//! folder, runs every query of a query file `ROUNDS` times, and prints the mean and the slowest
+//! queries. It measures nothing the benchmark does not (`cargo bench --bench search` is where
+//! figures come from); it only gives a profiler a steady loop over an existing index, such as
+//! one kept by `KIOSK_BENCH_KEEP`.
+//!
+//! Usage: `cargo run --release --example search_loop -- INDEX_DIR QUERIES.tsv [ROUNDS]`.
+
+use kiosk::search::eval::parse_queries;
+use std::time::{Duration, Instant};
+
+fn main() -> anyhow::Result<()> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let [index_dir, queries, rest @ ..] = args.as_slice() else {
+        anyhow::bail!("usage: search_loop INDEX_DIR QUERIES.tsv [ROUNDS]");
+    };
+    let rounds: usize = rest.first().map(|r| r.parse()).transpose()?.unwrap_or(5);
+    let queries = parse_queries(&std::fs::read_to_string(queries)?)?;
+    let started = Instant::now();
+    let index = kiosk::search::open_search(std::path::Path::new(index_dir))?;
+    println!(
+        "opened {} records in {:.0} ms",
+        index.num_docs(),
+        started.elapsed().as_secs_f64() * 1e3
+    );
+    let mut per_query = vec![Duration::ZERO; queries.len()];
+    let started = Instant::now();
+    for _ in 0..rounds {
+        for (q, total) in queries.iter().zip(per_query.iter_mut()) {
+            let t = Instant::now();
+            let results = index.search(&q.query, 10)?;
+            *total += t.elapsed();
+            std::hint::black_box(results);
+        }
+    }
+    let calls = (rounds * queries.len()).max(1);
+    println!(
+        "{calls} searches, mean {:.3} ms",
+        started.elapsed().as_secs_f64() * 1e3 / calls as f64
+    );
+    let mut slow: Vec<(Duration, &str, &str)> = per_query
+        .iter()
+        .zip(&queries)
+        .map(|(d, q)| (*d / rounds.max(1) as u32, q.kind.as_str(), q.query.as_str()))
+        .collect();
+    slow.sort_by(|a, b| b.0.cmp(&a.0));
+    for (d, kind, query) in slow.iter().take(12) {
+        println!("{:>8.3} ms  {kind:<16} {query}", d.as_secs_f64() * 1e3);
+    }
+    Ok(())
+}
