@@ -25,7 +25,9 @@ use tantivy::query::{
     BooleanQuery, BoostQuery, EnableScoring, Occur, PhraseQuery, Query, TermQuery,
 };
 use tantivy::schema::IndexRecordOption;
-use tantivy::{DocSet, IndexReader, ReloadPolicy, TantivyDocument, Term, TERMINATED};
+use tantivy::{
+    DocSet, IndexReader, ReloadPolicy, SeekDangerResult, TantivyDocument, Term, TERMINATED,
+};
 
 /// Title weight for short queries (a few words: likely a title or a name).
 const TITLE_BOOST: f32 = 3.0;
@@ -654,8 +656,7 @@ impl QueryParts {
                     .map(|(t, b)| (Occur::Should, term_clause(t, *b)))
                     .collect(),
             )));
-            let seeded = searcher.search(&seed, &TopDocs::with_limit(want).order_by_score())?;
-            candidates.extend(seeded.into_iter().map(|c| c.1));
+            candidates.extend(top_unpruned(searcher, seed.as_ref(), want)?);
         }
         candidates.sort_unstable();
         candidates.dedup();
@@ -688,6 +689,33 @@ impl QueryParts {
     }
 }
 
+/// The best `k` records of `query`, scoring every match: for a disjunction of few postings a
+/// plain union is faster than block-max WAND, whose cost grows with the number of clauses.
+fn top_unpruned(
+    searcher: &tantivy::Searcher,
+    query: &dyn Query,
+    k: usize,
+) -> Result<Vec<tantivy::DocAddress>, SearchError> {
+    let weight = query.weight(EnableScoring::enabled_from_searcher(searcher))?;
+    let mut all: Vec<(f32, tantivy::DocAddress)> = Vec::new();
+    for (ord, reader) in searcher.segment_readers().iter().enumerate() {
+        let alive = reader.alive_bitset();
+        weight.for_each(reader, &mut |doc, score| {
+            if !alive.is_some_and(|a| a.is_deleted(doc)) {
+                all.push((score, tantivy::DocAddress::new(ord as u32, doc)));
+            }
+        })?;
+    }
+    let best_first = |a: &(f32, tantivy::DocAddress), b: &(f32, tantivy::DocAddress)| {
+        b.0.total_cmp(&a.0).then(a.1.cmp(&b.1))
+    };
+    if all.len() > k {
+        all.select_nth_unstable_by(k, best_first);
+        all.truncate(k);
+    }
+    Ok(all.into_iter().map(|c| c.1).collect())
+}
+
 /// The summed score of `clauses` for each of `docs` (0 where none matches): each clause's
 /// scorer seeks the candidates of a segment in ascending order, so only their postings blocks
 /// are read.
@@ -705,15 +733,20 @@ fn clause_scores(
         let weight = clause.weight(EnableScoring::enabled_from_searcher(searcher))?;
         for (&seg, ids) in &grouped {
             let mut scorer = weight.scorer(searcher.segment_reader(seg), 1.0)?;
+            // `seek_danger` answers whether the candidate matches without moving on to the
+            // next match (a phrase scorer's `seek` would check every record between two
+            // candidates that holds both words). The candidates ascend strictly.
+            let mut next = scorer.doc();
             for &(id, i) in ids {
-                if scorer.doc() > id {
+                if id < next {
                     continue;
                 }
-                if scorer.seek(id) == id {
-                    scores[i] += scorer.score();
-                }
-                if scorer.doc() == TERMINATED {
-                    break;
+                match scorer.seek_danger(id) {
+                    SeekDangerResult::Found => {
+                        scores[i] += scorer.score();
+                        next = id + 1;
+                    }
+                    SeekDangerResult::SeekLowerBound(bound) => next = bound,
                 }
             }
         }
