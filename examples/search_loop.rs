@@ -17,7 +17,14 @@ fn main() -> anyhow::Result<()> {
     let rounds: usize = rest.first().map(|r| r.parse()).transpose()?.unwrap_or(5);
     let queries = parse_queries(&std::fs::read_to_string(queries)?)?;
     let started = Instant::now();
-    let index = kiosk::search::open_search(std::path::Path::new(index_dir))?;
+    let mut index = kiosk::search::open_search(std::path::Path::new(index_dir))?;
+    // KIOSK_EXACT_POSTINGS=0 takes the candidate path for every query (see `set_exact_postings`).
+    if let Some(n) = std::env::var("KIOSK_EXACT_POSTINGS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+    {
+        index.set_exact_postings(n);
+    }
     println!(
         "opened {} records in {:.0} ms",
         index.num_docs(),

@@ -450,3 +450,51 @@ fn our_dev_set_is_scored_per_query_type() {
         report.overall.mean.ndcg
     );
 }
+
+/// A large query is scored from candidates (the key holders and the best records by its rarest
+/// terms, each then scored by every clause) instead of one disjunction of all clauses; on a
+/// million records that is the fast path. Taken for every query of our dev set on the real
+/// corpus, it must return what the exact disjunction returns.
+#[test]
+fn candidates_rank_as_the_exact_disjunction_does() {
+    let Some(c) = corpus() else { return };
+    let mut from_candidates = open_search(&c._tmp.path().join("index")).unwrap();
+    from_candidates.set_exact_postings(0);
+    let text = std::fs::read_to_string(common::repo().join("eval/dev-queries.tsv")).unwrap();
+    let queries = kiosk::search::eval::parse_queries(&text).unwrap();
+    let mut differ = Vec::new();
+    for q in &queries {
+        let exact = c.index.search(&q.query, 10).unwrap();
+        let cand = from_candidates.search(&q.query, 10).unwrap();
+        let ids = |r: &kiosk::search::SearchResults| -> Vec<String> {
+            r.hits.iter().map(|h| h.id.clone()).collect()
+        };
+        if ids(&exact) != ids(&cand) {
+            differ.push(format!(
+                "{} {}: {:?} vs {:?}",
+                q.id,
+                q.query,
+                ids(&exact),
+                ids(&cand)
+            ));
+            continue;
+        }
+        for (a, b) in exact.hits.iter().zip(&cand.hits) {
+            assert!(
+                (a.score - b.score).abs() <= 1e-3 * a.score.abs().max(1.0),
+                "{} {}: {} scored {} exactly and {} from candidates",
+                q.id,
+                q.query,
+                a.id,
+                a.score,
+                b.score
+            );
+        }
+    }
+    assert!(
+        differ.is_empty(),
+        "{} queries differ:\n{}",
+        differ.len(),
+        differ.join("\n")
+    );
+}

@@ -184,11 +184,18 @@ impl Coverage {
                         .read_postings(&term, IndexRecordOption::Basic)?;
                     on_each_holder(postings, ids, |_, i| in_title[i * nt + t] = true);
                 }
+            }
+            // A term the title holds counts wherever it stands in the body: its positions are
+            // not read (in a long law whose title is the query, they are most of the work).
+            for (t, text) in self.terms.iter().enumerate() {
                 let term = Term::from_field_text(f.body, text);
                 let postings = reader
                     .inverted_index(f.body)?
                     .read_postings(&term, IndexRecordOption::WithFreqsAndPositions)?;
                 on_each_holder(postings, ids, |postings, i| {
+                    if in_title[i * nt + t] {
+                        return;
+                    }
                     positions.clear();
                     postings.positions(&mut positions);
                     body[i].extend(positions.iter().map(|&p| (p, t)));

@@ -163,6 +163,8 @@ pub struct SearchIndex {
     confusables: Confusables,
     synonyms: Synonyms,
     home: Home,
+    /// Up to how many postings a query is one exact disjunction (see [`QueryParts::top`]).
+    exact_postings: u64,
 }
 
 impl SearchIndex {
@@ -185,7 +187,15 @@ impl SearchIndex {
             confusables,
             synonyms,
             home,
+            exact_postings: EXACT_POSTINGS,
         })
+    }
+
+    /// Sets up to how many postings (summed document frequencies of its terms) a query is
+    /// scored as one exact disjunction; above it, from candidates. The default suits any
+    /// index; tests and benchmarks set 0 to take the candidate path on a small index.
+    pub fn set_exact_postings(&mut self, postings: u64) {
+        self.exact_postings = postings;
     }
 
     /// The vocabulary of the generation.
@@ -291,7 +301,13 @@ impl SearchIndex {
             return Ok(SearchResults::default());
         };
         let searcher = self.reader.searcher();
-        let top = parts.top(&searcher, f, &req.filters, POOL.max(limit))?;
+        let top = parts.top(
+            &searcher,
+            f,
+            &req.filters,
+            POOL.max(limit),
+            self.exact_postings,
+        )?;
         let candidates = top.len();
         let coverage = Coverage::new(&searcher, f, &u);
         let mut ranked = Vec::with_capacity(top.len());
@@ -605,6 +621,7 @@ impl QueryParts {
         f: &Fields,
         filters: &[Filter],
         pool: usize,
+        exact_postings: u64,
     ) -> Result<Vec<(f32, tantivy::DocAddress)>, SearchError> {
         let restricted = |query: Box<dyn Query>| -> Box<dyn Query> {
             if filters.is_empty() {
@@ -620,7 +637,7 @@ impl QueryParts {
             .map(|c| (searcher.doc_freq(&c.0).unwrap_or(0), c))
             .collect();
         let postings: u64 = by_df.iter().map(|c| c.0).sum();
-        if postings <= EXACT_POSTINGS {
+        if postings <= exact_postings {
             let query = restricted(self.disjunction(self.terms.iter()));
             let top = searcher.search(&query, &TopDocs::with_limit(pool).order_by_score())?;
             return Ok(top);
