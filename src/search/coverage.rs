@@ -172,7 +172,7 @@ impl Coverage {
         // term stands in its body.
         let nt = self.terms.len();
         let mut in_title = vec![false; docs.len() * nt];
-        let mut body: Vec<Vec<(u32, usize)>> = vec![Vec::new(); docs.len()];
+        let mut body: Vec<Vec<u64>> = vec![Vec::new(); docs.len()];
         let mut positions = Vec::new();
         for (&seg, ids) in &by_segment {
             let reader = searcher.segment_reader(seg);
@@ -198,7 +198,7 @@ impl Coverage {
                     }
                     positions.clear();
                     postings.positions(&mut positions);
-                    body[i].extend(positions.iter().map(|&p| (p, t)));
+                    body[i].extend(positions.iter().map(|&p| pack(p, t)));
                 });
             }
         }
@@ -214,6 +214,10 @@ impl Coverage {
                     let coverage = self.passage_coverage(v, title, held, &mut scratch);
                     passes |= coverage >= v.required;
                     best = best.max(coverage);
+                    if best >= 1.0 {
+                        // Nothing covers more; every variant's requirement is below it.
+                        break;
+                    }
                 }
                 let factor = FLOOR + (1.0 - FLOOR) * best;
                 Verdict {
@@ -229,7 +233,7 @@ impl Coverage {
         &self,
         v: &VariantWords,
         title: &[bool],
-        held: &[(u32, usize)],
+        held: &[u64],
         scratch: &mut Scratch,
     ) -> f32 {
         let word = |k: usize| &self.words[v.words[k]];
@@ -241,7 +245,11 @@ impl Coverage {
         let share = |k: usize, chars: u32| -> f32 {
             word(k).idf * (chars.min(word(k).chars) as f32 / word(k).chars as f32)
         };
-        let Scratch { counts, chars } = scratch;
+        let Scratch {
+            counts,
+            chars,
+            entries,
+        } = scratch;
         chars.clear();
         chars.resize(v.words.len(), 0);
         for (t, units) in v.unit_of.iter().enumerate() {
@@ -252,13 +260,17 @@ impl Coverage {
             }
         }
         let from_title: f32 = (0..v.words.len()).map(|k| share(k, chars[k])).sum();
+        if from_title >= total {
+            return 1.0;
+        }
         // Slide a window of PASSAGE_CHARS over the body positions of the variant's terms that
         // the title does not already hold.
-        let entries: Vec<(u32, usize)> = held
-            .iter()
-            .copied()
-            .filter(|&(_, t)| !v.unit_of[t].is_empty() && !title[t])
-            .collect();
+        entries.clear();
+        entries.extend(
+            held.iter()
+                .map(|&e| unpack(e))
+                .filter(|&(_, t)| !v.unit_of[t].is_empty() && !title[t]),
+        );
         counts.clear();
         counts.resize(v.unit_of.len(), 0);
         let (mut left, mut current, mut best) = (0usize, from_title, from_title);
@@ -296,6 +308,18 @@ struct Scratch {
     counts: Vec<u32>,
     /// Per word of the variant: characters held.
     chars: Vec<u32>,
+    /// The body positions of the variant's terms the title does not hold.
+    entries: Vec<(u32, usize)>,
+}
+
+/// A body position and the term standing there, in one integer that sorts by position (a
+/// candidate's positions are gathered term by term, then sorted).
+fn pack(position: u32, term: usize) -> u64 {
+    (u64::from(position) << 32) | term as u64
+}
+
+fn unpack(e: u64) -> (u32, usize) {
+    ((e >> 32) as u32, (e & 0xffff_ffff) as usize)
 }
 
 /// The candidates grouped by segment: each segment's doc ids in ascending order, each with its
@@ -341,6 +365,13 @@ pub(super) fn on_each_holder<P: Postings>(
 mod tests {
     use super::*;
 
+    /// Body positions as the cut-off holds them (sorted).
+    fn held(entries: &[(u32, usize)]) -> Vec<u64> {
+        let mut h: Vec<u64> = entries.iter().map(|&(p, t)| pack(p, t)).collect();
+        h.sort_unstable();
+        h
+    }
+
     /// A one-variant cut-off over whole words (one unit each), term i = word i.
     fn coverage(words: &[(&str, f32)], required: f32) -> Coverage {
         let n = words.len();
@@ -373,13 +404,19 @@ mod tests {
         let v = &c.variants[0];
         let apart = [(10, 0), (5000, 1)];
         let together = [(10, 0), (30, 1)];
-        assert_eq!(c.passage_coverage(v, &[false, false], &apart, &mut s), 0.5);
         assert_eq!(
-            c.passage_coverage(v, &[false, false], &together, &mut s),
+            c.passage_coverage(v, &[false, false], &held(&apart), &mut s),
+            0.5
+        );
+        assert_eq!(
+            c.passage_coverage(v, &[false, false], &held(&together), &mut s),
             1.0
         );
         // A word of the title counts wherever the other one stands.
-        assert_eq!(c.passage_coverage(v, &[true, false], &apart, &mut s), 1.0);
+        assert_eq!(
+            c.passage_coverage(v, &[true, false], &held(&apart), &mut s),
+            1.0
+        );
     }
 
     #[test]
@@ -388,11 +425,11 @@ mod tests {
         let mut s = Scratch::default();
         let v = &c.variants[0];
         assert_eq!(
-            c.passage_coverage(v, &[false, false], &[(7, 0)], &mut s),
+            c.passage_coverage(v, &[false, false], &held(&[(7, 0)]), &mut s),
             0.75
         );
         assert_eq!(
-            c.passage_coverage(v, &[false, false], &[(7, 1)], &mut s),
+            c.passage_coverage(v, &[false, false], &held(&[(7, 1)]), &mut s),
             0.25
         );
     }
@@ -406,13 +443,18 @@ mod tests {
         c.variants[0].unit_of.push(vec![(0, 2)]);
         let mut s = Scratch::default();
         let v = &c.variants[0];
-        let got = c.passage_coverage(v, &[false, false, false], &[(10, 2), (20, 1)], &mut s);
+        let got = c.passage_coverage(
+            v,
+            &[false, false, false],
+            &held(&[(10, 2), (20, 1)]),
+            &mut s,
+        );
         assert!((got - (2.0 + 3.0) / 6.0).abs() < 1e-6, "{got}");
         // The whole compound together with its parts counts once.
         let got = c.passage_coverage(
             v,
             &[false, false, false],
-            &[(10, 0), (10, 2), (20, 1)],
+            &held(&[(10, 0), (10, 2), (20, 1)]),
             &mut s,
         );
         assert_eq!(got, 1.0);
