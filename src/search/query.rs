@@ -229,10 +229,18 @@ impl SearchIndex {
     pub fn understand(&self, raw: &str) -> Understanding {
         let searcher = self.reader.searcher();
         let grams = self.open.fields.grams;
+        // A correction's candidates share most of their character pairs (only the pairs
+        // around the changed character differ), so each pair is looked up once.
+        let pairs = std::cell::RefCell::new(HashMap::<String, u64>::new());
         let pair_df = |p: &str| {
-            searcher
+            if let Some(&n) = pairs.borrow().get(p) {
+                return n;
+            }
+            let n = searcher
                 .doc_freq(&Term::from_field_text(grams, p))
-                .unwrap_or(0)
+                .unwrap_or(0);
+            pairs.borrow_mut().insert(p.to_string(), n);
+            n
         };
         // Conversions and corrections ask for the same texts more than once.
         let known = std::cell::RefCell::new(HashMap::<String, u64>::new());
