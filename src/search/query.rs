@@ -7,7 +7,7 @@
 
 use super::correct::Confusables;
 use super::coverage::Coverage;
-use super::facets::{filter_clauses, FacetCounts, Filter};
+use super::facets::{filter_clauses, FacetCounts, FacetValues, Filter};
 use super::index::{config_snapshot, GenerationInfo, OpenIndex};
 use super::lexicon::Lexicon;
 use super::locality::{Home, Locality};
@@ -165,6 +165,7 @@ pub struct SearchIndex {
     home: Home,
     /// Up to how many postings a query is one exact disjunction (see [`QueryParts::top`]).
     exact_postings: u64,
+    facet_values: FacetValues,
 }
 
 impl SearchIndex {
@@ -179,6 +180,7 @@ impl SearchIndex {
         let confusables = Confusables::build(&lexicon);
         let synonyms = Synonyms::load(&config_snapshot(&open));
         let home = Home::load(&config_snapshot(&open));
+        let facet_values = FacetValues::read(&reader.searcher())?;
         Ok(SearchIndex {
             open,
             reader,
@@ -188,6 +190,7 @@ impl SearchIndex {
             synonyms,
             home,
             exact_postings: EXACT_POSTINGS,
+            facet_values,
         })
     }
 
@@ -364,7 +367,7 @@ impl SearchIndex {
         ranked.sort_by(|a, b| b.0.total_cmp(&a.0));
         let total = ranked.len();
         let kept: Vec<tantivy::DocAddress> = ranked.iter().map(|r| r.1).collect();
-        let facets = super::facets::count(&searcher, &kept)?;
+        let facets = super::facets::count(&searcher, &self.facet_values, &kept)?;
         if req.sort == Sort::Newest {
             let mut dated = Vec::with_capacity(ranked.len());
             let mut dates = HashMap::new();
@@ -901,7 +904,7 @@ impl SearchIndex {
         // Newest first; equal dates in index order, so the list is stable between frames.
         dated.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
         let kept: Vec<tantivy::DocAddress> = dated.iter().map(|d| d.1).collect();
-        let facets = super::facets::count(&searcher, &kept)?;
+        let facets = super::facets::count(&searcher, &self.facet_values, &kept)?;
         let mut hits = Vec::with_capacity(limit.min(kept.len()));
         let no_words = FirstWord::new(&[]);
         for addr in kept.iter().take(limit) {
