@@ -36,7 +36,6 @@ fn main() -> anyhow::Result<()> {
     for q in &queries {
         index.search(&q.query, 10)?;
     }
-    let started = Instant::now();
     for _ in 0..rounds {
         for ((q, total), understood) in queries
             .iter()
@@ -58,7 +57,6 @@ fn main() -> anyhow::Result<()> {
         "{calls} searches, mean {:.3} ms",
         searching.as_secs_f64() * 1e3 / calls as f64
     );
-    let _ = started;
     let per_round = |d: &Duration| d.as_secs_f64() * 1e3 / rounds.max(1) as f64;
     let mut slow: Vec<(f64, f64, &str, &str)> = per_query
         .iter()

@@ -232,39 +232,33 @@ impl SearchIndex {
     pub fn understand(&self, raw: &str) -> Understanding {
         let searcher = self.reader.searcher();
         let grams = self.open.fields.grams;
-        // A correction's candidates share most of their character pairs (only the pairs
-        // around the changed character differ), so each pair is looked up once.
-        let pairs = std::cell::RefCell::new(HashMap::<String, u64>::new());
+        // Conversions and corrections ask for the same texts more than once, and a
+        // correction's candidates share most of their character pairs (only the pairs around
+        // the changed character differ): each is looked up once per query.
+        let pairs = Memo::default();
         let pair_df = |p: &str| {
-            if let Some(&n) = pairs.borrow().get(p) {
-                return n;
-            }
-            let n = searcher
-                .doc_freq(&Term::from_field_text(grams, p))
-                .unwrap_or(0);
-            pairs.borrow_mut().insert(p.to_string(), n);
-            n
+            pairs.get(p, || {
+                searcher
+                    .doc_freq(&Term::from_field_text(grams, p))
+                    .unwrap_or(0)
+            })
         };
-        // Conversions and corrections ask for the same texts more than once.
-        let known = std::cell::RefCell::new(HashMap::<String, u64>::new());
+        let phrases = Memo::default();
         let phrase_df = |text: &str| {
-            if let Some(&n) = known.borrow().get(text) {
-                return n;
-            }
-            // A phrase no record holds usually has a character pair no record holds, which
-            // one term lookup tells (most pinyin conversions and corrections tried are such).
-            let chars: Vec<char> = text.chars().collect();
-            let han = |c: char| ('\u{4e00}'..='\u{9fff}').contains(&c);
-            let impossible = chars
-                .windows(2)
-                .any(|p| han(p[0]) && han(p[1]) && pair_df(&p.iter().collect::<String>()) == 0);
-            let n = if impossible {
-                0
-            } else {
-                phrase_count(&searcher, &self.open.fields, text)
-            };
-            known.borrow_mut().insert(text.to_string(), n);
-            n
+            phrases.get(text, || {
+                // A phrase no record holds usually has a character pair no record holds, which
+                // one term lookup tells (most pinyin conversions and corrections tried are such).
+                let chars: Vec<char> = text.chars().collect();
+                let han = |c: char| ('\u{4e00}'..='\u{9fff}').contains(&c);
+                let impossible = chars
+                    .windows(2)
+                    .any(|p| han(p[0]) && han(p[1]) && pair_df(&p.iter().collect::<String>()) == 0);
+                if impossible {
+                    0
+                } else {
+                    phrase_count(&searcher, &self.open.fields, text)
+                }
+            })
         };
         let ctx = Context {
             pinyin: &self.pinyin,
@@ -303,11 +297,7 @@ impl SearchIndex {
     pub fn search_with(&self, req: &SearchRequest) -> Result<SearchResults, SearchError> {
         let f = &self.open.fields;
         let limit = req.limit;
-        let tq = std::time::Instant::now();
         let u = self.understand(&req.query);
-        if std::env::var("KIOSK_X_DEBUG").is_ok() {
-            eprintln!("== {} understood {:?}", req.query, tq.elapsed());
-        }
         let Some(parts) = build_query(&u, f) else {
             return Ok(SearchResults::default());
         };
@@ -347,11 +337,7 @@ impl SearchIndex {
         // Honest zero: a candidate must carry enough of what was asked, together; the more
         // it carries together, the higher it ranks.
         let addrs: Vec<tantivy::DocAddress> = ranked.iter().map(|r| r.1).collect();
-        let tj = std::time::Instant::now();
         let verdicts = coverage.judge(&searcher, f, &addrs)?;
-        if std::env::var("KIOSK_X_DEBUG").is_ok() {
-            eprintln!("judged {:?}", tj.elapsed());
-        }
         // Records of the place asked about (or the kiosk's own) before other places'.
         let places = Locality::new(&u.text, &self.home).factors(&searcher, f, &addrs)?;
         for (r, p) in ranked.iter_mut().zip(places) {
@@ -513,6 +499,21 @@ fn snippet_window(body: &str, first: Option<usize>) -> &str {
     &body[start..end]
 }
 
+/// Answers remembered for one query (document frequencies of texts).
+#[derive(Default)]
+struct Memo(std::cell::RefCell<HashMap<String, u64>>);
+
+impl Memo {
+    fn get(&self, key: &str, compute: impl FnOnce() -> u64) -> u64 {
+        if let Some(&n) = self.0.borrow().get(key) {
+            return n;
+        }
+        let n = compute();
+        self.0.borrow_mut().insert(key.to_string(), n);
+        n
+    }
+}
+
 /// Weight of each character bigram of the query (phrase overlap whatever the segmentation).
 const GRAM_BOOST: f32 = 1.0;
 
@@ -589,8 +590,8 @@ fn count_upto(
 struct QueryParts {
     /// Exact 发文字号/索引号/title keys: few records hold one; not scored by frequency.
     keys: Vec<Box<dyn Query>>,
-    /// Query words in title, body and extra fields and character bigrams: term queries with
-    /// frequencies, which a disjunction can skip through by block-max WAND.
+    /// Query words in title, body and extra fields and character bigrams: BM25 term queries
+    /// with frequencies, kept as terms so a large query can pick its rarest.
     terms: Vec<(Term, f32)>,
     /// Proximity: phrases of the query's words in title and body.
     phrases: Vec<Box<dyn Query>>,
@@ -649,7 +650,12 @@ impl QueryParts {
             .collect();
         let postings: u64 = by_df.iter().map(|c| c.0).sum();
         if postings <= exact_postings {
-            let query = restricted(self.disjunction(self.terms.iter()));
+            let any = self
+                .clauses()
+                .into_iter()
+                .map(|q| (Occur::Should, q))
+                .collect();
+            let query = restricted(Box::new(BooleanQuery::new(any)));
             let top = searcher.search(&query, &TopDocs::with_limit(pool).order_by_score())?;
             return Ok(top);
         }
@@ -688,14 +694,7 @@ impl QueryParts {
         }
         candidates.sort_unstable();
         candidates.dedup();
-        let clauses: Vec<Box<dyn Query>> = self
-            .keys
-            .iter()
-            .map(|q| q.box_clone())
-            .chain(self.terms.iter().map(|(t, b)| term_clause(t, *b)))
-            .chain(self.phrases.iter().map(|q| q.box_clone()))
-            .collect();
-        let scores = clause_scores(searcher, &clauses, &candidates)?;
+        let scores = clause_scores(searcher, &self.clauses(), &candidates)?;
         let mut top: Vec<(f32, tantivy::DocAddress)> = scores.into_iter().zip(candidates).collect();
         // As TopDocs orders: score, then the earlier record first.
         top.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
@@ -703,17 +702,14 @@ impl QueryParts {
         Ok(top)
     }
 
-    /// One disjunction of the keys, the given term clauses and the phrases.
-    fn disjunction<'a>(&self, terms: impl Iterator<Item = &'a (Term, f32)>) -> Box<dyn Query> {
-        let clauses = self
-            .keys
+    /// Every clause of the query: keys, terms, phrases.
+    fn clauses(&self) -> Vec<Box<dyn Query>> {
+        self.keys
             .iter()
             .map(|q| q.box_clone())
-            .chain(terms.map(|(t, b)| term_clause(t, *b)))
+            .chain(self.terms.iter().map(|(t, b)| term_clause(t, *b)))
             .chain(self.phrases.iter().map(|q| q.box_clone()))
-            .map(|q| (Occur::Should, q))
-            .collect();
-        Box::new(BooleanQuery::new(clauses))
+            .collect()
     }
 }
 
@@ -826,8 +822,7 @@ fn build_query(u: &Understanding, f: &Fields) -> Option<QueryParts> {
             terms.push((Term::from_field_text(field, w), boost * weight));
         }
     }
-    let xgrams = std::env::var("KIOSK_X_NOGRAMS").is_ok() && main_words >= QUESTION_WORDS;
-    for (g, weight) in u.grams.iter().filter(|_| !xgrams) {
+    for (g, weight) in &u.grams {
         terms.push((Term::from_field_text(f.grams, g), GRAM_BOOST * weight));
     }
     // Proximity: each variant's words in the variant's order, by character offset.
