@@ -57,6 +57,30 @@ fn a_refresh_touches_only_what_changed() {
     assert!(changed[0].title.ends_with("（勘误更新）"));
     let all = index.search("青禾县", 500).unwrap().hits;
     assert!(all.iter().all(|h| h.id != removed_id));
+
+    // Bodies: the base generation's body file came with the hard links, the added and changed
+    // records' bodies went to a second one; both read back whole, and snippets come from them.
+    let generation = settings
+        .index_dir
+        .join("generations")
+        .join(current_generation(&settings.index_dir).unwrap().unwrap());
+    assert!(generation.join("bodies-0.bin").is_file() && generation.join("bodies-1.bin").is_file());
+    let added = &index.search(NEW_TITLE, 1).unwrap().hits[0];
+    assert_eq!(
+        index.body(&added.source, &added.id).unwrap().as_deref(),
+        new_record()["body"].as_str()
+    );
+    assert!(added.snippet.contains("加装电梯试点"), "{}", added.snippet);
+    let records = std::fs::read_to_string(&gi).unwrap();
+    let unchanged: serde_json::Value = records
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+        .find(|v| v["id"] == "qh-gi-0001")
+        .unwrap();
+    assert_eq!(
+        index.body(&added.source, "qh-gi-0001").unwrap().as_deref(),
+        unchanged["body"].as_str()
+    );
 }
 
 #[test]
@@ -203,4 +227,29 @@ fn staff_edited_data_files_refresh_together_with_the_data() {
     let synonyms = std::fs::read_to_string(snap.join("synonyms.txt")).unwrap();
     assert!(synonyms.contains("社保 = 社会保险"), "{synonyms}");
     assert!(snap.join("holidays/2026.toml").is_file());
+}
+
+/// A generation written before body files existed is not opened (the message says what to
+/// run), and the nightly refresh over it writes a full generation instead of an incremental one.
+#[test]
+fn a_generation_without_body_files_is_replaced_by_a_full_one() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (config, _, _) = common::editable_demo(tmp.path());
+    let settings = Settings::load(&config).unwrap();
+    run(&settings, Mode::Full, false).unwrap();
+    let generation = settings
+        .index_dir
+        .join("generations")
+        .join(current_generation(&settings.index_dir).unwrap().unwrap());
+    std::fs::remove_file(generation.join("bodies-0.bin")).unwrap();
+    let refused = open_search(&settings.index_dir).err().expect("refused");
+    assert!(
+        refused.to_string().contains("kiosk index build --force"),
+        "{refused}"
+    );
+    let refreshed = run(&settings, Mode::Incremental, false).unwrap();
+    assert!(refreshed.generation.changes.is_none(), "a full generation");
+    let index = open_search(&settings.index_dir).unwrap();
+    let hit = &index.search("基础养老金", 1).unwrap().hits[0];
+    assert!(!hit.snippet.is_empty());
 }

@@ -7,7 +7,8 @@
 //! ```text
 //! CURRENT                      name of the current generation (replaced by rename)
 //! .lock                        held (flock) by the one build or refresh writing
-//! generations/<name>/          a tantivy index, records.tsv (key, content hash), generation.json
+//! generations/<name>/          a tantivy index, its body files (bodies-N.bin, see
+//!                              super::bodies), records.tsv (key, content hash), generation.json
 //! ```
 //! A generation without `generation.json` is incomplete (its writer died) and is never opened.
 
@@ -57,6 +58,10 @@ pub enum IndexError {
     Busy(PathBuf),
     #[error("there is no earlier complete generation to roll back to in {0}")]
     NothingToRollBackTo(PathBuf),
+    #[error("index generation {0} was written by an older version of the kiosk (no body files); run `kiosk index build --force`")]
+    Outdated(PathBuf),
+    #[error("{0}")]
+    Bodies(#[from] super::bodies::BodyError),
 }
 
 fn io(path: &Path) -> impl FnOnce(std::io::Error) -> IndexError + '_ {
@@ -108,10 +113,11 @@ fn register_analysers(index: &tantivy::Index) {
         .register(BIGRAM_TOKENIZER, BigramTokenizer);
 }
 
-/// An open generation: the tantivy index, its fields and its manifest.
+/// An open generation: the tantivy index, its fields, its bodies and its manifest.
 pub struct OpenIndex {
     pub index: tantivy::Index,
     pub fields: Fields,
+    pub bodies: super::bodies::Bodies,
     pub info: GenerationInfo,
     pub path: PathBuf,
 }
@@ -126,12 +132,17 @@ pub fn open_current(index_dir: &Path) -> Result<OpenIndex, IndexError> {
 /// Opens one generation folder.
 pub fn open_generation(path: &Path) -> Result<OpenIndex, IndexError> {
     let info = read_manifest(path)?;
+    if !super::bodies::present(path) {
+        return Err(IndexError::Outdated(path.to_path_buf()));
+    }
     let index = tantivy::Index::open_in_dir(path)?;
     register_analysers(&index);
     let fields = Fields::from_schema(&index.schema())?;
+    let bodies = super::bodies::Bodies::open(path)?;
     Ok(OpenIndex {
         index,
         fields,
+        bodies,
         info,
         path: path.to_path_buf(),
     })
@@ -219,6 +230,10 @@ pub fn plan_refresh(
     let Some(base) = current_generation(index_dir)? else {
         return Ok(None);
     };
+    if !super::bodies::present(&generation_dir(index_dir, &base)) {
+        tracing::warn!(generation = %base, "the current generation was written by an older version (no body files); writing a full one");
+        return Ok(None);
+    }
     let old = match read_hashes(&generation_dir(index_dir, &base)) {
         Ok(old) => old,
         Err(e) => {
@@ -277,9 +292,12 @@ pub fn write_full(
     let index = tantivy::Index::create_in_dir(&dir, schema)?;
     register_analysers(&index);
     let mut writer = writer(&index)?;
+    let mut bodies = super::bodies::BodyWriter::create(&dir)?;
     for r in input.records.iter().filter(|r| r.is_public()) {
-        writer.add_document(fields.to_document(r, input.areas))?;
+        let at = bodies.add(&r.body)?;
+        writer.add_document(fields.to_document(r, input.areas, at))?;
     }
+    bodies.finish()?;
     writer.commit()?;
     // One segment: every query looks each term up once instead of once per segment (a refresh
     // adds a small segment beside it and keeps the hard-linked one).
@@ -321,9 +339,13 @@ pub fn write_refresh(
     for key in &plan.delete {
         writer.delete_term(Term::from_field_text(fields.key, key));
     }
+    // The base's body files came with the hard links; the added records go to the next one.
+    let mut bodies = super::bodies::BodyWriter::create(&dir)?;
     for &i in &plan.add {
-        writer.add_document(fields.to_document(&input.records[i], input.areas))?;
+        let at = bodies.add(&input.records[i].body)?;
+        writer.add_document(fields.to_document(&input.records[i], input.areas, at))?;
     }
+    bodies.finish()?;
     writer.commit()?;
     writer.wait_merging_threads()?;
     finish(index_dir, &dir, name, input, Some(plan.changes))

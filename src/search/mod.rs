@@ -4,6 +4,7 @@
 //! source formats or the screen.
 
 pub mod analysis;
+pub mod bodies;
 pub mod correct;
 mod coverage;
 pub mod eval;

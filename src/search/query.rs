@@ -48,6 +48,9 @@ const SNIPPET_CHARS: usize = 110;
 /// Length of a highlighted snippet in bytes (about 36 Han characters; what tantivy's snippet
 /// generator made of `SNIPPET_CHARS`, which it counted in bytes).
 const SNIPPET_BYTES: usize = SNIPPET_CHARS;
+/// Bytes of a body read around its first query word (and at its start): the snippet window
+/// (`snippet_window`) of characters of up to four bytes each.
+const EXCERPT_BYTES: usize = 4 * 3 * SNIPPET_CHARS;
 /// Score factor for service items when the query asks how to get something done.
 const HOWTO_FACTOR: f32 = 1.6;
 /// Candidates scored before the relevance cut-off and the final ranking.
@@ -59,6 +62,8 @@ pub enum SearchError {
     Tantivy(#[from] tantivy::TantivyError),
     #[error("index read: {0}")]
     Io(#[from] std::io::Error),
+    #[error("{0}")]
+    Bodies(#[from] super::bodies::BodyError),
 }
 
 /// A highlighted piece of text: the text and the byte ranges to emphasise.
@@ -381,9 +386,10 @@ impl SearchIndex {
         let words: Vec<&str> = u.words.iter().map(|(w, _)| w.as_str()).collect();
         let first_word = FirstWord::new(&words);
         let mut hits = Vec::with_capacity(ranked.len());
-        for (score, addr) in ranked {
-            let doc: TantivyDocument = searcher.doc(addr)?;
-            hits.push(self.hit(&doc, score, &first_word, &terms));
+        let addrs: Vec<tantivy::DocAddress> = ranked.iter().map(|r| r.1).collect();
+        let body_at = body_locations(&searcher, &addrs)?;
+        for ((score, addr), at) in ranked.into_iter().zip(body_at) {
+            hits.push(self.hit(&searcher, addr, at, score, &first_word, &terms)?);
         }
         Ok(SearchResults {
             hits,
@@ -397,14 +403,19 @@ impl SearchIndex {
         })
     }
 
+    /// A hit of the record at `addr`, whose body is at `body_at`.
     fn hit(
         &self,
-        doc: &TantivyDocument,
+        searcher: &tantivy::Searcher,
+        addr: tantivy::DocAddress,
+        body_at: u64,
         score: f32,
         first_word: &FirstWord,
         terms: &[SnippetTerm],
-    ) -> Hit {
+    ) -> Result<Hit, SearchError> {
         let f = &self.open.fields;
+        let doc: TantivyDocument = searcher.doc(addr)?;
+        let doc = &doc;
         let record = f.record_meta(doc);
         let validity = record.as_ref().map(|r| r.validity).unwrap_or_default();
         let title = f.text(doc, f.title).to_string();
@@ -415,21 +426,27 @@ impl SearchIndex {
                 .collect(),
             text: title.clone(),
         };
-        let body = f.text(doc, f.body);
-        let window = snippet_window(body, first_word.find(body));
+        // Only the part of the body around the first query word is read (see `bodies`).
+        let excerpt = self.open.bodies.excerpt(
+            body_at,
+            |bytes| first_word.find(bytes),
+            first_word.longest(),
+            EXCERPT_BYTES,
+        )?;
+        let window = snippet_window(&excerpt.text, excerpt.first);
         let snippet_marked = match best_window(window, terms, SNIPPET_BYTES) {
             Some((range, highlights)) => Highlighted {
                 text: window[range].to_string(),
                 highlights,
             },
             None => Highlighted {
-                text: body.chars().take(SNIPPET_CHARS).collect(),
+                text: excerpt.head.chars().take(SNIPPET_CHARS).collect(),
                 highlights: Vec::new(),
             },
         };
         let kind = Kind::from_str_opt(f.text(doc, f.kind)).unwrap_or(Kind::GovernmentInfo);
         debug_assert!(!kind_label(kind.as_str()).is_empty());
-        Hit {
+        Ok(Hit {
             id: f.text(doc, f.id).to_string(),
             source: f.text(doc, f.source).to_string(),
             kind,
@@ -443,7 +460,7 @@ impl SearchIndex {
             title_marked,
             snippet_marked,
             record,
-        }
+        })
     }
 
     /// The full stored body of a record, by its index key.
@@ -455,12 +472,35 @@ impl SearchIndex {
         let top = searcher.search(&q, &TopDocs::with_limit(1).order_by_score())?;
         match top.first() {
             Some((_, addr)) => {
-                let doc: TantivyDocument = searcher.doc(*addr)?;
-                Ok(Some(f.text(&doc, f.body).to_string()))
+                let at = body_locations(&searcher, &[*addr])?;
+                Ok(Some(self.open.bodies.full(at[0])?))
             }
             None => Ok(None),
         }
     }
+}
+
+/// Where the bodies of records are kept in the generation's body files (see `bodies`), in the
+/// order given; each segment's column is opened once.
+fn body_locations(
+    searcher: &tantivy::Searcher,
+    docs: &[tantivy::DocAddress],
+) -> Result<Vec<u64>, SearchError> {
+    let mut columns: HashMap<u32, tantivy::columnar::Column<u64>> = HashMap::new();
+    let mut out = Vec::with_capacity(docs.len());
+    for addr in docs {
+        let column = match columns.entry(addr.segment_ord) {
+            std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+            std::collections::hash_map::Entry::Vacant(e) => e.insert(
+                searcher
+                    .segment_reader(addr.segment_ord)
+                    .fast_fields()
+                    .u64("body_at")?,
+            ),
+        };
+        out.push(column.first(addr.doc_id).unwrap_or(0));
+    }
+    Ok(out)
 }
 
 /// The words to highlight, each weighted as tantivy's snippet generator weighed them: rarer in
@@ -782,7 +822,6 @@ fn clause_scores(
 fn build_query(u: &Understanding, f: &Fields) -> Option<QueryParts> {
     let mut keys: Vec<Box<dyn Query>> = Vec::new();
     let mut terms: Vec<(Term, f32)> = Vec::new();
-    let mut phrases: Vec<Box<dyn Query>> = Vec::new();
     let boosted = |q: Box<dyn Query>, b: f32| -> Box<dyn Query> { Box::new(BoostQuery::new(q, b)) };
     for key in u.doc_key.iter().chain(u.index_key.iter()) {
         let t = TermQuery::new(
@@ -827,7 +866,18 @@ fn build_query(u: &Understanding, f: &Fields) -> Option<QueryParts> {
     }
     // Proximity: each variant's words in the variant's order, by character offset.
     // Only for full-weight readings: the phrases of a second pinyin reading (法律或者) read the
-    // positions of common words for a reading that is rarely meant.
+    // positions of common words for a reading that is rarely meant. Readings share most of
+    // their word pairs (社保 and 社会保险 readings differ in one word): a phrase they share is
+    // one clause with their boosts summed (a boost scales the score, so the sum is the same),
+    // and the positions of its words are read once.
+    let mut proximity: Vec<(Vec<(usize, Term)>, f32)> = Vec::new();
+    let mut add = |at: Vec<(usize, Term)>, boost: f32| match proximity
+        .iter_mut()
+        .find(|(seen, _)| *seen == at)
+    {
+        Some((_, b)) => *b += boost,
+        None => proximity.push((at, boost)),
+    };
     for v in u.variants.iter().filter(|v| v.weight >= 1.0) {
         let words = &v.words;
         if words.len() < 2 {
@@ -844,10 +894,7 @@ fn build_query(u: &Understanding, f: &Fields) -> Option<QueryParts> {
                     )
                 })
                 .collect();
-            phrases.push(boosted(
-                Box::new(PhraseQuery::new_with_offset(at)),
-                TITLE_PHRASE_BOOST * v.weight,
-            ));
+            add(at, TITLE_PHRASE_BOOST * v.weight);
         }
         for pair in words
             .windows(2)
@@ -860,12 +907,13 @@ fn build_query(u: &Understanding, f: &Fields) -> Option<QueryParts> {
                     Term::from_field_text(f.body, &pair[1].text),
                 ),
             ];
-            phrases.push(boosted(
-                Box::new(PhraseQuery::new_with_offset(at)),
-                BODY_PHRASE_BOOST * v.weight,
-            ));
+            add(at, BODY_PHRASE_BOOST * v.weight);
         }
     }
+    let phrases = proximity
+        .into_iter()
+        .map(|(at, boost)| boosted(Box::new(PhraseQuery::new_with_offset(at)), boost))
+        .collect();
     (!keys.is_empty() || !terms.is_empty()).then_some(QueryParts {
         keys,
         terms,
@@ -902,9 +950,9 @@ impl SearchIndex {
         let facets = super::facets::count(&searcher, &self.facet_values, &kept)?;
         let mut hits = Vec::with_capacity(limit.min(kept.len()));
         let no_words = FirstWord::new(&[]);
-        for addr in kept.iter().take(limit) {
-            let doc: TantivyDocument = searcher.doc(*addr)?;
-            hits.push(self.hit(&doc, 0.0, &no_words, &[]));
+        let shown = &kept[..limit.min(kept.len())];
+        for (addr, at) in shown.iter().zip(body_locations(&searcher, shown)?) {
+            hits.push(self.hit(&searcher, *addr, at, 0.0, &no_words, &[])?);
         }
         Ok(SearchResults {
             hits,

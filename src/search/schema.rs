@@ -21,7 +21,11 @@ pub struct Fields {
     pub source: Field,
     pub kind: Field,
     pub title: Field,
+    /// Searched, not stored: bodies are kept in the generation's body files
+    /// ([`super::bodies`]), found by [`Fields::body_at`].
     pub body: Field,
+    /// Location of the record's body in the body files ([`super::bodies::location`]).
+    pub body_at: Field,
     /// Keywords, promulgation lines, service-guide fields: searched, not stored.
     pub extra: Field,
     /// Character bigrams of title and body, for phrase-level overlap with long questions.
@@ -67,7 +71,8 @@ pub fn build_schema() -> (Schema, Fields) {
         source: b.add_text_field("source", STRING | STORED),
         kind: b.add_text_field("kind", STRING | STORED),
         title: b.add_text_field("title", zh_stored.clone()),
-        body: b.add_text_field("body", zh_stored),
+        body: b.add_text_field("body", zh_only.clone()),
+        body_at: b.add_u64_field("body_at", FAST),
         extra: b.add_text_field("extra", zh_only),
         grams: b.add_text_field(
             "grams",
@@ -106,6 +111,7 @@ impl Fields {
             kind: f("kind")?,
             title: f("title")?,
             body: f("body")?,
+            body_at: f("body_at")?,
             extra: f("extra")?,
             grams: f("grams")?,
             doc_key: f("doc_key")?,
@@ -125,8 +131,14 @@ impl Fields {
         })
     }
 
-    /// The index document of a record. The caller guarantees the record is public.
-    pub fn to_document(&self, r: &Record, areas: &super::facets::Areas) -> TantivyDocument {
+    /// The index document of a record whose body was written to `body_at`. The caller
+    /// guarantees the record is public.
+    pub fn to_document(
+        &self,
+        r: &Record,
+        areas: &super::facets::Areas,
+        body_at: u64,
+    ) -> TantivyDocument {
         let mut doc = TantivyDocument::default();
         doc.add_text(self.key, record_key(&r.source, &r.source_id));
         doc.add_text(self.id, &r.source_id);
@@ -134,6 +146,7 @@ impl Fields {
         doc.add_text(self.kind, r.kind.as_str());
         doc.add_text(self.title, &r.title);
         doc.add_text(self.body, &r.body);
+        doc.add_u64(self.body_at, body_at);
         let mut extra: Vec<&str> = r.keywords.iter().map(String::as_str).collect();
         extra.extend(r.preamble.iter().map(String::as_str));
         extra.extend(r.doc_number.as_deref());
@@ -204,7 +217,7 @@ impl Fields {
         doc.get_first(field).and_then(|v| v.as_str()).unwrap_or("")
     }
 
-    /// The record stored with a document (body left empty; see [`Fields::body`]).
+    /// The record stored with a document (body left empty; see [`Fields::body_at`]).
     pub fn record_meta(&self, doc: &TantivyDocument) -> Option<Record> {
         serde_json::from_str(self.text(doc, self.meta)).ok()
     }

@@ -14,25 +14,42 @@ pub struct Term {
 
 /// Finds the earliest occurrence of any query word in one pass (a multi-pattern SIMD search), so
 /// a hit with a long body (a whole code of law) costs one scan however many words were asked.
-pub struct FirstWord(Option<aho_corasick::AhoCorasick>);
+pub struct FirstWord {
+    finder: Option<aho_corasick::AhoCorasick>,
+    /// Byte length of the longest word.
+    longest: usize,
+}
 
 impl FirstWord {
     pub fn new(words: &[&str]) -> FirstWord {
         let words: Vec<&str> = words.iter().copied().filter(|w| !w.is_empty()).collect();
+        let longest = words.iter().map(|w| w.len()).max().unwrap_or(0);
         if words.is_empty() {
-            return FirstWord(None);
+            return FirstWord {
+                finder: None,
+                longest,
+            };
         }
-        FirstWord(
-            aho_corasick::AhoCorasick::builder()
+        FirstWord {
+            // A contiguous NFA: built in a fraction of a DFA's time, and a search scans only a
+            // chunk or two of each hit's body (see `bodies`).
+            finder: aho_corasick::AhoCorasick::builder()
                 .match_kind(aho_corasick::MatchKind::LeftmostFirst)
+                .kind(Some(aho_corasick::AhoCorasickKind::ContiguousNFA))
                 .build(&words)
                 .ok(),
-        )
+            longest,
+        }
     }
 
-    /// Byte offset of the earliest occurrence of any word.
-    pub fn find(&self, text: &str) -> Option<usize> {
-        self.0.as_ref()?.find(text).map(|m| m.start())
+    /// Byte offset of the earliest occurrence of any word (in text, or in UTF-8 bytes).
+    pub fn find(&self, text: impl AsRef<[u8]>) -> Option<usize> {
+        self.finder.as_ref()?.find(text.as_ref()).map(|m| m.start())
+    }
+
+    /// Byte length of the longest word.
+    pub fn longest(&self) -> usize {
+        self.longest
     }
 }
 
