@@ -222,28 +222,28 @@ impl Bodies {
 
     /// The part of the body at `at` a snippet is taken from: see [`Excerpt`]. `find` gives the
     /// byte offset of the earliest query word in a text; `longest` is the byte length of the
-    /// longest query word; `reach` (at most [`CHUNK_BYTES`]) is how many bytes of text the
-    /// caller needs before and after that word, and at the body's start. Chunks are searched as
-    /// bytes; only the bytes returned are checked to be UTF-8 (checking every chunk on the way
-    /// cost more than decompressing it).
+    /// longest query word; the caller needs `reach.before` bytes of text before that word and
+    /// `reach.after` from it, or from the body's start when no word is found (each at most
+    /// [`CHUNK_BYTES`]). Chunks are searched as bytes and decompressed only as far as needed;
+    /// only the bytes returned are checked to be UTF-8 (checking every chunk on the way cost
+    /// more than decompressing it).
     pub fn excerpt(
         &self,
         at: u64,
         find: impl Fn(&[u8]) -> Option<usize>,
         longest: usize,
-        reach: usize,
+        reach: Reach,
     ) -> Result<Excerpt, BodyError> {
-        let reach = reach.min(CHUNK_BYTES);
+        let before = reach.before.min(CHUNK_BYTES);
+        let after = reach.after.min(CHUNK_BYTES);
         // Before a chunk the tail of the previous one is kept: a word that straddles two chunks
-        // is found whole, and a word found has `reach` bytes of text before it.
-        let keep = longest + reach;
+        // is found whole, and a word found has `before` bytes of text before it.
+        let keep = longest + before;
         let mut chunks = self.chunks(at)?;
-        let first_chunk = chunks.next().transpose()?.unwrap_or_default();
-        let head = valid(&first_chunk[..char_start(&first_chunk, reach)], &chunks)?;
-        let mut buffer = first_chunk;
-        let mut next = chunks.next().transpose()?;
+        let mut buffer = chunks.next().transpose()?.unwrap_or_default();
+        let head = buffer[..char_start(&buffer, after)].to_vec();
         loop {
-            let last = next.is_none();
+            let last = chunks.left == 0;
             // A word that starts within `longest` bytes of the end may run on into the next
             // chunk, and a shorter word found after it would not be the earliest: such a match
             // is looked for again with the next chunk.
@@ -254,20 +254,25 @@ impl Bodies {
             };
             match find(&buffer) {
                 Some(first) if first < settled => {
-                    if let Some(n) = next {
-                        buffer.extend_from_slice(&n);
+                    let end = first + longest + after;
+                    if end > buffer.len() {
+                        if let Some(next) = chunks.next().transpose()? {
+                            buffer.extend_from_slice(&next);
+                        }
                     }
-                    let from = char_start(&buffer, first.saturating_sub(reach));
-                    let to = char_start(&buffer, first + longest + reach);
+                    let from = char_start(&buffer, first.saturating_sub(before));
+                    let to = char_start(&buffer, end);
+                    let text = String::from_utf8(buffer[from..to].to_vec())
+                        .map_err(|_| chunks.damaged("chunk is not UTF-8"))?;
                     return Ok(Excerpt {
-                        text: valid(&buffer[from..to], &chunks)?,
+                        text,
                         first: Some(first - from),
                         head,
                     });
                 }
                 _ if last => {
                     return Ok(Excerpt {
-                        text: head.clone(),
+                        text: String::from_utf8_lossy(&head).into_owned(),
                         first: None,
                         head,
                     })
@@ -276,10 +281,18 @@ impl Bodies {
             }
             let from = char_start(&buffer, buffer.len().saturating_sub(keep));
             buffer.drain(..from);
-            buffer.extend_from_slice(&next.take().unwrap_or_default());
-            next = chunks.next().transpose()?;
+            if let Some(next) = chunks.next().transpose()? {
+                buffer.extend_from_slice(&next);
+            }
         }
     }
+}
+
+/// How many bytes of body text a snippet needs around the first query word.
+#[derive(Debug, Clone, Copy)]
+pub struct Reach {
+    pub before: usize,
+    pub after: usize,
 }
 
 /// The start of the character at byte `at` of UTF-8 bytes (`bytes.len()` past the end):
@@ -292,22 +305,26 @@ fn char_start(bytes: &[u8], at: usize) -> usize {
     at
 }
 
-fn valid(bytes: &[u8], chunks: &Chunks) -> Result<String, BodyError> {
-    String::from_utf8(bytes.to_vec()).map_err(|_| chunks.damaged("chunk is not UTF-8"))
-}
-
 /// What a snippet needs of a body without reading all of it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Excerpt {
-    /// A piece of the body: when a query word was found, from `reach` bytes before it (or the
-    /// body's start) to `reach` bytes after it (or the body's end), cut back to whole
-    /// characters; otherwise `head`.
+    /// A piece of the body: when a query word was found, from `reach.before` bytes before it
+    /// (or the body's start) to `reach.after` bytes after it (or the body's end), cut back to
+    /// whole characters; otherwise the body's opening.
     pub text: String,
     /// Byte offset in `text` of the earliest query word of the body.
     pub first: Option<usize>,
-    /// The body's opening, `reach` bytes cut back to whole characters (shown when no word is
-    /// found).
-    pub head: String,
+    /// The first `reach.after` bytes of the body, for [`Excerpt::head`].
+    head: Vec<u8>,
+}
+
+impl Excerpt {
+    /// The body's opening (`reach.after` bytes, cut back to whole characters), shown when no
+    /// query word is found. Checked only when asked for; a damaged chunk shows replacement
+    /// characters here instead of failing the search.
+    pub fn head(&self) -> String {
+        String::from_utf8_lossy(&self.head).into_owned()
+    }
 }
 
 /// The chunks of one body, decompressed one at a time.
@@ -412,6 +429,10 @@ mod tests {
                 .map(|m| m.start())
         };
         let longest = words.iter().map(|w| w.len()).max().unwrap();
+        let reach = Reach {
+            before: 200,
+            after: 1000,
+        };
         for pad in 0..12 {
             // The long word starts a few characters before the end of the first chunk, so it
             // straddles the chunk edge, and the short word follows it in the second chunk.
@@ -419,21 +440,22 @@ mod tests {
             let body = format!("{filler}{}乙交通{}", words[0], "丙".repeat(3000));
             let (dir, at) = written(&[&body]);
             let b = Bodies::open(dir.path()).unwrap();
-            let e = b.excerpt(at[0], find, longest, 1000).unwrap();
+            let e = b.excerpt(at[0], find, longest, reach).unwrap();
             let whole = find(body.as_bytes()).unwrap();
             let first = e.first.expect("a word is found");
             assert!(e.text[first..].starts_with(words[0]), "pad {pad}");
             assert!(body[..whole].ends_with(&e.text[..first]), "pad {pad}");
-            assert!(first > 1000 - 3 && e.text.len() - first > 1000, "pad {pad}");
+            assert!(first > 200 - 3 && e.text.len() - first > 1000, "pad {pad}");
             assert!(body[whole..].starts_with(&e.text[first..]), "pad {pad}");
+            let head = e.head();
             assert!(
-                body.starts_with(&e.head) && e.head.len() > 1000 - 3,
+                body.starts_with(&head) && head.len() > 1000 - 3,
                 "pad {pad}"
             );
         }
         let (dir, at) = written(&["没有所找的词"]);
         let b = Bodies::open(dir.path()).unwrap();
-        let e = b.excerpt(at[0], find, longest, 1000).unwrap();
+        let e = b.excerpt(at[0], find, longest, reach).unwrap();
         assert_eq!((e.text.as_str(), e.first), ("没有所找的词", None));
     }
 

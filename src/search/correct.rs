@@ -106,7 +106,9 @@ impl Confusables {
         let by_syllable = by_syllable
             .into_iter()
             .map(|(k, mut v)| {
-                v.sort_by_key(|e| std::cmp::Reverse(e.0));
+                // Most frequent first; equal frequencies by character, so the candidates (and
+                // the 40 kept) do not depend on the hash map's order, which differs per process.
+                v.sort_by_key(|e| (std::cmp::Reverse(e.0), e.1));
                 (k, v.into_iter().map(|(_, c)| c).take(40).collect())
             })
             .collect();

@@ -48,9 +48,16 @@ const SNIPPET_CHARS: usize = 110;
 /// Length of a highlighted snippet in bytes (about 36 Han characters; what tantivy's snippet
 /// generator made of `SNIPPET_CHARS`, which it counted in bytes).
 const SNIPPET_BYTES: usize = SNIPPET_CHARS;
-/// Bytes of a body read around its first query word (and at its start): the snippet window
-/// (`snippet_window`) of characters of up to four bytes each.
-const EXCERPT_BYTES: usize = 4 * 3 * SNIPPET_CHARS;
+/// Characters of the snippet window (`snippet_window`) before the first query word, and its
+/// length.
+const WINDOW_BEFORE: usize = 40;
+const WINDOW_CHARS: usize = 3 * SNIPPET_CHARS;
+/// Bytes of a body read around its first query word (and at its start): the snippet window in
+/// characters of up to four bytes each.
+const EXCERPT_REACH: super::bodies::Reach = super::bodies::Reach {
+    before: 4 * WINDOW_BEFORE,
+    after: 4 * WINDOW_CHARS,
+};
 /// Score factor for service items when the query asks how to get something done.
 const HOWTO_FACTOR: f32 = 1.6;
 /// Candidates scored before the relevance cut-off and the final ranking.
@@ -431,7 +438,7 @@ impl SearchIndex {
             body_at,
             |bytes| first_word.find(bytes),
             first_word.longest(),
-            EXCERPT_BYTES,
+            EXCERPT_REACH,
         )?;
         let window = snippet_window(&excerpt.text, excerpt.first);
         let snippet_marked = match best_window(window, terms, SNIPPET_BYTES) {
@@ -440,7 +447,7 @@ impl SearchIndex {
                 highlights,
             },
             None => Highlighted {
-                text: excerpt.head.chars().take(SNIPPET_CHARS).collect(),
+                text: excerpt.head().chars().take(SNIPPET_CHARS).collect(),
                 highlights: Vec::new(),
             },
         };
@@ -522,18 +529,16 @@ fn snippet_terms(searcher: &tantivy::Searcher, f: &Fields, u: &Understanding) ->
 /// The part of a body worth scanning for a snippet: from a little before the earliest query
 /// word found (byte search) to a few hundred characters after it.
 fn snippet_window(body: &str, first: Option<usize>) -> &str {
-    const BEFORE: usize = 40;
-    const LENGTH: usize = 3 * SNIPPET_CHARS;
     let first = first.unwrap_or(0);
     let start = body[..first]
         .char_indices()
         .rev()
-        .nth(BEFORE - 1)
+        .nth(WINDOW_BEFORE - 1)
         .map(|(i, _)| i)
         .unwrap_or(0);
     let end = body[start..]
         .char_indices()
-        .nth(LENGTH)
+        .nth(WINDOW_CHARS)
         .map(|(i, _)| start + i)
         .unwrap_or(body.len());
     &body[start..end]
@@ -976,7 +981,7 @@ mod tests {
             w.starts_with(&"甲".repeat(38)) && w.contains("护士执业"),
             "{w}"
         );
-        assert_eq!(w.chars().count(), 3 * SNIPPET_CHARS);
+        assert_eq!(w.chars().count(), WINDOW_CHARS);
         assert_eq!(
             snippet_window("短文", FirstWord::new(&["无"]).find("短文")),
             "短文"
