@@ -374,15 +374,7 @@ impl SearchIndex {
             let mut dated = Vec::with_capacity(ranked.len());
             let mut dates = HashMap::new();
             for (score, addr) in ranked {
-                let column = match dates.entry(addr.segment_ord) {
-                    std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
-                    std::collections::hash_map::Entry::Vacant(e) => e.insert(
-                        searcher
-                            .segment_reader(addr.segment_ord)
-                            .fast_fields()
-                            .i64("date")?,
-                    ),
-                };
+                let column = segment_column(&mut dates, &searcher, addr, |f| f.i64("date"))?;
                 let date = column.first(addr.doc_id).unwrap_or(0);
                 dated.push((date, score, addr));
             }
@@ -491,24 +483,34 @@ impl SearchIndex {
     }
 }
 
+/// The fast-field column of `addr`'s segment, opened once per segment (opening one looks it up
+/// by name).
+fn segment_column<'a, T>(
+    columns: &'a mut HashMap<u32, tantivy::columnar::Column<T>>,
+    searcher: &tantivy::Searcher,
+    addr: tantivy::DocAddress,
+    open: impl FnOnce(
+        &tantivy::fastfield::FastFieldReaders,
+    ) -> tantivy::Result<tantivy::columnar::Column<T>>,
+) -> Result<&'a tantivy::columnar::Column<T>, SearchError> {
+    Ok(match columns.entry(addr.segment_ord) {
+        std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+        std::collections::hash_map::Entry::Vacant(e) => e.insert(open(
+            searcher.segment_reader(addr.segment_ord).fast_fields(),
+        )?),
+    })
+}
+
 /// Where the bodies of records are kept in the generation's body files (see `bodies`), in the
 /// order given; each segment's column is opened once.
 fn body_locations(
     searcher: &tantivy::Searcher,
     docs: &[tantivy::DocAddress],
 ) -> Result<Vec<u64>, SearchError> {
-    let mut columns: HashMap<u32, tantivy::columnar::Column<u64>> = HashMap::new();
+    let mut columns = HashMap::new();
     let mut out = Vec::with_capacity(docs.len());
-    for addr in docs {
-        let column = match columns.entry(addr.segment_ord) {
-            std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
-            std::collections::hash_map::Entry::Vacant(e) => e.insert(
-                searcher
-                    .segment_reader(addr.segment_ord)
-                    .fast_fields()
-                    .u64("body_at")?,
-            ),
-        };
+    for &addr in docs {
+        let column = segment_column(&mut columns, searcher, addr, |f| f.u64("body_at"))?;
         out.push(column.first(addr.doc_id).unwrap_or(0));
     }
     Ok(out)
