@@ -253,3 +253,37 @@ fn a_generation_without_body_files_is_replaced_by_a_full_one() {
     let hit = &index.search("基础养老金", 1).unwrap().hits[0];
     assert!(!hit.snippet.is_empty());
 }
+
+/// A damaged body file costs the hits their snippets, not the search: the kiosk still finds and
+/// lists the records (the document view gets no body for such a record, and the error is logged).
+#[test]
+fn a_damaged_body_file_costs_snippets_not_the_search() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (config, _, _) = common::editable_demo(tmp.path());
+    let settings = Settings::load(&config).unwrap();
+    run(&settings, Mode::Full, false).unwrap();
+    let generation = settings
+        .index_dir
+        .join("generations")
+        .join(current_generation(&settings.index_dir).unwrap().unwrap());
+    let bodies = generation.join("bodies-0.bin");
+    let len = std::fs::metadata(&bodies).unwrap().len();
+    std::fs::OpenOptions::new()
+        .write(true)
+        .open(&bodies)
+        .unwrap()
+        .set_len(len / 10)
+        .unwrap();
+    let index = open_search(&settings.index_dir).unwrap();
+    let hits = index.search("基础养老金", 10).unwrap().hits;
+    assert!(!hits.is_empty());
+    assert!(hits.iter().all(|h| !h.title.is_empty()));
+    // Nine tenths of the file are gone: some hits lost their snippets, and their bodies are
+    // reported unreadable rather than shown cut short.
+    let unreadable: Vec<_> = hits
+        .iter()
+        .filter(|h| index.body(&h.source, &h.id).is_err())
+        .collect();
+    assert!(!unreadable.is_empty(), "{hits:?}");
+    assert!(unreadable.iter().all(|h| h.snippet.is_empty()));
+}

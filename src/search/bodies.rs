@@ -305,8 +305,8 @@ fn char_start(bytes: &[u8], at: usize) -> usize {
     at
 }
 
-/// What a snippet needs of a body without reading all of it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// What a snippet needs of a body without reading all of it (empty by default).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Excerpt {
     /// A piece of the body: when a query word was found, from `reach.before` bytes before it
     /// (or the body's start) to `reach.after` bytes after it (or the body's end), cut back to

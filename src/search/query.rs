@@ -314,10 +314,10 @@ impl SearchIndex {
         let f = &self.open.fields;
         let limit = req.limit;
         let u = self.understand(&req.query);
-        let Some(parts) = build_query(&u, f, &self.reader.searcher()) else {
+        let searcher = self.reader.searcher();
+        let Some(parts) = build_query(&u, f, &searcher) else {
             return Ok(SearchResults::default());
         };
-        let searcher = self.reader.searcher();
         let top = parts.top(
             &searcher,
             f,
@@ -417,8 +417,8 @@ impl SearchIndex {
         terms: &[SnippetTerm],
     ) -> Result<Hit, SearchError> {
         let f = &self.open.fields;
-        let doc: TantivyDocument = searcher.doc(addr)?;
-        let doc = &doc;
+        let stored: TantivyDocument = searcher.doc(addr)?;
+        let doc = &stored;
         let record = f.record_meta(doc);
         let validity = record.as_ref().map(|r| r.validity).unwrap_or_default();
         let title = f.text(doc, f.title).to_string();
@@ -429,13 +429,21 @@ impl SearchIndex {
                 .collect(),
             text: title.clone(),
         };
-        // Only the part of the body around the first query word is read (see `bodies`).
-        let excerpt = self.open.bodies.excerpt(
-            body_at,
-            |bytes| first_word.find(bytes),
-            first_word.longest(),
-            EXCERPT_REACH,
-        )?;
+        // Only the part of the body around the first query word is read (see `bodies`). A body
+        // that cannot be read costs the hit its snippet, not the whole search.
+        let excerpt = self
+            .open
+            .bodies
+            .excerpt(
+                body_at,
+                |bytes| first_word.find(bytes),
+                first_word.longest(),
+                EXCERPT_REACH,
+            )
+            .unwrap_or_else(|e| {
+                tracing::error!(id = f.text(doc, f.id), error = %e, "cannot read a record's body; showing the hit without a snippet");
+                super::bodies::Excerpt::default()
+            });
         let window = snippet_window(&excerpt.text, excerpt.first);
         let snippet_marked = match best_window(window, terms, SNIPPET_BYTES) {
             Some((range, highlights)) => Highlighted {
