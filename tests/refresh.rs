@@ -19,6 +19,22 @@ fn new_record() -> serde_json::Value {
     })
 }
 
+/// The folder of the current generation.
+fn current_generation_dir(settings: &Settings) -> std::path::PathBuf {
+    settings
+        .index_dir
+        .join("generations")
+        .join(current_generation(&settings.index_dir).unwrap().unwrap())
+}
+
+/// The editable demo data in `dir`, with a full index built from it.
+fn built_demo(dir: &std::path::Path) -> Settings {
+    let (config, _, _) = common::editable_demo(dir);
+    let settings = Settings::load(&config).unwrap();
+    run(&settings, Mode::Full, false).unwrap();
+    settings
+}
+
 fn append_line(path: &std::path::Path, v: &serde_json::Value) {
     let mut text = std::fs::read_to_string(path).unwrap();
     text.push_str(&serde_json::to_string(v).unwrap());
@@ -60,10 +76,7 @@ fn a_refresh_touches_only_what_changed() {
 
     // Bodies: the base generation's body file came with the hard links, the added and changed
     // records' bodies went to a second one; both read back whole, and snippets come from them.
-    let generation = settings
-        .index_dir
-        .join("generations")
-        .join(current_generation(&settings.index_dir).unwrap().unwrap());
+    let generation = current_generation_dir(&settings);
     assert!(generation.join("bodies-0.bin").is_file() && generation.join("bodies-1.bin").is_file());
     let added = &index.search(NEW_TITLE, 1).unwrap().hits[0];
     assert_eq!(
@@ -234,13 +247,8 @@ fn staff_edited_data_files_refresh_together_with_the_data() {
 #[test]
 fn a_generation_without_body_files_is_replaced_by_a_full_one() {
     let tmp = tempfile::tempdir().unwrap();
-    let (config, _, _) = common::editable_demo(tmp.path());
-    let settings = Settings::load(&config).unwrap();
-    run(&settings, Mode::Full, false).unwrap();
-    let generation = settings
-        .index_dir
-        .join("generations")
-        .join(current_generation(&settings.index_dir).unwrap().unwrap());
+    let settings = built_demo(tmp.path());
+    let generation = current_generation_dir(&settings);
     std::fs::remove_file(generation.join("bodies-0.bin")).unwrap();
     let refused = open_search(&settings.index_dir).err().expect("refused");
     assert!(
@@ -259,13 +267,8 @@ fn a_generation_without_body_files_is_replaced_by_a_full_one() {
 #[test]
 fn a_damaged_body_file_costs_snippets_not_the_search() {
     let tmp = tempfile::tempdir().unwrap();
-    let (config, _, _) = common::editable_demo(tmp.path());
-    let settings = Settings::load(&config).unwrap();
-    run(&settings, Mode::Full, false).unwrap();
-    let generation = settings
-        .index_dir
-        .join("generations")
-        .join(current_generation(&settings.index_dir).unwrap().unwrap());
+    let settings = built_demo(tmp.path());
+    let generation = current_generation_dir(&settings);
     let bodies = generation.join("bodies-0.bin");
     let len = std::fs::metadata(&bodies).unwrap().len();
     std::fs::OpenOptions::new()

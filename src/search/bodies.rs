@@ -57,6 +57,22 @@ fn file_number(name: &str) -> Option<u64> {
         .ok()
 }
 
+fn io_error(path: &Path) -> impl FnOnce(std::io::Error) -> BodyError {
+    let path = path.to_path_buf();
+    move |error| BodyError::Io { path, error }
+}
+
+/// The body files of a generation folder with their numbers, in number order.
+fn numbered_files(dir: &Path) -> Result<Vec<(u64, PathBuf)>, BodyError> {
+    let mut numbered: Vec<(u64, PathBuf)> = std::fs::read_dir(dir)
+        .map_err(io_error(dir))?
+        .filter_map(|e| e.ok())
+        .filter_map(|e| Some((file_number(&e.file_name().to_string_lossy())?, e.path())))
+        .collect();
+    numbered.sort();
+    Ok(numbered)
+}
+
 /// A record's location: the file number and the offset of its chunk count.
 pub fn location(file: u64, offset: u64) -> u64 {
     (file << OFFSET_BITS) | offset
@@ -82,21 +98,11 @@ pub struct BodyWriter {
 impl BodyWriter {
     /// Creates the next body file of `dir` (after the ones a refresh hard-linked).
     pub fn create(dir: &Path) -> Result<BodyWriter, BodyError> {
-        let io = |path: &Path| {
-            let path = path.to_path_buf();
-            move |error| BodyError::Io { path, error }
-        };
-        let number = std::fs::read_dir(dir)
-            .map_err(io(dir))?
-            .filter_map(|e| e.ok())
-            .filter_map(|e| file_number(&e.file_name().to_string_lossy()))
-            .map(|n| n + 1)
-            .max()
-            .unwrap_or(0);
+        let number = numbered_files(dir)?.last().map_or(0, |(n, _)| n + 1);
         let path = dir.join(file_name(number));
-        let file = std::fs::File::create(&path).map_err(io(&path))?;
+        let file = std::fs::File::create(&path).map_err(io_error(&path))?;
         let mut out = std::io::BufWriter::with_capacity(1 << 20, file);
-        out.write_all(MAGIC).map_err(io(&path))?;
+        out.write_all(MAGIC).map_err(io_error(&path))?;
         Ok(BodyWriter {
             out,
             path,
@@ -116,23 +122,18 @@ impl BodyWriter {
             bytes.extend_from_slice(&(packed.len() as u32).to_le_bytes());
             bytes.extend_from_slice(&packed);
         }
-        self.out.write_all(&bytes).map_err(|error| BodyError::Io {
-            path: self.path.clone(),
-            error,
-        })?;
+        self.out.write_all(&bytes).map_err(io_error(&self.path))?;
         self.offset += bytes.len() as u64;
         Ok(at)
     }
 
     /// Flushes the file to disk.
     pub fn finish(self) -> Result<(), BodyError> {
-        let path = self.path.clone();
-        let io = |error| BodyError::Io {
-            path: path.clone(),
-            error,
-        };
-        let file = self.out.into_inner().map_err(|e| io(e.into_error()))?;
-        file.sync_all().map_err(io)
+        let file = self
+            .out
+            .into_inner()
+            .map_err(|e| io_error(&self.path)(e.into_error()))?;
+        file.sync_all().map_err(io_error(&self.path))
     }
 }
 
@@ -161,25 +162,16 @@ pub struct Bodies {
 impl Bodies {
     /// Maps every body file of a generation folder.
     pub fn open(dir: &Path) -> Result<Bodies, BodyError> {
-        let io = |path: &Path| {
-            let path = path.to_path_buf();
-            move |error| BodyError::Io { path, error }
-        };
-        let mut numbered: Vec<(u64, PathBuf)> = std::fs::read_dir(dir)
-            .map_err(io(dir))?
-            .filter_map(|e| e.ok())
-            .filter_map(|e| Some((file_number(&e.file_name().to_string_lossy())?, e.path())))
-            .collect();
-        numbered.sort();
+        let numbered = numbered_files(dir)?;
         let count = numbered.last().map(|(n, _)| n + 1).unwrap_or(0);
         let mut files: Vec<(PathBuf, Option<memmap2::Mmap>)> =
             (0..count).map(|n| (dir.join(file_name(n)), None)).collect();
         for (n, path) in numbered {
-            let file = std::fs::File::open(&path).map_err(io(&path))?;
+            let file = std::fs::File::open(&path).map_err(io_error(&path))?;
             // SAFETY: a generation's files are written once, flushed, and never modified
             // afterwards (a refresh writes a new generation; pruning removes whole folders,
             // which leaves an open mapping intact on Unix).
-            let map = unsafe { memmap2::Mmap::map(&file) }.map_err(io(&path))?;
+            let map = unsafe { memmap2::Mmap::map(&file) }.map_err(io_error(&path))?;
             if map.len() < MAGIC.len() || &map[..MAGIC.len()] != MAGIC {
                 return Err(BodyError::Damaged {
                     path,

@@ -230,11 +230,12 @@ pub fn plan_refresh(
     let Some(base) = current_generation(index_dir)? else {
         return Ok(None);
     };
-    if !super::bodies::present(&generation_dir(index_dir, &base)) {
+    let base_dir = generation_dir(index_dir, &base);
+    if !super::bodies::present(&base_dir) {
         tracing::warn!(generation = %base, "the current generation was written by an older version (no body files); writing a full one");
         return Ok(None);
     }
-    let old = match read_hashes(&generation_dir(index_dir, &base)) {
+    let old = match read_hashes(&base_dir) {
         Ok(old) => old,
         Err(e) => {
             // A generation written before content hashes were kept: rebuild in full.

@@ -889,6 +889,13 @@ fn build_query(u: &Understanding, f: &Fields, searcher: &tantivy::Searcher) -> O
     // their word pairs (社保 and 社会保险 readings differ in one word): a phrase they share is
     // one clause with their boosts summed (a boost scales the score, so the sum is the same),
     // and the positions of its words are read once.
+    let records = searcher.num_docs();
+    let everywhere = |w: &str| {
+        let df = searcher
+            .doc_freq(&Term::from_field_text(f.body, w))
+            .unwrap_or(0);
+        df * COMMON_SHARE > records
+    };
     let mut proximity: Vec<(Vec<(usize, Term)>, f32)> = Vec::new();
     let mut add = |at: Vec<(usize, Term)>, boost: f32| match proximity
         .iter_mut()
@@ -915,12 +922,6 @@ fn build_query(u: &Understanding, f: &Fields, searcher: &tantivy::Searcher) -> O
                 .collect();
             add(at, TITLE_PHRASE_BOOST * v.weight);
         }
-        let everywhere = |w: &str| {
-            let df = searcher
-                .doc_freq(&Term::from_field_text(f.body, w))
-                .unwrap_or(0);
-            df * COMMON_SHARE > searcher.num_docs()
-        };
         for pair in words
             .windows(2)
             .filter(|p| p[0].char_end == p[1].char_start)

@@ -23,22 +23,19 @@ pub struct FirstWord {
 impl FirstWord {
     pub fn new(words: &[&str]) -> FirstWord {
         let words: Vec<&str> = words.iter().copied().filter(|w| !w.is_empty()).collect();
-        let longest = words.iter().map(|w| w.len()).max().unwrap_or(0);
-        if words.is_empty() {
-            return FirstWord {
-                finder: None,
-                longest,
-            };
-        }
         FirstWord {
+            longest: words.iter().map(|w| w.len()).max().unwrap_or(0),
             // A contiguous NFA: built in a fraction of a DFA's time, and a search scans only a
             // chunk or two of each hit's body (see `bodies`).
-            finder: aho_corasick::AhoCorasick::builder()
-                .match_kind(aho_corasick::MatchKind::LeftmostFirst)
-                .kind(Some(aho_corasick::AhoCorasickKind::ContiguousNFA))
-                .build(&words)
-                .ok(),
-            longest,
+            finder: (!words.is_empty())
+                .then(|| {
+                    aho_corasick::AhoCorasick::builder()
+                        .match_kind(aho_corasick::MatchKind::LeftmostFirst)
+                        .kind(Some(aho_corasick::AhoCorasickKind::ContiguousNFA))
+                        .build(&words)
+                        .ok()
+                })
+                .flatten(),
         }
     }
 
