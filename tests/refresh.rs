@@ -290,3 +290,32 @@ fn a_damaged_body_file_costs_snippets_not_the_search() {
     assert!(!unreadable.is_empty(), "{hits:?}");
     assert!(unreadable.iter().all(|h| h.snippet.is_empty()));
 }
+
+#[test]
+fn records_of_equal_score_are_listed_in_one_order_whatever_order_they_were_indexed_in() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (config, gi, _) = common::editable_demo(tmp.path());
+    let settings = Settings::load(&config).unwrap();
+    let original = std::fs::read_to_string(&gi).unwrap();
+    // The same notice published twice (a verbatim copy under another id): equal scores.
+    let copy = |id: &str| {
+        let mut v = new_record();
+        v["id"] = serde_json::json!(id);
+        v
+    };
+    let mut listed = Vec::new();
+    for ids in [["qh-gi-9102", "qh-gi-9101"], ["qh-gi-9101", "qh-gi-9102"]] {
+        std::fs::write(&gi, &original).unwrap();
+        for id in ids {
+            append_line(&gi, &copy(id));
+        }
+        run(&settings, Mode::Full, false).unwrap();
+        let index = open_search(&settings.index_dir).unwrap();
+        let results = index.search(NEW_TITLE, 10).unwrap();
+        let ids: Vec<String> = results.hits.iter().take(2).map(|h| h.id.clone()).collect();
+        assert_eq!(results.hits[0].score, results.hits[1].score, "{ids:?}");
+        listed.push(ids);
+    }
+    assert_eq!(listed[0], ["qh-gi-9101", "qh-gi-9102"]);
+    assert_eq!(listed[1], listed[0]);
+}

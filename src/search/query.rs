@@ -367,6 +367,7 @@ impl SearchIndex {
             .collect();
         let mut ranked = ranked;
         ranked.sort_by(|a, b| b.0.total_cmp(&a.0));
+        order_ties(&searcher, f, &mut ranked, limit)?;
         let total = ranked.len();
         let kept: Vec<tantivy::DocAddress> = ranked.iter().map(|r| r.1).collect();
         let facets = super::facets::count(&searcher, &self.facet_values, &kept)?;
@@ -493,6 +494,36 @@ impl SearchIndex {
 
 /// The fast-field column of `addr`'s segment, opened once per segment (opening one looks it up
 /// by name).
+/// Records of exactly equal score among the first `limit` (a notice and its verbatim copy
+/// score the same) in the order of their keys. Otherwise they keep their order in the index,
+/// which follows how the build's threads happened to take the records, so the same query
+/// could list the two the other way round after the next rebuild.
+fn order_ties(
+    searcher: &tantivy::Searcher,
+    f: &Fields,
+    ranked: &mut [(f32, tantivy::DocAddress)],
+    limit: usize,
+) -> Result<(), SearchError> {
+    let mut start = 0;
+    while start < ranked.len().min(limit) {
+        let score = ranked[start].0;
+        let end = start + ranked[start..].iter().take_while(|r| r.0 == score).count();
+        if end - start > 1 {
+            let mut keyed = Vec::with_capacity(end - start);
+            for &r in &ranked[start..end] {
+                let doc: TantivyDocument = searcher.doc(r.1)?;
+                keyed.push((f.text(&doc, f.key).to_string(), r));
+            }
+            keyed.sort_by(|a, b| a.0.cmp(&b.0));
+            for (slot, (_, r)) in ranked[start..end].iter_mut().zip(keyed) {
+                *slot = r;
+            }
+        }
+        start = end;
+    }
+    Ok(())
+}
+
 fn segment_column<'a, T>(
     columns: &'a mut HashMap<u32, tantivy::columnar::Column<T>>,
     searcher: &tantivy::Searcher,
