@@ -492,8 +492,6 @@ impl SearchIndex {
     }
 }
 
-/// The fast-field column of `addr`'s segment, opened once per segment (opening one looks it up
-/// by name).
 /// Records of exactly equal score among the first `limit` (a notice and its verbatim copy
 /// score the same) in the order of their keys. Otherwise they keep their order in the index,
 /// which follows how the build's threads happened to take the records, so the same query
@@ -524,6 +522,8 @@ fn order_ties(
     Ok(())
 }
 
+/// The fast-field column of `addr`'s segment, opened once per segment (opening one looks it up
+/// by name).
 fn segment_column<'a, T>(
     columns: &'a mut HashMap<u32, tantivy::columnar::Column<T>>,
     searcher: &tantivy::Searcher,
