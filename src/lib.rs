@@ -28,3 +28,8 @@ pub mod staff_pin;
 pub mod staff_requests;
 pub mod status;
 pub mod ui;
+
+/// mimalloc instead of the system allocator, for every binary that links the library (the
+/// kiosk, its benches and examples): a search allocates many short-lived vectors.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
