@@ -116,12 +116,15 @@ fn ours(index: &SearchIndex) -> impl FnMut(&str) -> Vec<String> + '_ {
 }
 
 fn baseline(db: &fts::Fts) -> impl FnMut(&str) -> Vec<String> + '_ {
-    |q| {
-        db.search(&fts::plan(q))
-            .into_iter()
-            .map(|(id, _, _)| id)
-            .collect()
-    }
+    |q| baseline_ids(db, q)
+}
+
+/// The ids FTS5 returns for `q`.
+fn baseline_ids(db: &fts::Fts, q: &str) -> Vec<String> {
+    db.search(&fts::plan(q))
+        .into_iter()
+        .map(|(id, _, _)| id)
+        .collect()
 }
 
 /// The baseline asked the kiosk's reading of each query instead of the raw input (see
@@ -130,13 +133,7 @@ fn baseline_read<'a>(
     db: &'a fts::Fts,
     readings: &'a HashMap<String, String>,
 ) -> impl FnMut(&str) -> Vec<String> + 'a {
-    move |q| {
-        let read = readings.get(q).map(String::as_str).unwrap_or(q);
-        db.search(&fts::plan(read))
-            .into_iter()
-            .map(|(id, _, _)| id)
-            .collect()
-    }
+    move |q| baseline_ids(db, readings.get(q).map(String::as_str).unwrap_or(q))
 }
 
 /// What the kiosk reads each query as, before any search: the Hanzi a pinyin input converts to
