@@ -73,6 +73,10 @@ const STOP_WORDS: &[&str] = &[
     "咋",
     "呀",
     "怎么办",
+    // 什么样, 怎么样: the segmenter may keep them whole or cut off 样, which alone names nothing.
+    "什么样",
+    "怎么样",
+    "样",
     "多久",
     "多长",
     "多大",
@@ -455,6 +459,21 @@ mod tests {
                 !words.contains(&"什么") && !words.contains(&"有"),
                 "{words:?}"
             );
+            for q in [
+                "上海市对困境儿童实施什么样的管理？",
+                "返京从业人员需要怎么样？",
+            ] {
+                let u = understand(q, ctx);
+                let words: Vec<&str> = u.variants[0]
+                    .words
+                    .iter()
+                    .map(|w| w.text.as_str())
+                    .collect();
+                assert!(
+                    !words.iter().any(|w| w.contains('样')) && words.len() >= 2,
+                    "{q}: {words:?}"
+                );
+            }
         })
     }
 
