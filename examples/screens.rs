@@ -97,7 +97,7 @@ fn steps() -> Vec<Step> {
         Step {
             name: "search-nothing-found",
             act: |a| {
-                a.set_query("火星探测器发射");
+                a.set_query("老年人游泳馆优惠");
                 a.visit.keyboard_open = false;
             },
             ready: with_results,

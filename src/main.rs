@@ -5,7 +5,8 @@ use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
 use kiosk::config::Settings;
 use kiosk::pipeline::BuildReport;
-use kiosk::search::{open_search, Hit};
+use kiosk::search::alternatives::OFFERED as ALTERNATIVES;
+use kiosk::search::{open_search, Hit, SearchRequest};
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -195,7 +196,12 @@ fn run(cli: Cli) -> Result<()> {
         Some(Cmd::Index { action }) => index_command(&settings, action)?,
         Some(Cmd::Search { query, json, limit }) => {
             let index = open_search(&settings.index_dir)?;
-            let results = index.search(&query.join(" "), limit)?;
+            let request = SearchRequest {
+                query: query.join(" "),
+                limit,
+                ..SearchRequest::default()
+            };
+            let results = index.search_with(&request)?;
             if !json {
                 if let Some(c) = &results.converted {
                     println!("按拼音理解为：{c}");
@@ -205,6 +211,12 @@ fn run(cli: Cli) -> Result<()> {
                 }
             }
             print_hits(&results.hits, json)?;
+            if !json && results.hits.is_empty() {
+                let alternatives = index.alternatives(&request, ALTERNATIVES)?;
+                if !alternatives.is_empty() {
+                    println!("您可以试试：{}", alternatives.join("、"));
+                }
+            }
         }
         Some(Cmd::Requests { action }) => run_requests(&settings, action)?,
         Some(Cmd::StaffPin) => staff_pin()?,

@@ -378,6 +378,36 @@ fn a_query_about_nothing_in_the_corpus_returns_nothing() {
 }
 
 #[test]
+fn a_query_that_finds_nothing_offers_shorter_queries_that_do() {
+    use kiosk::search::SearchRequest;
+    let Some(c) = corpus() else { return };
+    let request = SearchRequest {
+        query: "滑雪场季卡优惠".into(),
+        limit: 10,
+        ..Default::default()
+    };
+    assert!(c.index.search_with(&request).unwrap().hits.is_empty());
+    let offers = c.index.alternatives(&request, 4).unwrap();
+    // The piece of the query as typed first; 滑雪场 alone is offered too.
+    assert_eq!(
+        offers.first().map(String::as_str),
+        Some("季卡优惠"),
+        "{offers:?}"
+    );
+    assert!(offers.iter().any(|o| o == "滑雪场"), "{offers:?}");
+    for offer in &offers {
+        assert!(
+            !c.index.search(offer, 10).unwrap().hits.is_empty(),
+            "{offer}"
+        );
+    }
+    // 优惠 alone finds records too, but a whole candidate pool of them: too broad to offer.
+    let broad = c.index.search("优惠", 10).unwrap();
+    assert!(broad.total >= 100, "{}", broad.total);
+    assert!(!offers.iter().any(|o| o == "优惠"), "{offers:?}");
+}
+
+#[test]
 fn a_place_named_in_a_short_query_is_not_required_of_a_record() {
     // 内蒙古 is as rare as a subject word, but a place is locality's to rank, not a word a
     // record must hold: national notices on 绿色通道 that never name 内蒙古 stay among the hits.

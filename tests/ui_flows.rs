@@ -507,3 +507,25 @@ fn staff_work_a_filed_request_in_the_staff_area_and_the_register_records_it() {
         .unwrap();
     assert!(audit.iter().any(|a| a.actor == "终端工作人员"), "{audit:?}");
 }
+
+#[test]
+fn a_query_that_finds_nothing_offers_shorter_queries_of_its_own_words() {
+    let mut k = kiosk();
+    k.tap("点此输入查询内容（可用拼音、首字母或文号）");
+    k.h.state_mut().set_query("老年人游泳馆优惠");
+    k.h.state_mut().visit.keyboard_open = false;
+    k.wait("the answer to a query about a pool", |a| {
+        !a.list_pending() && a.visit.list.results.is_some()
+    });
+    let list = &k.app().visit.list;
+    assert!(list.results.as_ref().unwrap().hits.is_empty());
+    // The demo data has nothing on a 游泳馆; it has records for 老年人 (体检, 高龄津贴).
+    assert!(
+        list.alternatives.iter().any(|a| a == "老年人"),
+        "{:?}",
+        list.alternatives
+    );
+    k.tap("老年人");
+    k.wait("the offered query's results", results_shown);
+    assert_eq!(k.app().visit.query, "老年人");
+}

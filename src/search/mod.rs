@@ -3,6 +3,7 @@
 //! Owns everything tantivy. Takes catalog records in and hands hits out; knows nothing about
 //! source formats or the screen.
 
+pub mod alternatives;
 pub mod analysis;
 pub mod bodies;
 pub mod correct;

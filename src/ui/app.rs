@@ -49,6 +49,8 @@ pub struct ListState {
     pub results: Option<SearchResults>,
     /// Nothing was found for the query; these are the results of this correction.
     pub corrected: Option<String>,
+    /// Nothing was found: shorter queries of the query's own words that find records.
+    pub alternatives: Vec<String>,
     pub failed: bool,
 }
 
@@ -201,12 +203,14 @@ impl KioskApp {
                     seq,
                     results,
                     corrected,
+                    alternatives,
                 } => {
                     if seq == 0 {
                         self.catalogue = results.facets;
                     } else if self.tracks.list.accept(seq) {
                         self.visit.list.results = Some(*results);
                         self.visit.list.corrected = corrected;
+                        self.visit.list.alternatives = alternatives;
                         self.visit.list.failed = false;
                     } else if self.tracks.form.accept(seq) {
                         self.visit.form_matches = results.hits.into_iter().take(3).collect();

@@ -468,6 +468,16 @@ fn result_body(app: &mut KioskApp, ui: &mut egui::Ui) {
             &theme,
             "没有找到相关内容。请换一个词再试，或到服务窗口咨询；如需获取未公开的政府信息，可以提出政府信息公开申请。",
         );
+        if !list.alternatives.is_empty() {
+            ui.horizontal_wrapped(|ui| {
+                widgets::body(ui, &theme, "您可以试试：");
+                for alt in &list.alternatives {
+                    if widgets::chip(ui, &theme, alt, false).clicked() {
+                        set_query = Some(alt.clone());
+                    }
+                }
+            });
+        }
         request = widgets::button(ui, &theme, "填写政府信息公开申请").clicked();
     } else {
         let shown = results.hits.len();

@@ -67,6 +67,8 @@ pub enum Event {
         results: Box<SearchResults>,
         /// The query had no hits and these are the hits of the suggested correction.
         corrected: Option<String>,
+        /// Nothing was found: shorter queries of the query's own words that find records.
+        alternatives: Vec<String>,
     },
     SearchFailed {
         seq: u64,
@@ -222,6 +224,7 @@ fn answer(settings: &Settings, index: &SearchIndex, cmd: Command) -> Event {
                 seq,
                 results: Box::new(results),
                 corrected: None,
+                alternatives: Vec::new(),
             },
             Err(e) => {
                 tracing::error!(error = %e, "browse failed");
@@ -252,7 +255,8 @@ fn answer(settings: &Settings, index: &SearchIndex, cmd: Command) -> Event {
 }
 
 /// Searches; when nothing is found and the query has a correction (「您是不是要找」), the
-/// correction's hits are returned at once, marked as such.
+/// correction's hits are returned at once, marked as such; when even that finds nothing, the
+/// shorter queries of its own words that do find records come with the empty list.
 fn search(index: &SearchIndex, seq: u64, request: &SearchRequest) -> Event {
     let first = match index.search_with(request) {
         Ok(r) => r,
@@ -273,15 +277,27 @@ fn search(index: &SearchIndex, seq: u64, request: &SearchRequest) -> Event {
                         seq,
                         results: Box::new(r),
                         corrected: Some(fix),
+                        alternatives: Vec::new(),
                     };
                 }
             }
         }
     }
+    let alternatives = if first.hits.is_empty() {
+        index
+            .alternatives(request, crate::search::alternatives::OFFERED)
+            .unwrap_or_else(|e| {
+                tracing::error!(error = %e, "searching shorter forms of a query failed");
+                Vec::new()
+            })
+    } else {
+        Vec::new()
+    };
     Event::Results {
         seq,
         results: Box::new(first),
         corrected: None,
+        alternatives,
     }
 }
 
