@@ -60,6 +60,15 @@ fn index_build_reports_per_source_counts_and_search_answers_in_json() {
         "{}",
         text(&out.stdout)
     );
+
+    // Nothing on a 游泳馆 in the demo data: it says so and offers what it has for 老年人.
+    let out = kiosk(&config, &["search", "老年人游泳馆优惠"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let said = text(&out.stdout);
+    assert!(
+        said.contains("没有找到相关内容") && said.contains("您可以试试：老年人"),
+        "{said}"
+    );
 }
 
 #[test]
