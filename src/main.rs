@@ -5,7 +5,7 @@ use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
 use kiosk::config::Settings;
 use kiosk::pipeline::BuildReport;
-use kiosk::search::alternatives::OFFERED as ALTERNATIVES;
+use kiosk::search::alternatives::OFFERED;
 use kiosk::search::{open_search, Hit, SearchRequest};
 use std::io::Write;
 use std::path::PathBuf;
@@ -212,7 +212,7 @@ fn run(cli: Cli) -> Result<()> {
             }
             print_hits(&results.hits, json)?;
             if !json && results.hits.is_empty() {
-                let alternatives = index.alternatives(&request, ALTERNATIVES)?;
+                let alternatives = index.alternatives(&request, OFFERED)?;
                 if !alternatives.is_empty() {
                     println!("您可以试试：{}", alternatives.join("、"));
                 }

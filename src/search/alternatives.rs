@@ -2,15 +2,15 @@
 //! find records (滑雪场季卡优惠 → 季卡优惠, 滑雪场). Owns only the choice of those queries; the
 //! searching is `SearchIndex::search_with`, so every offer passes the same cut-off.
 
-use super::query::{SearchError, SearchIndex, SearchRequest};
+use super::query::{SearchError, SearchIndex, SearchRequest, POOL};
 
 /// How many shorter queries the screen and `kiosk search` offer.
 pub const OFFERED: usize = 4;
 
-/// A shorter form that this many records answer (政策, 优惠: a whole candidate pool), or a
-/// quarter of the records of a small index (办理), is too broad to help someone who asked for
-/// something particular.
-const TOO_BROAD: usize = 100;
+/// A shorter form that fills the whole candidate pool with records that pass (政策, 优惠), or
+/// that a quarter of the records of a small index answer (办理), is too broad to help someone
+/// who asked for something particular.
+const TOO_BROAD: usize = POOL;
 const TOO_BROAD_SHARE: u64 = 4;
 
 /// Queries of more words than this are not cut down: a long question that finds nothing has

@@ -65,7 +65,7 @@ const EXCERPT_REACH: super::bodies::Reach = super::bodies::Reach {
 /// Score factor for service items when the query asks how to get something done.
 const HOWTO_FACTOR: f32 = 1.6;
 /// Candidates scored before the relevance cut-off and the final ranking.
-const POOL: usize = 100;
+pub(super) const POOL: usize = 100;
 
 #[derive(Debug, thiserror::Error)]
 pub enum SearchError {
