@@ -10,7 +10,7 @@ mod portal_html;
 
 use crate::catalog::{Disclosure, Record};
 use crate::config::{Format, SourceSettings};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 
 pub use law_markdown::law_validity_from_versions;
@@ -53,6 +53,9 @@ pub struct SourceReport {
     pub withheld: usize,
     /// Files that are not records by design (e.g. `_index.md`), counted, not reported one by one.
     pub ignored_files: usize,
+    /// Source ids of every record this run saw as not public (依申请公开 or 不予公开), sorted and
+    /// without repeats: withdrawals the pipeline applies whatever the safety gate says.
+    pub not_public_ids: Vec<String>,
 }
 
 /// Records of one source plus its report.
@@ -95,16 +98,16 @@ pub fn import_source(source: &SourceSettings) -> Result<SourceImport, IngestErro
         ignored_files: raw.ignored_files,
         ..SourceReport::default()
     };
+    // Any line of an id that is not public withdraws the id, whichever line comes first: a later
+    // line that withdraws a record must not lose to an earlier public copy.
+    let mut strictest: HashMap<String, Disclosure> = HashMap::new();
+    for r in &raw.records {
+        let d = strictest.entry(r.source_id.clone()).or_insert(r.disclosure);
+        *d = stricter(*d, r.disclosure);
+    }
     let mut seen = HashSet::new();
     let mut records = Vec::with_capacity(raw.records.len());
-    for record in raw.records {
-        if record.title.trim().is_empty() {
-            report.skipped.push(Skip {
-                location: record.source_id.clone(),
-                reason: "no title".into(),
-            });
-            continue;
-        }
+    for mut record in raw.records {
         if !seen.insert(record.source_id.clone()) {
             report.skipped.push(Skip {
                 location: record.source_id.clone(),
@@ -112,12 +115,28 @@ pub fn import_source(source: &SourceSettings) -> Result<SourceImport, IngestErro
             });
             continue;
         }
+        if let Some(&d) = strictest.get(&record.source_id) {
+            record.disclosure = d;
+        }
         match record.disclosure {
+            Disclosure::Proactive if record.title.trim().is_empty() => {
+                report.skipped.push(Skip {
+                    location: record.source_id.clone(),
+                    reason: "no title".into(),
+                });
+            }
             Disclosure::Proactive => records.push(record),
-            Disclosure::OnRequest => report.on_request += 1,
-            Disclosure::Withheld => report.withheld += 1,
+            Disclosure::OnRequest => {
+                report.on_request += 1;
+                report.not_public_ids.push(record.source_id);
+            }
+            Disclosure::Withheld => {
+                report.withheld += 1;
+                report.not_public_ids.push(record.source_id);
+            }
         }
     }
+    report.not_public_ids.sort();
     report.imported = records.len();
     tracing::info!(
         source = %source.name,
@@ -127,6 +146,20 @@ pub fn import_source(source: &SourceSettings) -> Result<SourceImport, IngestErro
         "source imported"
     );
     Ok(SourceImport { records, report })
+}
+
+/// The more restrictive of two attributes: 不予公开 over 依申请公开 over 主动公开.
+fn stricter(a: Disclosure, b: Disclosure) -> Disclosure {
+    let rank = |d| match d {
+        Disclosure::Proactive => 0,
+        Disclosure::OnRequest => 1,
+        Disclosure::Withheld => 2,
+    };
+    if rank(b) > rank(a) {
+        b
+    } else {
+        a
+    }
 }
 
 /// Collapses whitespace runs (ASCII and full-width) to single spaces and trims.
@@ -159,6 +192,43 @@ pub(crate) fn non_empty(text: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn kiosk_jsonl_source(lines: &[&str]) -> (tempfile::NamedTempFile, SourceSettings) {
+        use std::io::Write;
+        let mut f = tempfile::NamedTempFile::new().unwrap();
+        for l in lines {
+            writeln!(f, "{l}").unwrap();
+        }
+        let source = SourceSettings {
+            name: "t".into(),
+            kind: crate::catalog::Kind::GovernmentInfo,
+            format: Format::KioskJsonl,
+            path: f.path().to_path_buf(),
+            url_template: None,
+            mapping: None,
+        };
+        (f, source)
+    }
+
+    /// Issue 22 item 4: the first line of an id used to win before the disclosure check, so a
+    /// later line withdrawing the record was ignored.
+    #[test]
+    fn a_later_line_that_withdraws_an_id_wins_over_an_earlier_public_one() {
+        let (_f, source) = kiosk_jsonl_source(&[
+            r#"{"id":"a","kind":"government_info","title":"关于甲的通知","disclosure":"主动公开","body":"正文"}"#,
+            r#"{"id":"b","kind":"government_info","title":"关于乙的通知","disclosure":"主动公开","body":"正文"}"#,
+            r#"{"id":"a","kind":"government_info","title":"关于甲的通知","disclosure":"不予公开","body":"正文"}"#,
+            r#"{"id":"b","kind":"government_info","title":"关于乙的通知","disclosure":"主动公开","body":"正文"}"#,
+            r#"{"id":"c","kind":"government_info","title":"","disclosure":"依申请公开","body":"正文"}"#,
+        ]);
+        let out = import_source(&source).unwrap();
+        let ids: Vec<&str> = out.records.iter().map(|r| r.source_id.as_str()).collect();
+        assert_eq!(ids, ["b"]);
+        assert_eq!(out.report.withheld, 1);
+        assert_eq!(out.report.on_request, 1);
+        assert_eq!(out.report.not_public_ids, ["a", "c"]);
+        assert_eq!(out.report.skipped.len(), 2, "{:?}", out.report.skipped);
+    }
 
     #[test]
     fn clean_text_collapses_ascii_and_full_width_spaces() {
