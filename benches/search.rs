@@ -483,7 +483,7 @@ fn build_synthetic(index_dir: &Path, syn: &[Record]) {
     let started = Instant::now();
     let info = {
         let lock = kiosk::search::index::lock(index_dir).unwrap();
-        let areas = kiosk::search::facets::Areas::load(&support::config_dir()).unwrap();
+        let areas = kiosk::search::areas::Areas::load(&support::config_dir()).unwrap();
         kiosk::search::index::write_full(
             &lock,
             index_dir,

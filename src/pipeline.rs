@@ -160,7 +160,7 @@ fn run_inner(settings: &Settings, mode: Mode, force: bool) -> Result<BuildReport
         }
     }
     let config_dir = settings.config_path.parent().unwrap_or(Path::new("."));
-    let areas = crate::search::facets::Areas::load(config_dir).map_err(BuildError::Areas)?;
+    let areas = crate::search::areas::Areas::load(config_dir).map_err(BuildError::Areas)?;
     let input = GenerationInput {
         records: &records,
         areas: &areas,

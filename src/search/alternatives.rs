@@ -2,7 +2,8 @@
 //! find records (滑雪场季卡优惠 → 季卡优惠, 滑雪场). Owns only the choice of those queries; the
 //! searching is `SearchIndex::search_with`, so every offer passes the same cut-off.
 
-use super::query::{SearchError, SearchIndex, SearchRequest, POOL};
+use super::error::SearchError;
+use super::query::{SearchIndex, SearchRequest, POOL};
 
 /// How many shorter queries the screen and `kiosk search` offer.
 pub const OFFERED: usize = 4;

@@ -9,13 +9,13 @@
 //! A short query also names its subject: a rare word of three or more characters (滑雪场) must
 //! stand in the record, however much of the rest (季卡, 优惠) a record holds.
 
+use super::error::SearchError;
+use super::postings::{by_segment, on_each_holder};
 use super::schema::Fields;
 use super::understand::Understanding;
-use super::SearchError;
-use std::collections::HashMap;
 use tantivy::postings::Postings;
 use tantivy::schema::IndexRecordOption;
-use tantivy::{DocAddress, Term, TERMINATED};
+use tantivy::{DocAddress, Term};
 
 /// Width of the body passage the words must meet in, in characters (two or three sentences).
 const PASSAGE_CHARS: u32 = 120;
@@ -131,7 +131,7 @@ impl Coverage {
                         texts.push(w.text.clone());
                         let subject = chars >= SUBJECT_CHARS
                             && ((word_df * SUBJECT_RARITY) as f32) < n
-                            && super::locality::places(&w.text).is_empty();
+                            && super::places::places(&w.text).is_empty();
                         words.push(QueryWord {
                             idf: (1.0 + n / (1.0 + word_df as f32)).ln(),
                             subject,
@@ -355,45 +355,6 @@ fn pack(position: u32, term: usize) -> u64 {
 
 fn unpack(e: u64) -> (u32, usize) {
     ((e >> 32) as u32, (e & 0xffff_ffff) as usize)
-}
-
-/// The candidates grouped by segment: each segment's doc ids in ascending order, each with its
-/// index in `docs` (what [`on_each_holder`] walks).
-pub(super) fn by_segment(docs: &[DocAddress]) -> HashMap<u32, Vec<(u32, usize)>> {
-    let mut grouped: HashMap<u32, Vec<(u32, usize)>> = HashMap::new();
-    for (i, d) in docs.iter().enumerate() {
-        grouped
-            .entry(d.segment_ord)
-            .or_default()
-            .push((d.doc_id, i));
-    }
-    for list in grouped.values_mut() {
-        list.sort_unstable();
-    }
-    grouped
-}
-
-/// Calls `found` with the postings standing on each of `ids` (sorted doc ids of one segment,
-/// each with the caller's index) that the postings hold.
-pub(super) fn on_each_holder<P: Postings>(
-    postings: Option<P>,
-    ids: &[(u32, usize)],
-    mut found: impl FnMut(&mut P, usize),
-) {
-    let Some(mut postings) = postings else {
-        return;
-    };
-    for &(id, i) in ids {
-        if postings.doc() > id {
-            continue;
-        }
-        if postings.seek(id) == id {
-            found(&mut postings, i);
-        }
-        if postings.doc() == TERMINATED {
-            break;
-        }
-    }
 }
 
 #[cfg(test)]

@@ -5,7 +5,8 @@
 //! the figures. A query with no relevant ids is a nothing-relevant query: it scores 1 when the
 //! search returns no hit and 0 otherwise.
 
-use super::query::{SearchError, SearchIndex};
+use super::error::SearchError;
+use super::query::SearchIndex;
 use std::collections::{BTreeMap, HashSet};
 
 #[derive(Debug, thiserror::Error)]

@@ -33,7 +33,7 @@ const CONFIG_SNAPSHOT: &str = "config";
 /// carries its own copy, and the kiosk reads them from the generation it has open.
 pub const REFRESHED_CONFIG: [&str; 4] = [
     super::synonyms::FILE,
-    super::facets::AREAS_FILE,
+    super::areas::AREAS_FILE,
     super::locality::FILE,
     "holidays",
 ];
@@ -202,7 +202,7 @@ pub fn lock(index_dir: &Path) -> Result<WriteLock, IndexError> {
 pub struct GenerationInput<'a> {
     pub records: &'a [Record],
     /// Areas of the standard catalogue, for the area facet.
-    pub areas: &'a super::facets::Areas,
+    pub areas: &'a super::areas::Areas,
     /// The configuration folder whose [`REFRESHED_CONFIG`] files are snapshotted.
     pub config_dir: Option<&'a Path>,
     pub sources: Vec<SourceCount>,

@@ -5,15 +5,21 @@
 
 pub mod alternatives;
 pub mod analysis;
+pub mod areas;
 pub mod bodies;
+mod browse;
 pub mod correct;
 mod coverage;
+mod error;
 pub mod eval;
 pub mod facets;
 pub mod index;
 pub mod lexicon;
 pub mod locality;
 pub mod pinyin;
+mod places;
+mod plan;
+mod postings;
 pub mod query;
 pub mod schema;
 pub mod segmentation_eval;
@@ -21,8 +27,9 @@ pub mod snippet;
 pub mod synonyms;
 pub mod understand;
 
+pub use error::SearchError;
 pub use index::{open_current, GenerationInfo, IndexError};
-pub use query::{Hit, SearchError, SearchIndex, SearchRequest, SearchResults, Sort};
+pub use query::{Hit, SearchIndex, SearchRequest, SearchResults, Sort};
 
 /// Opens the current generation of an index folder for searching.
 pub fn open_search(index_dir: &std::path::Path) -> Result<SearchIndex, OpenError> {

@@ -34,8 +34,8 @@ pub struct Fields {
     pub doc_key: Field,
     /// The title as one exact key ([`title_key`]): a query that is a whole title finds it.
     pub title_key: Field,
-    /// The places the title and issuer name ([`super::locality::places`]), plus
-    /// [`super::locality::ANY_PLACE`] when there is one.
+    /// The places the title and issuer name ([`super::places::places`]), plus
+    /// [`super::places::ANY_PLACE`] when there is one.
     pub places: Field,
     /// Publication date as days since 1970-01-01 (0 when unknown), for sorting.
     pub date: Field,
@@ -51,7 +51,7 @@ pub struct Fields {
     pub facet_category: Field,
     pub facet_year: Field,
     pub facet_validity: Field,
-    /// Areas of the standard catalogue ([`super::facets::Areas`]).
+    /// Areas of the standard catalogue ([`super::areas::Areas`]).
     pub facet_area: Field,
 }
 
@@ -136,7 +136,7 @@ impl Fields {
     pub fn to_document(
         &self,
         r: &Record,
-        areas: &super::facets::Areas,
+        areas: &super::areas::Areas,
         body_at: u64,
     ) -> TantivyDocument {
         let mut doc = TantivyDocument::default();
@@ -155,13 +155,13 @@ impl Fields {
         extra.extend(service_text.as_deref());
         doc.add_text(self.extra, extra.join("\n"));
         doc.add_text(self.grams, format!("{}\n{}", r.title, r.body));
-        let named = super::locality::places(&format!(
+        let named = super::places::places(&format!(
             "{}\n{}",
             r.title,
             r.issuer.as_deref().unwrap_or("")
         ));
         if !named.is_empty() {
-            doc.add_text(self.places, super::locality::ANY_PLACE);
+            doc.add_text(self.places, super::places::ANY_PLACE);
         }
         for place in named {
             doc.add_text(self.places, place);
