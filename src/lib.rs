@@ -6,6 +6,8 @@
 //! - [`catalog`]: the domain records (government information, service-guide items, laws).
 //! - [`ingest`]: one importer per source format → catalog records plus an import report.
 //! - [`search`]: tantivy schema, Chinese analysis, index generations, query → ranked hits.
+//! - [`desk`]: what the kiosk does (search with its nothing-found policy, …), called by the
+//!   screen's workers and the command line alike.
 //! - [`pipeline`]: import every source, apply the safety gate, write a new index generation.
 //! - [`status`]: generations, the last run and freshness warnings, for staff.
 //! - [`requests`]: disclosure requests: form model, validation, SQLite register, deadlines.
@@ -19,6 +21,7 @@
 
 pub mod catalog;
 pub mod config;
+pub mod desk;
 pub mod ingest;
 pub mod pipeline;
 pub mod print;

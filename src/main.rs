@@ -5,7 +5,6 @@ use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
 use kiosk::config::Settings;
 use kiosk::pipeline::BuildReport;
-use kiosk::search::alternatives::OFFERED;
 use kiosk::search::{open_search, Hit, SearchRequest};
 use std::io::Write;
 use std::path::PathBuf;
@@ -201,21 +200,33 @@ fn run(cli: Cli) -> Result<()> {
                 limit,
                 ..SearchRequest::default()
             };
-            let results = index.search_with(&request)?;
+            let answer = kiosk::desk::search::answer(&index, &request)?;
+            let results = &answer.results;
             if !json {
                 if let Some(c) = &results.converted {
                     println!("按拼音理解为：{c}");
                 }
-                if let Some(s) = &results.suggestion {
-                    println!("您是不是要找：{s}");
+                match &answer.corrected {
+                    Some(fix) => println!(
+                        "没有找到与“{}”相关的内容，以下是“{fix}”的结果。",
+                        request.query
+                    ),
+                    None => {
+                        if let Some(s) = &results.suggestion {
+                            println!("您是不是要找：{s}");
+                        }
+                    }
                 }
             }
             print_hits(&results.hits, json)?;
-            if !json && results.hits.is_empty() {
-                let alternatives = index.alternatives(&request, OFFERED)?;
-                if !alternatives.is_empty() {
-                    println!("您可以试试：{}", alternatives.join("、"));
+            match (json, answer.offers()) {
+                (true, Some(offers)) => {
+                    println!("{}", serde_json::json!({ "offers": offers }))
                 }
+                (false, _) if !answer.alternatives.is_empty() => {
+                    println!("您可以试试：{}", answer.alternatives.join("、"))
+                }
+                _ => {}
             }
         }
         Some(Cmd::Requests { action }) => run_requests(&settings, action)?,

@@ -254,50 +254,19 @@ fn answer(settings: &Settings, index: &SearchIndex, cmd: Command) -> Event {
     }
 }
 
-/// Searches; when nothing is found and the query has a correction (「您是不是要找」), the
-/// correction's hits are returned at once, marked as such; when even that finds nothing, the
-/// shorter queries of its own words that do find records come with the empty list.
+/// Searches with the kiosk's nothing-found policy ([`crate::desk::search::answer`]).
 fn search(index: &SearchIndex, seq: u64, request: &SearchRequest) -> Event {
-    let first = match index.search_with(request) {
-        Ok(r) => r,
+    match crate::desk::search::answer(index, request) {
+        Ok(a) => Event::Results {
+            seq,
+            results: Box::new(a.results),
+            corrected: a.corrected,
+            alternatives: a.alternatives,
+        },
         Err(e) => {
             tracing::error!(error = %e, "search failed");
-            return Event::SearchFailed { seq };
+            Event::SearchFailed { seq }
         }
-    };
-    if first.hits.is_empty() {
-        if let Some(fix) = first.suggestion.clone() {
-            let retry = SearchRequest {
-                query: fix.clone(),
-                ..request.clone()
-            };
-            if let Ok(r) = index.search_with(&retry) {
-                if !r.hits.is_empty() {
-                    return Event::Results {
-                        seq,
-                        results: Box::new(r),
-                        corrected: Some(fix),
-                        alternatives: Vec::new(),
-                    };
-                }
-            }
-        }
-    }
-    let alternatives = if first.hits.is_empty() {
-        index
-            .alternatives(request, crate::search::alternatives::OFFERED)
-            .unwrap_or_else(|e| {
-                tracing::error!(error = %e, "searching shorter forms of a query failed");
-                Vec::new()
-            })
-    } else {
-        Vec::new()
-    };
-    Event::Results {
-        seq,
-        results: Box::new(first),
-        corrected: None,
-        alternatives,
     }
 }
 
