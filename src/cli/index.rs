@@ -1,0 +1,89 @@
+//! `kiosk index …`: build, refresh, roll back and inspect the index generations.
+
+use anyhow::Result;
+use clap::Subcommand;
+use kiosk::config::Settings;
+use kiosk::pipeline::BuildReport;
+
+#[derive(Subcommand)]
+pub enum IndexCmd {
+    /// Import every source and build a complete new generation, then switch to it atomically.
+    Build {
+        /// Go ahead even if the safety gate would refuse (mass removal, many bad records).
+        #[arg(long)]
+        force: bool,
+    },
+    /// Import every source and write a new generation with only what changed since the current one.
+    Refresh {
+        /// Go ahead even if the safety gate would refuse (mass removal, many bad records).
+        #[arg(long)]
+        force: bool,
+    },
+    /// Make the previous complete generation current again.
+    Rollback,
+    /// Show the generations, their record counts and sources, and freshness warnings.
+    Status,
+}
+
+pub fn run(settings: &Settings, action: IndexCmd) -> Result<()> {
+    use kiosk::pipeline::Mode;
+    match action {
+        IndexCmd::Build { force } => {
+            print_build_report(&kiosk::pipeline::run(settings, Mode::Full, force)?)
+        }
+        IndexCmd::Refresh { force } => {
+            print_build_report(&kiosk::pipeline::run(settings, Mode::Incremental, force)?)
+        }
+        IndexCmd::Rollback => {
+            let lock = kiosk::search::index::lock(&settings.index_dir)?;
+            let g = kiosk::search::index::rollback(&lock, &settings.index_dir)?;
+            println!(
+                "Rolled back: generation {} ({} records) is current again.",
+                g.name, g.records
+            );
+        }
+        IndexCmd::Status => {
+            let status = kiosk::status::IndexStatus::read(settings);
+            print!("{}", status.render());
+        }
+    }
+    Ok(())
+}
+
+fn print_build_report(r: &BuildReport) {
+    println!("Index generation {} is now current.", r.generation.name);
+    if let Some(c) = r.generation.changes {
+        println!(
+            "Incremental: {} added, {} changed, {} removed, {} unchanged.",
+            c.added, c.changed, c.removed, c.unchanged
+        );
+    }
+    for s in &r.sources {
+        println!(
+            "  {:<26} {:<13} {:>6} records  {:>4} skipped  {:>3} not public  {:>4} ignored files",
+            s.source,
+            s.format,
+            s.imported,
+            s.skipped.len(),
+            s.on_request + s.withheld,
+            s.ignored_files
+        );
+        for skip in s.skipped.iter().take(20) {
+            println!("      skipped {}: {}", skip.location, skip.reason);
+        }
+        if s.skipped.len() > 20 {
+            println!("      … and {} more skipped records", s.skipped.len() - 20);
+        }
+    }
+    println!(
+        "Total {} records indexed. Data up to {}. Import {:.2} s, indexing {:.2} s, total {:.2} s.",
+        r.generation.records,
+        r.generation
+            .data_date
+            .map(|d| d.to_string())
+            .unwrap_or_else(|| "-".into()),
+        r.import_time.as_secs_f64(),
+        r.index_time.as_secs_f64(),
+        (r.import_time + r.index_time).as_secs_f64()
+    );
+}

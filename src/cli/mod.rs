@@ -1,0 +1,91 @@
+//! The command line: one file per command group. Parsing here ("low args"), the work in the
+//! library, the printing in each command's file.
+
+mod eval;
+mod index;
+mod requests;
+mod search;
+mod staff_pin;
+
+use anyhow::Result;
+use clap::{Parser, Subcommand};
+use kiosk::config::Settings;
+use std::path::PathBuf;
+
+#[derive(Parser)]
+#[command(
+    name = "kiosk",
+    version,
+    about = "政务公开专区 self-service kiosk: the kiosk window, and staff commands"
+)]
+pub struct Cli {
+    /// Configuration file.
+    #[arg(long, global = true, default_value = "kiosk-config/kiosk.toml")]
+    pub config: PathBuf,
+    #[command(subcommand)]
+    pub command: Option<Cmd>,
+}
+
+#[derive(Subcommand)]
+pub enum Cmd {
+    /// Build or inspect the search index.
+    Index {
+        #[command(subcommand)]
+        action: index::IndexCmd,
+    },
+    /// Search the index as the kiosk does.
+    Search {
+        /// What a citizen would type: words, a title, a 发文字号, a question.
+        query: Vec<String>,
+        /// One JSON object per hit per line, best first.
+        #[arg(long)]
+        json: bool,
+        #[arg(long, default_value_t = 10)]
+        limit: usize,
+    },
+    /// Disclosure requests (依申请公开): file, list, show, move on, export, purge, reprint.
+    Requests {
+        #[command(subcommand)]
+        action: requests::RequestsCmd,
+    },
+    /// Hash a staff PIN for `staff_pin_hash` in the configuration. Reads the PIN (6 to 12
+    /// digits) from standard input so it never appears in the shell history.
+    StaffPin,
+    /// Score a judged query file (query_id, query, relevant_ids) with MRR, Recall and nDCG.
+    Eval {
+        queries: PathBuf,
+        #[arg(long, default_value_t = 10)]
+        k: usize,
+        /// Also list every query that scored below 1, with the ids it returned.
+        #[arg(long)]
+        failures: bool,
+    },
+    /// Score the word segmenter on SIGHAN 2005 gold files: precision, recall, F1 per corpus.
+    EvalSegmentation {
+        /// A folder with `gold/*_gold.utf8` (e.g. ../shared/eval/segmentation), or the gold folder.
+        folder: PathBuf,
+    },
+}
+
+/// Runs one parsed command line.
+pub fn run(cli: Cli) -> Result<()> {
+    // The only command that needs no configuration.
+    if let Some(Cmd::StaffPin) = cli.command {
+        return staff_pin::run();
+    }
+    let settings = Settings::load(&cli.config)?;
+    match cli.command {
+        None => kiosk::ui::run(settings)?,
+        Some(Cmd::Index { action }) => index::run(&settings, action)?,
+        Some(Cmd::Search { query, json, limit }) => search::run(&settings, &query, json, limit)?,
+        Some(Cmd::Requests { action }) => requests::run(&settings, action)?,
+        Some(Cmd::StaffPin) => staff_pin::run()?,
+        Some(Cmd::Eval {
+            queries,
+            k,
+            failures,
+        }) => eval::queries(&settings, &queries, k, failures)?,
+        Some(Cmd::EvalSegmentation { folder }) => eval::segmentation(&folder)?,
+    }
+    Ok(())
+}
