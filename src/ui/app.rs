@@ -2,7 +2,8 @@
 //! in [`Visit`] and is dropped whole by the idle reset; the index, the workers and the staff gate
 //! outlive visits. Drawing is in `screens`, `document` and `staff`; slow work goes to workers.
 
-use super::document::OpenDoc;
+use super::action::Action;
+use super::document::{OpenDoc, PrintState};
 use super::idle::{IdlePhase, IdleTimer};
 use super::keyboard::{Applied, Key, Keyboard};
 use super::request_form::{self, RequestFormState};
@@ -525,6 +526,64 @@ impl KioskApp {
         self.send(Command::Status);
     }
 
+    /// Carries out what a screen asked for: the one place the state changes on a tap.
+    pub fn apply(&mut self, action: Action, ctx: &egui::Context, now: Instant) {
+        match action {
+            Action::StartSearch => self.start_search(),
+            Action::Browse { heading, filters } => self.browse(&heading, filters),
+            Action::Preset { query, filters } => self.preset(&query, filters),
+            Action::Key(k) => self.key(k),
+            Action::SetQuery(q) => self.set_query(&q),
+            Action::ToggleKeyboard => self.visit.keyboard_open = !self.visit.keyboard_open,
+            Action::ToggleFilter(dim, value) => self.toggle_filter(dim, &value),
+            Action::SetSort(sort) => self.set_sort(sort),
+            Action::Open(hit) => self.open(hit),
+            Action::CloseDocument => self.close_document(),
+            Action::PrintOpenRecord => self.print_open_record(ctx),
+            Action::RequestForm(hit) => self.open_request_form(hit.as_ref()),
+            Action::GoHome => self.go_home(),
+            Action::ToggleElderly => self.visit.theme.elderly = !self.visit.theme.elderly,
+            Action::ToggleContrast => {
+                self.visit.theme.high_contrast = !self.visit.theme.high_contrast
+            }
+            Action::HallTapped => self.hall_tapped(now),
+            Action::KeepVisit => self.idle.touch(now),
+        }
+    }
+
+    /// Prints the open document, or the open service item's materials checklist, on a print
+    /// thread; the document screen shows its progress.
+    fn print_open_record(&mut self, ctx: &egui::Context) {
+        let hall = self.settings.hall_name.clone();
+        let Some(doc) = self.visit.doc.as_ref() else {
+            return;
+        };
+        let job = doc.record().and_then(|r| match &r.service {
+            Some(_) => crate::print::document::service_checklist(r, &hall),
+            None => doc
+                .body
+                .as_ref()
+                .map(|body| crate::print::document::document(r, body, &hall)),
+        });
+        let Some((blocks, title)) = job.zip(doc.record().map(|r| r.title.clone())) else {
+            return;
+        };
+        let wake = {
+            let ctx = ctx.clone();
+            move || ctx.request_repaint()
+        };
+        let state = match super::print_worker::spawn(self.settings.clone(), wake, blocks, title) {
+            Ok(rx) => PrintState::Printing(rx),
+            Err(e) => {
+                tracing::error!(error = %e, "cannot start the print thread");
+                PrintState::Done(Err(super::print_worker::PRINT_FAILED.into()))
+            }
+        };
+        if let Some(doc) = self.visit.doc.as_mut() {
+            doc.print = state;
+        }
+    }
+
     /// Whether this frame carries input from a person (a touch, a key, a drag, a scroll).
     fn person_was_here(ctx: &egui::Context) -> bool {
         ctx.input(|i| {
@@ -564,20 +623,28 @@ impl KioskApp {
             self.visit.theme.apply(&ctx);
             self.applied_theme = Some(self.visit.theme);
         }
-        super::screens::header(self, ui, now);
+        let mut out = Vec::new();
+        super::screens::header(self, ui, &mut out);
+        let (theme, visit_no) = (self.visit.theme, self.visit_no);
         match self.visit.screen {
-            Screen::Home => super::screens::home(self, ui),
-            Screen::List => super::screens::list(self, ui),
-            Screen::Document => super::document::document(self, ui),
-            Screen::Service => super::document::service(self, ui),
+            Screen::Home => super::screens::home(self, ui, &mut out),
+            Screen::List => super::screens::list(self, ui, &mut out),
+            Screen::Document | Screen::Service => match self.visit.doc.as_mut() {
+                Some(doc) if self.visit.screen == Screen::Document => {
+                    super::document::document(ui, &theme, doc, visit_no, &mut out)
+                }
+                Some(doc) => super::document::service(ui, &theme, doc, visit_no, &mut out),
+                None => out.push(Action::CloseDocument),
+            },
             Screen::Request => self.request_screen(ui),
             Screen::StaffPin => super::staff::pin_screen(self, ui, now),
             Screen::Staff => super::staff::staff_screen(self, ui),
         }
         if let IdlePhase::Warning { remaining } = phase {
-            if super::screens::idle_warning(self, &ctx, remaining) {
-                self.idle.touch(now);
-            }
+            super::screens::idle_warning(self, &ctx, remaining, &mut out);
+        }
+        for action in out {
+            self.apply(action, &ctx, now);
         }
         if self.close_requested {
             ctx.send_viewport_cmd(egui::ViewportCommand::Close);

@@ -1,16 +1,15 @@
 //! The document screen (metadata table, the body in large paged text with 「放大/缩小」, the QR
 //! code of the public URL, 「打印」, 「申请公开」) and the service-item screen (conditions,
 //! materials checklist, time limits, fees, place, hours, phones, 「打印材料清单」, QR).
-//! Printing runs on its own thread; the screen keeps answering.
+//! Printing runs on a thread the app starts; the screen keeps answering.
 
-use super::app::KioskApp;
+use super::action::Action;
 use super::theme::Theme;
 use super::widgets;
 use crate::catalog::Record;
-use crate::print::layout::Block;
 use crate::search::Hit;
 use egui::{RichText, Vec2};
-use std::sync::mpsc::{channel, Receiver, TryRecvError};
+use std::sync::mpsc::{Receiver, TryRecvError};
 
 /// Zoom steps of the body text, as factors of the body size.
 const ZOOM: [f32; 5] = [1.0, 1.25, 1.5, 1.75, 2.0];
@@ -58,7 +57,7 @@ impl OpenDoc {
         matches!(self.print, PrintState::Printing(_))
     }
 
-    fn record(&self) -> Option<&Record> {
+    pub fn record(&self) -> Option<&Record> {
         self.hit.record.as_ref()
     }
 
@@ -126,47 +125,6 @@ fn public_url(r: &Record) -> Option<&str> {
         .filter(|u| u.starts_with("http"))
 }
 
-/// Starts a print job on its own thread.
-fn start_print(
-    app: &KioskApp,
-    ctx: &egui::Context,
-    blocks: Vec<Block>,
-    title: String,
-) -> PrintState {
-    let (tx, rx) = channel();
-    let settings = app.settings.clone();
-    let ctx = ctx.clone();
-    let spawned = std::thread::Builder::new()
-        .name("print".into())
-        .spawn(move || {
-            let result = crate::staff_requests::printers(&settings)
-                .map_err(|e| e.to_string())
-                .and_then(|p| {
-                    let pdf = crate::print::pdf::render(&blocks, &p.font).map_err(|e| e.to_string())?;
-                    crate::print::backend::cups_submit(&p.cups_queue, &pdf, &title).map_err(|e| e.to_string())
-                });
-            let result = match result {
-                Ok(job) => {
-                    tracing::info!(job, title, "document printed");
-                    Ok(())
-                }
-                Err(e) => {
-                    tracing::warn!(error = %e, title, "document not printed");
-                    Err("打印机暂时无法使用。您可以扫描屏幕上的二维码在手机上查看，或到服务窗口索取纸质文本。".to_string())
-                }
-            };
-            let _ = tx.send(result);
-            ctx.request_repaint();
-        });
-    match spawned {
-        Ok(_) => PrintState::Printing(rx),
-        Err(e) => {
-            tracing::error!(error = %e, "cannot start the print thread");
-            PrintState::Done(Err("打印未能完成，请咨询工作人员。".into()))
-        }
-    }
-}
-
 fn print_feedback(ui: &mut egui::Ui, theme: &Theme, state: &PrintState) {
     match state {
         PrintState::Idle => {}
@@ -225,68 +183,49 @@ fn side_panel(
     (back, print)
 }
 
-pub fn document(app: &mut KioskApp, ui: &mut egui::Ui) {
-    let theme = app.visit.theme;
+/// The document screen. `visit_no` keys egui's state to the visit.
+pub fn document(
+    ui: &mut egui::Ui,
+    theme: &Theme,
+    doc: &mut OpenDoc,
+    visit_no: u64,
+    out: &mut Vec<Action>,
+) {
     let s = theme.sizes();
     let mut request = false;
-    let (back, print) = {
-        let Some(doc) = app.visit.doc.as_mut() else {
-            app.close_document();
-            return;
-        };
-        let government_info = doc.hit.kind == crate::catalog::Kind::GovernmentInfo;
-        let taps = side_panel(ui, ("doc-side", app.visit_no), &theme, doc, "打印", |ui| {
-            if government_info {
-                ui.add_space(12.0);
-                widgets::muted(ui, &theme, "需要与本件相关、尚未公开的政府信息：");
-                request = widgets::button(ui, &theme, "申请公开").clicked();
-            }
-        });
-        egui::CentralPanel::default().show(ui, |ui| {
-            widgets::heading(ui, &theme, &doc.hit.title);
-            if let Some(r) = doc.hit.record.clone() {
-                egui::Grid::new(("meta", app.visit_no))
-                    .num_columns(4)
-                    .spacing(Vec2::new(16.0, 6.0))
-                    .show(ui, |ui| {
-                        for (i, (k, v)) in
-                            crate::print::document::metadata_rows(&r).iter().enumerate()
-                        {
-                            ui.label(RichText::new(*k).size(s.body).strong());
-                            ui.label(widgets::body_job(&theme, v, theme.palette().text));
-                            if i % 2 == 1 {
-                                ui.end_row();
-                            }
-                        }
-                    });
-            }
-            ui.separator();
-            paged_body(ui, &theme, doc);
-        });
-        taps
-    };
-    finish(app, ui.ctx(), back, print, request);
-}
-
-fn finish(app: &mut KioskApp, ctx: &egui::Context, back: bool, print: bool, request: bool) {
-    if back {
-        app.close_document();
-        return;
-    }
-    if print {
-        if let Some(doc) = &app.visit.doc {
-            if let (Some(r), Some(body)) = (doc.record(), doc.body.as_ref()) {
-                let blocks = crate::print::document::document(r, body, &app.settings.hall_name);
-                let state = start_print(app, ctx, blocks, r.title.clone());
-                if let Some(doc) = &mut app.visit.doc {
-                    doc.print = state;
-                }
-            }
+    let government_info = doc.hit.kind == crate::catalog::Kind::GovernmentInfo;
+    let (back, print) = side_panel(ui, ("doc-side", visit_no), theme, doc, "打印", |ui| {
+        if government_info {
+            ui.add_space(12.0);
+            widgets::muted(ui, theme, "需要与本件相关、尚未公开的政府信息：");
+            request = widgets::button(ui, theme, "申请公开").clicked();
         }
-    }
-    if request {
-        let hit = app.visit.doc.as_ref().map(|d| d.hit.clone());
-        app.open_request_form(hit.as_ref());
+    });
+    egui::CentralPanel::default().show(ui, |ui| {
+        widgets::heading(ui, theme, &doc.hit.title);
+        if let Some(r) = &doc.hit.record {
+            egui::Grid::new(("meta", visit_no))
+                .num_columns(4)
+                .spacing(Vec2::new(16.0, 6.0))
+                .show(ui, |ui| {
+                    for (i, (k, v)) in crate::print::document::metadata_rows(r).iter().enumerate() {
+                        ui.label(RichText::new(*k).size(s.body).strong());
+                        ui.label(widgets::body_job(theme, v, theme.palette().text));
+                        if i % 2 == 1 {
+                            ui.end_row();
+                        }
+                    }
+                });
+        }
+        ui.separator();
+        paged_body(ui, theme, doc);
+    });
+    if back {
+        out.push(Action::CloseDocument);
+    } else if print {
+        out.push(Action::PrintOpenRecord);
+    } else if request {
+        out.push(Action::RequestForm(Some(doc.hit.clone())));
     }
 }
 
@@ -333,49 +272,33 @@ fn paged_body(ui: &mut egui::Ui, theme: &Theme, doc: &mut OpenDoc) {
     ui.label(job);
 }
 
-pub fn service(app: &mut KioskApp, ui: &mut egui::Ui) {
-    let theme = app.visit.theme;
-    let visit_no = app.visit_no;
-    let (back, print) = {
-        let Some(doc) = app.visit.doc.as_mut() else {
-            app.close_document();
-            return;
-        };
-        let taps = side_panel(
-            ui,
-            ("svc-side", visit_no),
-            &theme,
-            doc,
-            "打印材料清单",
-            |_| {},
-        );
-        egui::CentralPanel::default().show(ui, |ui| {
-            widgets::heading(ui, &theme, &doc.hit.title);
-            egui::ScrollArea::vertical()
-                .id_salt(("service", visit_no))
-                .auto_shrink([false, false])
-                .show(ui, |ui| service_fields(ui, &theme, doc));
-        });
-        taps
-    };
+/// The service-item screen.
+pub fn service(
+    ui: &mut egui::Ui,
+    theme: &Theme,
+    doc: &mut OpenDoc,
+    visit_no: u64,
+    out: &mut Vec<Action>,
+) {
+    let (back, print) = side_panel(
+        ui,
+        ("svc-side", visit_no),
+        theme,
+        doc,
+        "打印材料清单",
+        |_| {},
+    );
+    egui::CentralPanel::default().show(ui, |ui| {
+        widgets::heading(ui, theme, &doc.hit.title);
+        egui::ScrollArea::vertical()
+            .id_salt(("service", visit_no))
+            .auto_shrink([false, false])
+            .show(ui, |ui| service_fields(ui, theme, doc));
+    });
     if back {
-        app.close_document();
+        out.push(Action::CloseDocument);
     } else if print {
-        let hall = app.settings.hall_name.clone();
-        let blocks = app
-            .visit
-            .doc
-            .as_ref()
-            .and_then(|d| d.record())
-            .and_then(|r| {
-                crate::print::document::service_checklist(r, &hall).map(|b| (b, r.title.clone()))
-            });
-        if let Some((blocks, title)) = blocks {
-            let state = start_print(app, ui.ctx(), blocks, title);
-            if let Some(doc) = &mut app.visit.doc {
-                doc.print = state;
-            }
-        }
+        out.push(Action::PrintOpenRecord);
     }
 }
 

@@ -1,11 +1,13 @@
 //! The kiosk screens (egui/eframe). The only module that knows egui exists: it draws and routes,
 //! while the worker thread owns the index.
 
+pub mod action;
 pub mod app;
 pub mod document;
 pub mod fonts;
 pub mod idle;
 pub mod keyboard;
+pub mod print_worker;
 pub mod qr;
 pub mod request_form;
 pub mod request_worker;

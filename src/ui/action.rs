@@ -1,0 +1,47 @@
+//! What a tap asks for. Screens draw from the kiosk's state and return these; only
+//! [`super::app::KioskApp::apply`] changes the state, sends work to the workers or starts a
+//! thread.
+
+use super::keyboard::Key;
+use crate::search::facets::{Dim, Filter};
+use crate::search::query::Sort;
+use crate::search::Hit;
+
+/// One thing the visitor (or a member of staff) asked for this frame.
+#[derive(Debug, Clone)]
+pub enum Action {
+    /// Open the search screen with the keyboard.
+    StartSearch,
+    /// Browse a category or area without typing.
+    Browse {
+        heading: String,
+        filters: Vec<Filter>,
+    },
+    /// A preset search within a kind (a home tile).
+    Preset {
+        query: String,
+        filters: Vec<Filter>,
+    },
+    /// A key of the on-screen keyboard on the search screen.
+    Key(Key),
+    /// Replace the query (a suggestion, a correction or an alternative tapped).
+    SetQuery(String),
+    ToggleKeyboard,
+    ToggleFilter(Dim, String),
+    SetSort(Sort),
+    /// Open a hit (document or service item).
+    Open(Hit),
+    /// Leave a document for where it was opened from.
+    CloseDocument,
+    /// Print the open document (or a service item's materials checklist).
+    PrintOpenRecord,
+    /// Open the request form, prefilled from a record when given.
+    RequestForm(Option<Hit>),
+    GoHome,
+    ToggleElderly,
+    ToggleContrast,
+    /// A tap on the hall name (five open the staff PIN pad).
+    HallTapped,
+    /// 「继续使用」 on the idle warning.
+    KeepVisit,
+}
