@@ -235,6 +235,32 @@ mod tests {
         assert_eq!(out.report.skipped.len(), 2, "{:?}", out.report.skipped);
     }
 
+    /// Issue 22: a record with no 公开属性 is not public, is counted apart, and its id is a
+    /// withdrawal like any other not-public id (also when another line of the id is public).
+    #[test]
+    fn records_without_a_disclosure_attribute_are_counted_and_withdrawn() {
+        let (_f, source) = kiosk_jsonl_source(&[
+            r#"{"id":"a","kind":"government_info","title":"关于甲的通知","disclosure":"主动公开","body":"正文"}"#,
+            r#"{"id":"b","kind":"government_info","title":"关于乙的通知","body":"正文"}"#,
+            r#"{"id":"c","kind":"government_info","title":"关于丙的通知","disclosure":"主动公开","body":"正文"}"#,
+            r#"{"id":"c","kind":"government_info","title":"关于丙的通知","body":"正文"}"#,
+            r#"{"id":"d","kind":"government_info","title":"关于丁的通知","disclosure":"内部","body":"正文"}"#,
+        ]);
+        let out = import_source(&source).unwrap();
+        let ids: Vec<&str> = out.records.iter().map(|r| r.source_id.as_str()).collect();
+        assert_eq!(ids, ["a"]);
+        assert_eq!(
+            (
+                out.report.on_request,
+                out.report.withheld,
+                out.report.unmarked
+            ),
+            (0, 1, 2)
+        );
+        assert_eq!(out.report.not_public(), 3);
+        assert_eq!(out.report.not_public_ids, ["b", "c", "d"]);
+    }
+
     #[test]
     fn clean_text_collapses_ascii_and_full_width_spaces() {
         assert_eq!(clean_text("  标　　题：\n 国务院 "), "标 题： 国务院");
