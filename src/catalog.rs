@@ -647,8 +647,15 @@ pub(crate) mod tests {
         use Disclosure::*;
         use Kind::*;
         let published = Some(Proactive);
-        // (field, body, default, kind, decision)
-        let cases: [(Option<&str>, &str, Option<Disclosure>, Kind, Disclosure); 18] = [
+        /// (field, body, default, kind, decision)
+        type Case<'a> = (
+            Option<&'a str>,
+            &'a str,
+            Option<Disclosure>,
+            Kind,
+            Disclosure,
+        );
+        let cases: [Case; 18] = [
             (Some("主动公开"), "正文", None, GovernmentInfo, Proactive),
             (
                 None,
