@@ -4,7 +4,7 @@
 //! error that names the file, the key and the fix. Paths in the file are relative to the file.
 //! Owns no IO beyond reading the one file; knows nothing about the index or the UI.
 
-use crate::catalog::Kind;
+use crate::catalog::{Disclosure, Kind};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -185,6 +185,8 @@ struct RawSource {
     url_template: Option<String>,
     #[serde(default)]
     mapping: Option<FieldMapping>,
+    #[serde(default)]
+    default_disclosure: Option<String>,
 }
 
 /// Which field of a foreign JSON record feeds which field of a [`crate::catalog::Record`].
@@ -209,6 +211,10 @@ pub struct FieldMapping {
     pub published_date: Option<String>,
     #[serde(default)]
     pub url: Option<String>,
+    /// The 公开属性 field (主动公开 / 依申请公开 / 不予公开). Without it, government information is
+    /// not public unless the source sets `default_disclosure`.
+    #[serde(default)]
+    pub disclosure: Option<String>,
     #[serde(default)]
     pub item_code: Option<String>,
     #[serde(default)]
@@ -277,6 +283,9 @@ pub struct SourceSettings {
     pub path: PathBuf,
     pub url_template: Option<String>,
     pub mapping: Option<FieldMapping>,
+    /// The 公开属性 of records that carry none (`default_disclosure`); `None`: government
+    /// information without one is not public.
+    pub default_disclosure: Option<Disclosure>,
 }
 
 /// The validated configuration (the "high" config).
@@ -387,6 +396,15 @@ impl Settings {
                     ))
                 }
             }
+            let default_disclosure = match s.default_disclosure.as_deref() {
+                None => None,
+                Some(v) => Some(Disclosure::from_label(v).ok_or_else(|| {
+                    invalid(
+                        format!("{at}: `default_disclosure = \"{v}\"` is not a 公开属性"),
+                        "write \"主动公开\" (only for a feed that carries nothing but published records), \"依申请公开\" or \"不予公开\", or remove the key",
+                    )
+                })?),
+            };
             sources.push(SourceSettings {
                 name: s.name.clone(),
                 kind,
@@ -394,6 +412,7 @@ impl Settings {
                 path: resolve(&s.path),
                 url_template: s.url_template.clone(),
                 mapping: s.mapping.clone(),
+                default_disclosure,
             });
         }
         let requests =
@@ -625,5 +644,55 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.contains("[sources.mapping]"), "{err}");
+    }
+
+    #[test]
+    fn default_disclosure_takes_only_the_three_labels_and_names_the_key() {
+        let source = |line: &str| {
+            format!(
+                "[kiosk]\nhall_name='x'\nindex_dir='i'\n[[sources]]\nname='a'\nkind='government_info'\nformat='portal-html'\npath='p'\n{line}\n"
+            )
+        };
+        for (label, want) in Disclosure::LABELS {
+            let text = source(&format!("default_disclosure = '{label}'"));
+            let s = Settings::parse(&text, Path::new("k.toml")).unwrap();
+            assert_eq!(s.sources[0].default_disclosure, Some(want), "{label}");
+        }
+        let s = Settings::parse(&source(""), Path::new("k.toml")).unwrap();
+        assert_eq!(s.sources[0].default_disclosure, None);
+        for bad in ["公开", "public", "主动公開", "未标明公开属性"] {
+            let err = Settings::parse(
+                &source(&format!("default_disclosure = '{bad}'")),
+                Path::new("k.toml"),
+            )
+            .unwrap_err()
+            .to_string();
+            assert!(
+                err.contains("default_disclosure")
+                    && err.contains("Fix:")
+                    && err.contains("k.toml"),
+                "{err}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_shared_corpus_config_publishes_by_default_only_the_feeds_of_published_pages() {
+        let text = include_str!("../kiosk-config/shared-corpus.toml");
+        let s = Settings::parse(text, Path::new("kiosk-config/shared-corpus.toml")).unwrap();
+        let defaults: Vec<(&str, Option<Disclosure>)> = s
+            .sources
+            .iter()
+            .map(|s| (s.name.as_str(), s.default_disclosure))
+            .collect();
+        assert_eq!(
+            defaults,
+            [
+                ("guangdong-service-guide", None),
+                ("gov-cn-pages", Some(Disclosure::Proactive)),
+                ("laws", None),
+                ("policy-notices", Some(Disclosure::Proactive)),
+            ]
+        );
     }
 }

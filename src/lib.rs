@@ -3,6 +3,7 @@
 //!
 //! Architecture (dependencies point one way):
 //! - [`config`]: `kiosk-config/*.toml` → validated [`config::Settings`].
+//! - [`text`]: character normalisation (width, traditional characters, markings) used by all.
 //! - [`catalog`]: the domain records (government information, service-guide items, laws).
 //! - [`ingest`]: one importer per source format → catalog records plus an import report.
 //! - [`search`]: tantivy schema, Chinese analysis, index generations, query → ranked hits.
@@ -30,6 +31,7 @@ pub mod search;
 pub mod staff_pin;
 pub mod staff_requests;
 pub mod status;
+pub mod text;
 pub mod ui;
 
 /// mimalloc instead of the system allocator, for every binary that links the library (the

@@ -187,7 +187,7 @@ fn counts(sources: &[SourceReport]) -> Vec<SourceCount> {
             source: r.source.clone(),
             records: r.imported,
             skipped: r.skipped.len(),
-            not_public: r.on_request + r.withheld,
+            not_public: r.not_public(),
         })
         .collect()
 }
@@ -217,7 +217,7 @@ pub fn gate(
         }
     }
     for s in sources {
-        let total = s.imported + s.skipped.len() + s.on_request + s.withheld;
+        let total = s.imported + s.skipped.len() + s.not_public();
         if total > 0 && s.skipped.len() as f64 / total as f64 > limits.max_bad_share {
             let (bad, share, limit) = (
                 s.skipped.len(),

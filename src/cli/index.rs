@@ -65,9 +65,15 @@ fn print_build_report(r: &BuildReport) {
             s.format,
             s.imported,
             s.skipped.len(),
-            s.on_request + s.withheld,
+            s.not_public(),
             s.ignored_files
         );
+        if s.not_public() > 0 {
+            println!(
+                "      not public: {} 依申请公开, {} 不予公开, {} without 公开属性",
+                s.on_request, s.withheld, s.unmarked
+            );
+        }
         for skip in s.skipped.iter().take(20) {
             println!("      skipped {}: {}", skip.location, skip.reason);
         }

@@ -1,8 +1,10 @@
 //! Importer for the kiosk's own JSON Lines schema (docs/kiosk-jsonl.md): a portal or CMS export
-//! with every field of a disclosure record, including the disclosure attribute.
+//! with every field of a disclosure record, including the disclosure attribute. The attribute is
+//! read however it is spelt and decided, with any 附注 of the title and body, by
+//! [`decide_disclosure`].
 
 use super::{IngestError, RawImport};
-use crate::catalog::{Disclosure, Kind, Record, ServiceInfo, Validity};
+use crate::catalog::{decide_disclosure, Disclosure, Kind, Record, ServiceInfo, Validity};
 use crate::config::SourceSettings;
 use chrono::NaiveDate;
 use serde::Deserialize;
@@ -14,8 +16,10 @@ struct Line {
     id: String,
     kind: Kind,
     title: String,
+    /// Kept as text: any spelling is read by [`Disclosure::from_field`], and a value it does not
+    /// know withholds the record instead of failing the line.
     #[serde(default)]
-    disclosure: Option<Disclosure>,
+    disclosure: Option<String>,
     #[serde(default)]
     doc_type: Option<String>,
     #[serde(default)]
@@ -72,20 +76,23 @@ pub(super) fn import(source: &SourceSettings) -> Result<RawImport, IngestError> 
                     source.kind.as_str()
                 ),
             ),
-            Ok(l) if l.kind == Kind::GovernmentInfo && l.disclosure.is_none() => out.skip(
-                at,
-                "government information without `disclosure` (主动公开/依申请公开/不予公开)",
-            ),
-            Ok(l) => out.records.push(to_record(&source.name, l)),
+            Ok(l) => out
+                .records
+                .push(to_record(&source.name, source.default_disclosure, l)),
             Err(e) => out.skip(at, format!("not a valid record: {e}")),
         }
     }
     Ok(out)
 }
 
-fn to_record(source: &str, l: Line) -> Record {
+fn to_record(source: &str, default: Option<Disclosure>, l: Line) -> Record {
     let mut r = Record::new(source, l.id, l.kind, l.title, l.body);
-    r.disclosure = l.disclosure.unwrap_or_default();
+    r.disclosure = decide_disclosure(
+        l.disclosure.as_deref(),
+        &format!("{}\n{}", r.title, r.body),
+        default,
+        l.kind,
+    );
     r.doc_type = l.doc_type;
     r.doc_number = l.doc_number;
     r.index_number = l.index_number;
@@ -119,6 +126,7 @@ mod tests {
             path: path.to_path_buf(),
             url_template: None,
             mapping: None,
+            default_disclosure: None,
         }
     }
 
@@ -135,23 +143,94 @@ mod tests {
         .unwrap();
         writeln!(f, r#"{{"id":"d","kind":"government_info","title":"内部","body":"b","disclosure":"不予公开"}}"#).unwrap();
         let out = import(&source(f.path(), Kind::GovernmentInfo)).unwrap();
-        assert_eq!(out.records.len(), 2);
+        assert_eq!(out.records.len(), 3);
         assert_eq!(
             out.records[0].published_date,
             NaiveDate::from_ymd_opt(2024, 3, 1)
         );
-        assert_eq!(out.records[1].disclosure, Disclosure::Withheld);
+        // Government information without `disclosure` is read, and is not public.
+        let disclosures: Vec<Disclosure> = out.records.iter().map(|r| r.disclosure).collect();
+        assert_eq!(
+            disclosures,
+            [
+                Disclosure::Proactive,
+                Disclosure::Unmarked,
+                Disclosure::Withheld
+            ]
+        );
         let lines: Vec<&str> = out
             .skipped
             .iter()
             .map(|s| s.location.rsplit(':').next().unwrap())
             .collect();
-        assert_eq!(lines, ["2", "3", "4"]);
+        assert_eq!(lines, ["2", "3"]);
         assert!(
             out.skipped[1].reason.contains("colour"),
             "{:?}",
             out.skipped[1]
         );
-        assert!(out.skipped[2].reason.contains("disclosure"));
+    }
+
+    fn import_one(line: &serde_json::Value, kind: Kind, default: Option<Disclosure>) -> Disclosure {
+        let mut f = tempfile::NamedTempFile::new().unwrap();
+        writeln!(f, "{line}").unwrap();
+        let mut s = source(f.path(), kind);
+        s.default_disclosure = default;
+        let out = import(&s).unwrap();
+        assert_eq!(out.records.len(), 1, "{line} {:?}", out.skipped);
+        out.records[0].disclosure
+    }
+
+    /// Issue 22: only the three exact labels used to parse; any other spelling failed the line
+    /// instead of being read, and a note in the body was never looked at.
+    #[test]
+    fn every_spelling_of_the_disclosure_key_and_of_a_note_decides() {
+        use crate::catalog::tests::{FIELD_SPELLINGS, NOTE_SPELLINGS};
+        let line = |disclosure: Option<&str>, body: &str, kind: Kind| {
+            let mut v = serde_json::json!({
+                "id": "a", "kind": kind.as_str(), "title": "关于甲乙丙的通知", "body": body,
+            });
+            if let Some(d) = disclosure {
+                v["disclosure"] = d.into();
+            }
+            v
+        };
+        for (value, want) in FIELD_SPELLINGS {
+            for default in [None, Some(Disclosure::Proactive)] {
+                let l = line(Some(value), "正文", Kind::GovernmentInfo);
+                assert_eq!(
+                    import_one(&l, Kind::GovernmentInfo, default),
+                    want,
+                    "{value:?}"
+                );
+            }
+            let l = line(Some(value), "第一条", Kind::Law);
+            assert_eq!(import_one(&l, Kind::Law, None), want, "{value:?} law");
+        }
+        for (note, want) in NOTE_SPELLINGS {
+            let body = format!("正文\n{note}");
+            let l = line(None, &body, Kind::GovernmentInfo);
+            assert_eq!(
+                import_one(&l, Kind::GovernmentInfo, None),
+                want.unwrap_or(Disclosure::Unmarked),
+                "{note:?}"
+            );
+            let l = line(Some("主动公开"), &body, Kind::GovernmentInfo);
+            let with_field = match want {
+                Some(Disclosure::Proactive) | None => Disclosure::Proactive,
+                Some(negative) => negative,
+            };
+            assert_eq!(
+                import_one(&l, Kind::GovernmentInfo, None),
+                with_field,
+                "{note:?}"
+            );
+            let l = line(None, &body, Kind::ServiceGuide);
+            assert_eq!(
+                import_one(&l, Kind::ServiceGuide, None),
+                want.unwrap_or(Disclosure::Proactive),
+                "{note:?} service guide"
+            );
+        }
     }
 }

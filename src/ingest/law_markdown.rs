@@ -5,7 +5,9 @@
 //! current, older ones are superseded.
 
 use super::{IngestError, RawImport};
-use crate::catalog::{find_cn_date, parse_cn_date, Kind, Record, Validity};
+use crate::catalog::{
+    decide_disclosure, find_cn_date, parse_cn_date, Disclosure, Kind, Record, Validity,
+};
 use crate::config::SourceSettings;
 use chrono::NaiveDate;
 use std::collections::HashMap;
@@ -60,7 +62,7 @@ pub(super) fn import(source: &SourceSettings) -> Result<RawImport, IngestError> 
                 continue;
             }
         };
-        match parse_law(&source.name, &rel, &text, &db) {
+        match parse_law(&source.name, &rel, &text, &db, source.default_disclosure) {
             Ok(r) => out.records.push(r),
             Err(reason) => out.skip(rel, reason),
         }
@@ -146,7 +148,13 @@ fn folder_of(rel: &str) -> &str {
     rel.rsplit_once('/').map(|(f, _)| f).unwrap_or("")
 }
 
-fn parse_law(source: &str, rel: &str, text: &str, db: &DbIndex) -> Result<Record, String> {
+fn parse_law(
+    source: &str,
+    rel: &str,
+    text: &str,
+    db: &DbIndex,
+    default: Option<Disclosure>,
+) -> Result<Record, String> {
     let text = strip_front_matter(text);
     let (head, body) = text
         .split_once("<!-- INFO END -->")
@@ -173,6 +181,8 @@ fn parse_law(source: &str, rel: &str, text: &str, db: &DbIndex) -> Result<Record
         .get(&(folder.to_string(), name.clone(), version))
         .or_else(|| db.get(&(folder.to_string(), name.clone(), None)));
     let mut r = Record::new(source, rel.to_string(), Kind::Law, title, body.join("\n"));
+    // Laws are published by nature; only a withholding note in the file keeps one out.
+    r.disclosure = decide_disclosure(None, text, default, Kind::Law);
     r.published_date = version.or_else(|| preamble.iter().rev().find_map(|l| find_cn_date(l)));
     r.doc_number = preamble.iter().find_map(|l| order_number(l));
     r.category =
@@ -248,6 +258,7 @@ mod tests {
             "行政法规/护士条例(2020-03-27).md",
             LAW,
             &DbIndex::new(),
+            None,
         )
         .unwrap();
         assert_eq!(r.title, "护士条例");
@@ -269,10 +280,10 @@ mod tests {
     fn older_versions_of_one_law_are_superseded() {
         let db = DbIndex::new();
         let mut rs = vec![
-            parse_law("l", "民法商法/公司法(2018-10-26).md", LAW, &db).unwrap(),
-            parse_law("l", "民法商法/公司法(2023-12-29).md", LAW, &db).unwrap(),
-            parse_law("l", "民法商法/公司法(2013-12-28).md", LAW, &db).unwrap(),
-            parse_law("l", "民法商法/合伙企业法(2006-08-27).md", LAW, &db).unwrap(),
+            parse_law("l", "民法商法/公司法(2018-10-26).md", LAW, &db, None).unwrap(),
+            parse_law("l", "民法商法/公司法(2023-12-29).md", LAW, &db, None).unwrap(),
+            parse_law("l", "民法商法/公司法(2013-12-28).md", LAW, &db, None).unwrap(),
+            parse_law("l", "民法商法/合伙企业法(2006-08-27).md", LAW, &db, None).unwrap(),
         ];
         law_validity_from_versions(&mut rs);
         let v: Vec<Validity> = rs.iter().map(|r| r.validity).collect();
@@ -305,14 +316,14 @@ mod tests {
                 expired: true,
             },
         );
-        let r = parse_law("laws", "行政法规/护士条例(2020-03-27).md", LAW, &db).unwrap();
+        let r = parse_law("laws", "行政法规/护士条例(2020-03-27).md", LAW, &db, None).unwrap();
         assert_eq!(r.validity, Validity::Expired);
         assert_eq!(r.doc_type.as_deref(), Some("行政法规"));
     }
 
     #[test]
     fn a_file_without_the_info_marker_is_skipped_with_a_reason() {
-        let err = parse_law("l", "a.md", "# 标题\n正文", &DbIndex::new()).unwrap_err();
+        let err = parse_law("l", "a.md", "# 标题\n正文", &DbIndex::new(), None).unwrap_err();
         assert!(err.contains("INFO END"));
     }
 
@@ -320,10 +331,43 @@ mod tests {
     fn front_matter_before_the_title_is_ignored() {
         let text = format!("---\nbookCollapseSection: true\n---{LAW}");
         assert_eq!(
-            parse_law("l", "a.md", &text, &DbIndex::new())
+            parse_law("l", "a.md", &text, &DbIndex::new(), None)
                 .unwrap()
                 .title,
             "护士条例"
         );
+    }
+
+    /// Issue 22: a law is published by nature, but a withholding note in the file (however spelt)
+    /// keeps it out, and so does a source configured `default_disclosure = "不予公开"`.
+    #[test]
+    fn every_spelling_of_a_withholding_note_keeps_a_law_out() {
+        use crate::catalog::tests::NOTE_SPELLINGS;
+        for (note, want) in NOTE_SPELLINGS {
+            let text = format!("{LAW}\n{note}\n");
+            let r = parse_law("l", "a.md", &text, &DbIndex::new(), None).unwrap();
+            assert_eq!(
+                r.disclosure,
+                want.unwrap_or(Disclosure::Proactive),
+                "{note:?}"
+            );
+            // A note among the promulgation lines counts too.
+            let text = LAW.replace("<!-- INFO END -->", &format!("{note}\n<!-- INFO END -->"));
+            let r = parse_law("l", "a.md", &text, &DbIndex::new(), None).unwrap();
+            assert_eq!(
+                r.disclosure,
+                want.unwrap_or(Disclosure::Proactive),
+                "{note:?} in head"
+            );
+        }
+        let r = parse_law(
+            "l",
+            "a.md",
+            LAW,
+            &DbIndex::new(),
+            Some(Disclosure::Withheld),
+        )
+        .unwrap();
+        assert_eq!(r.disclosure, Disclosure::Withheld);
     }
 }

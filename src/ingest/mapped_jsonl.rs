@@ -1,9 +1,15 @@
 //! Importer for foreign JSON Lines exports with a field mapping from the configuration (the
 //! Guangdong service-guide export, the policy notices). Each mapped field may hold a string, a
 //! number or an array of strings in the foreign data.
+//!
+//! The 公开属性 comes from the mapped `disclosure` field (or, unmapped, from a field named
+//! 公开属性 / 公开方式 / disclosure) and from a 附注 in any text of the record, decided by
+//! [`decide_disclosure`].
 
 use super::{non_empty, IngestError, RawImport};
-use crate::catalog::{parse_cn_date, Kind, Material, Record, ServiceInfo};
+use crate::catalog::{
+    decide_disclosure, parse_cn_date, Kind, Material, Record, ServiceInfo, DISCLOSURE_LABELS,
+};
 use crate::config::{FieldMapping, SourceSettings};
 use serde_json::{Map, Value};
 
@@ -71,6 +77,12 @@ fn to_record(
         return Err("record has neither title nor body".into());
     }
     let mut r = Record::new(&source.name, id, source.kind, title, body);
+    r.disclosure = decide_disclosure(
+        disclosure_field(m, o).as_deref(),
+        &all_text(o),
+        source.default_disclosure,
+        source.kind,
+    );
     r.issuer = text_of(o, m.issuer.as_ref());
     r.category = text_of(o, m.category.as_ref());
     r.doc_number = text_of(o, m.doc_number.as_ref());
@@ -83,6 +95,52 @@ fn to_record(
         r.service = Some(service_info(m, o));
     }
     Ok(r)
+}
+
+/// The record's 公开属性: the mapped field, and every field named like one (公开属性, 公开方式,
+/// disclosure …) so that an unmapped attribute still counts. Differing values are joined, so a
+/// negative or unknown one keeps the record out.
+fn disclosure_field(m: &FieldMapping, o: &Map<String, Value>) -> Option<String> {
+    let named = o.iter().filter(|(k, _)| {
+        let k = crate::text::compact(k);
+        k == "disclosure" || DISCLOSURE_LABELS.contains(&k.as_str())
+    });
+    let mut values: Vec<String> = Vec::new();
+    let mapped = m.disclosure.as_ref().and_then(|f| o.get_key_value(f));
+    for (key, value) in mapped.into_iter().chain(named) {
+        let text = match value {
+            Value::String(_) | Value::Number(_) | Value::Array(_) | Value::Null => {
+                text_of(o, Some(key))
+            }
+            // `true`, `{…}`: present but not an attribute; read as unknown, so withheld.
+            other => Some(other.to_string()),
+        };
+        if let Some(v) = text {
+            let key = crate::text::compact(&v);
+            if !values.iter().any(|x| crate::text::compact(x) == key) {
+                values.push(v);
+            }
+        }
+    }
+    (!values.is_empty()).then(|| values.join("、"))
+}
+
+/// Every string of the record, however deep, one per line: where a 附注 may stand.
+fn all_text(o: &Map<String, Value>) -> String {
+    fn walk(v: &Value, out: &mut String) {
+        match v {
+            Value::String(s) => {
+                out.push_str(s);
+                out.push('\n');
+            }
+            Value::Array(items) => items.iter().for_each(|i| walk(i, out)),
+            Value::Object(o) => o.values().for_each(|i| walk(i, out)),
+            _ => {}
+        }
+    }
+    let mut out = String::new();
+    o.values().for_each(|v| walk(v, &mut out));
+    out
 }
 
 fn service_info(m: &FieldMapping, o: &Map<String, Value>) -> ServiceInfo {
@@ -196,6 +254,7 @@ pub(crate) fn title_from_text(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::catalog::Disclosure;
 
     #[test]
     fn notice_titles_come_from_the_flattened_headline() {
@@ -238,5 +297,75 @@ mod tests {
         assert_eq!(text_of(&o, Some(&"d".into())), None);
         assert_eq!(text_of(&o, Some(&"e".into())).as_deref(), Some("办事"));
         assert_eq!(text_of(&o, Some(&"zz".into())), None);
+    }
+
+    fn notices(mapped: Option<&str>, default: Option<Disclosure>) -> SourceSettings {
+        SourceSettings {
+            name: "notices".into(),
+            kind: Kind::GovernmentInfo,
+            format: crate::config::Format::MappedJsonl,
+            path: "n.jsonl".into(),
+            url_template: None,
+            mapping: Some(FieldMapping {
+                id: "id".into(),
+                title: Some("标题".into()),
+                body: vec!["text".into()],
+                disclosure: mapped.map(String::from),
+                ..FieldMapping::default()
+            }),
+            default_disclosure: default,
+        }
+    }
+
+    fn decide(source: &SourceSettings, line: serde_json::Value) -> Disclosure {
+        let Value::Object(o) = line else {
+            panic!("not an object")
+        };
+        to_record(source, source.mapping.as_ref().unwrap(), &o)
+            .unwrap()
+            .disclosure
+    }
+
+    /// Issue 22 item 2: mapped-jsonl had no disclosure mapping; a line with "公开属性":"不予公开" and
+    /// （此件不予公开） in its body was indexed.
+    #[test]
+    fn every_spelling_of_a_mapped_or_named_disclosure_field_decides() {
+        use crate::catalog::tests::FIELD_SPELLINGS;
+        let mapped = notices(Some("gkfs"), Some(Disclosure::Proactive));
+        let unmapped = notices(None, Some(Disclosure::Proactive));
+        for (value, want) in FIELD_SPELLINGS {
+            let line = serde_json::json!({"id": "1", "标题": "甲乙丙的通知", "text": "正文", "gkfs": value});
+            assert_eq!(decide(&mapped, line), want, "{value:?} mapped");
+            for key in ["公开属性", "公开方式", "公開屬性", "disclosure"] {
+                let line = serde_json::json!({"id": "1", "标题": "甲乙丙的通知", "text": "正文", key: value});
+                assert_eq!(decide(&unmapped, line), want, "{value:?} under {key}");
+            }
+        }
+        // The line of the audit.
+        let line = serde_json::json!({"id": "1", "标题": "甲", "text": "正文（此件不予公开）", "公开属性": "不予公开"});
+        assert_eq!(decide(&unmapped, line), Disclosure::Withheld);
+        // A field that is there but holds no attribute is unknown, so withheld.
+        let line = serde_json::json!({"id": "1", "标题": "甲", "text": "正文", "gkfs": true});
+        assert_eq!(decide(&mapped, line), Disclosure::Withheld);
+    }
+
+    #[test]
+    fn every_spelling_of_a_note_in_any_field_decides_and_no_marking_needs_the_default() {
+        use crate::catalog::tests::NOTE_SPELLINGS;
+        for (note, want) in NOTE_SPELLINGS {
+            for field in ["text", "remark"] {
+                let line = serde_json::json!({"id": "1", "标题": "甲乙丙的通知", "text": "正文", field: note});
+                assert_eq!(
+                    decide(&notices(Some("gkfs"), None), line.clone()),
+                    want.unwrap_or(Disclosure::Unmarked),
+                    "{note:?} in {field}"
+                );
+                assert_eq!(
+                    decide(&notices(Some("gkfs"), Some(Disclosure::Proactive)), line),
+                    want.unwrap_or(Disclosure::Proactive),
+                    "{note:?} in {field}, default 主动公开"
+                );
+            }
+        }
     }
 }

@@ -49,13 +49,24 @@ pub struct SourceReport {
     pub skipped: Vec<Skip>,
     /// Records marked 依申请公开: kept out of the public index.
     pub on_request: usize,
-    /// Records marked 不予公开: kept out of the public index.
+    /// Records marked 不予公开, or with a 公开属性 that is not plainly 主动公开: kept out of the
+    /// public index.
     pub withheld: usize,
+    /// Government information with no 公开属性 at all (no field, no 附注, no `default_disclosure`
+    /// for the source): kept out of the public index.
+    pub unmarked: usize,
     /// Files that are not records by design (e.g. `_index.md`), counted, not reported one by one.
     pub ignored_files: usize,
-    /// Source ids of every record this run saw as not public (依申请公开 or 不予公开), sorted and
+    /// Source ids of every record this run saw as not public (依申请公开, 不予公开 or none), sorted and
     /// without repeats: withdrawals the pipeline applies whatever the safety gate says.
     pub not_public_ids: Vec<String>,
+}
+
+impl SourceReport {
+    /// Records kept out of the public index, of every kind.
+    pub fn not_public(&self) -> usize {
+        self.on_request + self.withheld + self.unmarked
+    }
 }
 
 /// Records of one source plus its report.
@@ -82,8 +93,9 @@ impl RawImport {
     }
 }
 
-/// Imports one configured source. Records not published proactively are removed here and
-/// counted; records with an empty title or a duplicate source id are skipped with a reason.
+/// Imports one configured source. Every importer decides each record's 公开属性 with
+/// [`crate::catalog::decide_disclosure`]; records not published proactively are removed here and
+/// counted by kind; records with an empty title or a duplicate source id are skipped with a reason.
 pub fn import_source(source: &SourceSettings) -> Result<SourceImport, IngestError> {
     let raw = match source.format {
         Format::PortalHtml => portal_html::import(source)?,
@@ -103,7 +115,7 @@ pub fn import_source(source: &SourceSettings) -> Result<SourceImport, IngestErro
     let mut strictest: HashMap<String, Disclosure> = HashMap::new();
     for r in &raw.records {
         let d = strictest.entry(r.source_id.clone()).or_insert(r.disclosure);
-        *d = stricter(*d, r.disclosure);
+        *d = d.stricter(r.disclosure);
     }
     let mut seen = HashSet::new();
     let mut records = Vec::with_capacity(raw.records.len());
@@ -134,6 +146,10 @@ pub fn import_source(source: &SourceSettings) -> Result<SourceImport, IngestErro
                 report.withheld += 1;
                 report.not_public_ids.push(record.source_id);
             }
+            Disclosure::Unmarked => {
+                report.unmarked += 1;
+                report.not_public_ids.push(record.source_id);
+            }
         }
     }
     report.not_public_ids.sort();
@@ -142,24 +158,12 @@ pub fn import_source(source: &SourceSettings) -> Result<SourceImport, IngestErro
         source = %source.name,
         imported = report.imported,
         skipped = report.skipped.len(),
-        not_public = report.on_request + report.withheld,
+        on_request = report.on_request,
+        withheld = report.withheld,
+        unmarked = report.unmarked,
         "source imported"
     );
     Ok(SourceImport { records, report })
-}
-
-/// The more restrictive of two attributes: 不予公开 over 依申请公开 over 主动公开.
-fn stricter(a: Disclosure, b: Disclosure) -> Disclosure {
-    let rank = |d| match d {
-        Disclosure::Proactive => 0,
-        Disclosure::OnRequest => 1,
-        Disclosure::Withheld => 2,
-    };
-    if rank(b) > rank(a) {
-        b
-    } else {
-        a
-    }
 }
 
 /// Collapses whitespace runs (ASCII and full-width) to single spaces and trims.
@@ -206,6 +210,7 @@ mod tests {
             path: f.path().to_path_buf(),
             url_template: None,
             mapping: None,
+            default_disclosure: None,
         };
         (f, source)
     }
@@ -228,6 +233,32 @@ mod tests {
         assert_eq!(out.report.on_request, 1);
         assert_eq!(out.report.not_public_ids, ["a", "c"]);
         assert_eq!(out.report.skipped.len(), 2, "{:?}", out.report.skipped);
+    }
+
+    /// Issue 22: a record with no 公开属性 is not public, is counted apart, and its id is a
+    /// withdrawal like any other not-public id (also when another line of the id is public).
+    #[test]
+    fn records_without_a_disclosure_attribute_are_counted_and_withdrawn() {
+        let (_f, source) = kiosk_jsonl_source(&[
+            r#"{"id":"a","kind":"government_info","title":"关于甲的通知","disclosure":"主动公开","body":"正文"}"#,
+            r#"{"id":"b","kind":"government_info","title":"关于乙的通知","body":"正文"}"#,
+            r#"{"id":"c","kind":"government_info","title":"关于丙的通知","disclosure":"主动公开","body":"正文"}"#,
+            r#"{"id":"c","kind":"government_info","title":"关于丙的通知","body":"正文"}"#,
+            r#"{"id":"d","kind":"government_info","title":"关于丁的通知","disclosure":"内部","body":"正文"}"#,
+        ]);
+        let out = import_source(&source).unwrap();
+        let ids: Vec<&str> = out.records.iter().map(|r| r.source_id.as_str()).collect();
+        assert_eq!(ids, ["a"]);
+        assert_eq!(
+            (
+                out.report.on_request,
+                out.report.withheld,
+                out.report.unmarked
+            ),
+            (0, 1, 2)
+        );
+        assert_eq!(out.report.not_public(), 3);
+        assert_eq!(out.report.not_public_ids, ["b", "c", "d"]);
     }
 
     #[test]

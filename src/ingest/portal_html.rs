@@ -1,10 +1,15 @@
 //! Importer for portal 信息公开 detail pages (gov.cn style): the metadata table (索引号, 主题分类,
 //! 发文机关, 成文日期, 标题, 发文字号, 发布日期, 效力状态, 主题词) and the body in `#UCAP-CONTENT`.
 //! One HTML file per record; the source id is the file's path relative to the source folder.
+//! The 公开属性 comes from a 公开属性 / 公开方式 row of the table (wherever it stands on the page)
+//! and the 附注 of the page, decided by [`decide_disclosure`].
 
 use super::{clean_text, non_empty, IngestError, RawImport};
-use crate::catalog::{parse_cn_date, Disclosure, Record, Validity};
+use crate::catalog::{
+    decide_disclosure, parse_cn_date, Disclosure, Record, Validity, DISCLOSURE_LABELS,
+};
 use crate::config::SourceSettings;
+use crate::text::compact;
 use scraper::{ElementRef, Html, Selector};
 use std::path::Path;
 
@@ -20,6 +25,8 @@ struct Metadata {
     published: Option<String>,
     validity: Option<String>,
     keywords: Option<String>,
+    /// Every 公开属性 / 公开方式 value found, however many rows carry one.
+    disclosure: Vec<String>,
 }
 
 impl Metadata {
@@ -65,7 +72,13 @@ pub(super) fn import(source: &SourceSettings) -> Result<RawImport, IngestError> 
                 continue;
             }
         };
-        match parse_page(&source.name, &rel, &html, source.url_template.as_deref()) {
+        let page = Page {
+            source: &source.name,
+            rel: &rel,
+            url_template: source.url_template.as_deref(),
+            default_disclosure: source.default_disclosure,
+        };
+        match parse_page(&page, &html) {
             Ok(r) => out.records.push(r),
             Err(reason) => out.skip(rel, reason),
         }
@@ -73,13 +86,22 @@ pub(super) fn import(source: &SourceSettings) -> Result<RawImport, IngestError> 
     Ok(out)
 }
 
+/// Where a page comes from and what its source configures.
+pub(crate) struct Page<'a> {
+    pub source: &'a str,
+    pub rel: &'a str,
+    pub url_template: Option<&'a str>,
+    pub default_disclosure: Option<Disclosure>,
+}
+
 /// Parses one page; the reason when it is not a usable disclosure page.
-pub(crate) fn parse_page(
-    source: &str,
-    rel: &str,
-    html: &str,
-    url_template: Option<&str>,
-) -> Result<Record, String> {
+pub(crate) fn parse_page(page: &Page, html: &str) -> Result<Record, String> {
+    let Page {
+        source,
+        rel,
+        url_template,
+        default_disclosure,
+    } = *page;
     let doc = Html::parse_document(html);
     let meta = read_metadata(&doc);
     let body = read_body(&doc).ok_or("no body (#UCAP-CONTENT) on the page")?;
@@ -114,7 +136,16 @@ pub(crate) fn parse_page(
                 .collect()
         })
         .unwrap_or_default();
-    r.disclosure = Disclosure::from_marking(&r.body).unwrap_or_default();
+    let outside = text_outside_body(&doc);
+    let mut values = meta.disclosure;
+    values.extend(labelled_values(&outside));
+    let field = disclosure_field(&values);
+    r.disclosure = decide_disclosure(
+        field.as_deref(),
+        &format!("{}\n{outside}", r.body),
+        default_disclosure,
+        crate::catalog::Kind::GovernmentInfo,
+    );
     r.doc_type = doc_type_of(&r.title);
     r.url = url_template.and_then(|t| fill_url(t, rel, r.published_date));
     Ok(r)
@@ -126,6 +157,11 @@ fn read_metadata(doc: &Html) -> Metadata {
     let mut meta = Metadata::default();
     let mut i = 0;
     while i < cells.len() {
+        if let Some((value, used)) = disclosure_cell(&cells[i], cells.get(i + 1)) {
+            meta.disclosure.extend(value);
+            i += used;
+            continue;
+        }
         let label: String = cells[i]
             .chars()
             .filter(|c| !c.is_whitespace() && *c != '\u{a0}')
@@ -142,6 +178,81 @@ fn read_metadata(doc: &Html) -> Metadata {
         i += 1;
     }
     meta
+}
+
+/// A 公开属性 / 公开方式 cell (label with or without a colon, however spaced or spelt): its value,
+/// from the same cell after the colon or else from the next cell, and how many cells it used.
+fn disclosure_cell(cell: &str, next: Option<&String>) -> Option<(Option<String>, usize)> {
+    let folded = crate::text::fold_width(cell);
+    let (label, rest) = folded.split_once(':').unwrap_or((&folded, ""));
+    if !DISCLOSURE_LABELS.contains(&compact(label).as_str()) {
+        return None;
+    }
+    if !compact(rest).is_empty() {
+        return Some((Some(rest.to_string()), 1));
+    }
+    Some((next.and_then(|v| non_empty(v)), 2))
+}
+
+/// The page's 公开属性 values as one field: a single value as it is, differing values joined
+/// (so that any negative one, or any unknown one, keeps the page out).
+fn disclosure_field(values: &[String]) -> Option<String> {
+    let mut seen: Vec<(String, &str)> = Vec::new();
+    for v in values {
+        let key = compact(v);
+        if !key.is_empty() && !seen.iter().any(|(k, _)| *k == key) {
+            seen.push((key, v));
+        }
+    }
+    match seen.as_slice() {
+        [] => None,
+        [(_, one)] => Some(one.to_string()),
+        many => Some(many.iter().map(|(_, v)| *v).collect::<Vec<_>>().join("、")),
+    }
+}
+
+/// 公开属性 / 公开方式 values written outside the body other than in a table row (a `<span>` or
+/// `<li>`): what follows each label and its colon, one of the three attributes or else the next
+/// few characters, which then read as an unknown value and keep the page out.
+fn labelled_values(outside: &str) -> Vec<String> {
+    let text = crate::text::squeeze(outside);
+    let mut values = Vec::new();
+    for label in DISCLOSURE_LABELS {
+        for (i, _) in text.match_indices(label) {
+            let Some(rest) = text[i + label.len()..].strip_prefix(':') else {
+                continue;
+            };
+            let rest = compact(&rest.chars().take(24).collect::<String>());
+            let value = Disclosure::LABELS
+                .iter()
+                .find(|(l, _)| rest.starts_with(l))
+                .map(|(l, _)| l.to_string())
+                .unwrap_or_else(|| rest.chars().take(8).collect());
+            values.push(value);
+        }
+    }
+    values
+}
+
+/// The page's text outside the body (`#UCAP-CONTENT`), scripts and styles: where a 公开属性 row
+/// or a 附注 may stand outside the metadata table.
+fn text_outside_body(doc: &Html) -> String {
+    let mut out = String::new();
+    for node in doc.root_element().descendants() {
+        let Some(text) = node.value().as_text() else {
+            continue;
+        };
+        let hidden = node.ancestors().any(|a| {
+            a.value().as_element().is_some_and(|e| {
+                e.id() == Some("UCAP-CONTENT") || matches!(e.name(), "script" | "style")
+            })
+        });
+        if !hidden {
+            out.push_str(text);
+            out.push('\n');
+        }
+    }
+    out
 }
 
 /// Text of a table cell without descending into nested tables (the outer layout tables hold the
@@ -215,15 +326,30 @@ mod tests {
       </tbody></table><table><tr><td><b>主 题 词：</b></td><td></td></tr></table></td></tr></tbody></table>
       <table><tr><td id="UCAP-CONTENT"><p>各省、自治区：</p><p>  一、总体要求 </p><p>（此件公开发布）</p></td></tr></table></div>"#;
 
+    fn parse(
+        html: &str,
+        url_template: Option<&str>,
+        default: Option<Disclosure>,
+    ) -> Result<Record, String> {
+        let page = Page {
+            source: "s",
+            rel: "content_1.htm",
+            url_template,
+            default_disclosure: default,
+        };
+        parse_page(&page, html)
+    }
+
+    /// `PAGE` with `row` added to the metadata table and the body's note replaced by `note`.
+    fn page_with(row: &str, note: &str) -> String {
+        let paragraphs: String = note.split('\n').map(|p| format!("<p>{p}</p>")).collect();
+        PAGE.replace("<tr><td><b>发文机关", &format!("{row}<tr><td><b>发文机关"))
+            .replace("<p>（此件公开发布）</p>", &paragraphs)
+    }
+
     #[test]
     fn reads_the_metadata_table_with_spaces_inside_labels() {
-        let r = parse_page(
-            "s",
-            "content_1.htm",
-            PAGE,
-            Some("https://x/{yyyy}-{mm}/{dd}/{file}"),
-        )
-        .unwrap();
+        let r = parse(PAGE, Some("https://x/{yyyy}-{mm}/{dd}/{file}"), None).unwrap();
         assert_eq!(r.title, "国务院关于全面推行联合监管的意见");
         assert_eq!(r.index_number.as_deref(), Some("000014349/2019-00007"));
         assert_eq!(r.category.as_deref(), Some("市场监管\\工商"));
@@ -241,13 +367,86 @@ mod tests {
     #[test]
     fn a_page_marked_not_for_publication_is_read_as_withheld() {
         let page = PAGE.replace("此件公开发布", "此件不予公开");
-        let r = parse_page("s", "c.htm", &page, None).unwrap();
+        let r = parse(&page, None, None).unwrap();
+        assert_eq!(r.disclosure, Disclosure::Withheld);
+    }
+
+    /// Issue 22 item 1: the 公开属性 row of the table was never read, and a page with no
+    /// marking at all was taken as 主动公开.
+    #[test]
+    fn every_spelling_of_a_disclosure_row_decides_and_a_negative_one_beats_the_default() {
+        use crate::catalog::tests::FIELD_SPELLINGS;
+        let labels = [
+            "公开属性：",
+            "公开方式：",
+            "公 开 属 性:",
+            "公開屬性：",
+            "【公开方式】",
+            "公开属性",
+        ];
+        for label in labels {
+            for (value, want) in FIELD_SPELLINGS {
+                let row = format!("<tr><td><b>{label}</b></td><td>{value}</td></tr>");
+                for default in [None, Some(Disclosure::Proactive)] {
+                    let r = parse(&page_with(&row, "（此件公开发布）"), None, default).unwrap();
+                    assert_eq!(r.disclosure, want, "{label} {value:?} {default:?}");
+                    let r = parse(&page_with(&row, ""), None, default).unwrap();
+                    assert_eq!(r.disclosure, want, "{label} {value:?} {default:?} no note");
+                }
+            }
+        }
+        // The label and its value in one cell, and a row outside any table.
+        for row in [
+            "<tr><td>公开属性：不予公开</td></tr>".to_string(),
+            "<tr><td><span>公开方式：</span><span>依申请公开</span></td></tr>".to_string(),
+        ] {
+            let r = parse(
+                &page_with(&row, "（此件公开发布）"),
+                None,
+                Some(Disclosure::Proactive),
+            )
+            .unwrap();
+            assert!(!r.is_public(), "{row}");
+        }
+        let outside = PAGE.replace(
+            "<div>",
+            "<div><div class=\"meta\"><span>公开属性：</span><em>不予公開</em></div>",
+        );
+        let r = parse(&outside, None, Some(Disclosure::Proactive)).unwrap();
         assert_eq!(r.disclosure, Disclosure::Withheld);
     }
 
     #[test]
+    fn every_spelling_of_a_note_in_the_body_decides_and_no_marking_is_not_public() {
+        use crate::catalog::tests::NOTE_SPELLINGS;
+        for (note, want) in NOTE_SPELLINGS {
+            let page = page_with("", note);
+            let r = parse(&page, None, None).unwrap();
+            assert_eq!(
+                r.disclosure,
+                want.unwrap_or(Disclosure::Unmarked),
+                "{note:?}"
+            );
+            let r = parse(&page, None, Some(Disclosure::Proactive)).unwrap();
+            assert_eq!(
+                r.disclosure,
+                want.unwrap_or(Disclosure::Proactive),
+                "{note:?} with default"
+            );
+            // A positive row does not outweigh a negative note.
+            let row = "<tr><td><b>公开属性：</b></td><td>主动公开</td></tr>";
+            let r = parse(&page_with(row, note), None, None).unwrap();
+            let want_with_row = match want {
+                Some(Disclosure::Proactive) | None => Disclosure::Proactive,
+                Some(negative) => negative,
+            };
+            assert_eq!(r.disclosure, want_with_row, "{note:?} with a 主动公开 row");
+        }
+    }
+
+    #[test]
     fn a_page_without_body_or_title_is_rejected_with_a_reason() {
-        let err = parse_page("s", "c.htm", "<html><p>nothing</p></html>", None).unwrap_err();
+        let err = parse("<html><p>nothing</p></html>", None, None).unwrap_err();
         assert!(err.contains("UCAP-CONTENT"), "{err}");
     }
 }

@@ -20,21 +20,7 @@ pub fn jieba() -> &'static Jieba {
     JIEBA.get_or_init(Jieba::new)
 }
 
-/// Normalises one character: full-width ASCII forms to half-width, the ideographic space to a
-/// space, Latin letters to lower case. Always one character in, one out, so offsets survive.
-pub fn fold_char(c: char) -> char {
-    let c = match c {
-        '\u{3000}' => ' ',
-        '\u{ff01}'..='\u{ff5e}' => char::from_u32(c as u32 - 0xfee0).unwrap_or(c),
-        _ => c,
-    };
-    c.to_ascii_lowercase()
-}
-
-/// [`fold_char`] over a string.
-pub fn fold_width(text: &str) -> String {
-    text.chars().map(fold_char).collect()
-}
+pub use crate::text::{fold_char, fold_width};
 
 /// Traditional characters to simplified, then [`fold_char`]; one character out per character
 /// in, so offsets into the original text stay valid.
