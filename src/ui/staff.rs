@@ -372,7 +372,7 @@ fn index_section(
         for src in &g.sources {
             ui.label(
                 RichText::new(format!(
-                    "　　{}：{} 条，跳过 {} 条，不予公开 {} 条",
+                    "　　{}：{} 条，跳过 {} 条，未公开（依申请公开、不予公开或无公开属性） {} 条",
                     src.source, src.records, src.skipped, src.not_public
                 ))
                 .size(s.small),
