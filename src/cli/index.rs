@@ -27,6 +27,9 @@ pub enum IndexCmd {
 
 pub fn run(settings: &Settings, action: IndexCmd) -> Result<()> {
     use kiosk::pipeline::Mode;
+    if matches!(action, IndexCmd::Build { .. } | IndexCmd::Refresh { .. }) {
+        settings.check_paths(kiosk::config::PathUse::Index)?;
+    }
     match action {
         IndexCmd::Build { force } => {
             print_build_report(&kiosk::pipeline::run(settings, Mode::Full, force)?)

@@ -9,7 +9,7 @@ mod staff_pin;
 
 use anyhow::Result;
 use clap::{Parser, Subcommand};
-use kiosk::config::Settings;
+use kiosk::config::{PathUse, Settings};
 use std::path::PathBuf;
 
 #[derive(Parser)]
@@ -75,10 +75,16 @@ pub fn run(cli: Cli) -> Result<()> {
     }
     let settings = Settings::load(&cli.config)?;
     match cli.command {
-        None => kiosk::ui::run(settings)?,
+        None => {
+            settings.check_paths(PathUse::Kiosk)?;
+            kiosk::ui::run(settings)?
+        }
         Some(Cmd::Index { action }) => index::run(&settings, action)?,
         Some(Cmd::Search { query, json, limit }) => search::run(&settings, &query, json, limit)?,
-        Some(Cmd::Requests { action }) => requests::run(&settings, action)?,
+        Some(Cmd::Requests { action }) => {
+            settings.check_paths(PathUse::Requests)?;
+            requests::run(&settings, action)?
+        }
         Some(Cmd::StaffPin) => staff_pin::run()?,
         Some(Cmd::Eval {
             queries,
