@@ -176,6 +176,7 @@ const READING_PENALTY: f32 = 0.3;
 /// The same for a single character, whose rare readings (见 xian, 省 xian) must not crowd the
 /// common characters of that syllable.
 const CHAR_READING_PENALTY: f32 = 2.5;
+const SURNAME_READING_PENALTY: f32 = 2.0;
 
 /// Everything the input method knows, parsed from the embedded files.
 pub(crate) struct Dict {
@@ -295,8 +296,11 @@ impl Dict {
         for &(text, readings, weight, rank) in &surname_rows {
             let order = if rank > 0.0 { rank } else { 1000.0 };
             let logp = ((weight + 1.0) / sum).ln() - order * 1e-5;
-            for reading in readings.split('|') {
-                surnames.add(&mut syllables, text, reading, logp as f32);
+            // Later readings cost less than for characters: surnames often read unusually
+            // (曾 zeng, 单 shan), but 方 must not come up for `wang`.
+            for (i, reading) in readings.split('|').enumerate() {
+                let l = logp as f32 - SURNAME_READING_PENALTY * i as f32;
+                surnames.add(&mut syllables, text, reading, l);
             }
         }
         surnames.finish();

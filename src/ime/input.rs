@@ -8,8 +8,9 @@ use super::dict::{Syllables, Table};
 pub(crate) const MAX_LETTERS: usize = 48;
 /// Cost, in nats, of a syllable given by its initial only (`z` in `zfxxgk`).
 const INITIAL_COST: f32 = 1.5;
-/// Cost of a full syllable read as the start of a longer one at the end (`sa` → san).
-const PARTIAL_COST: f32 = 2.0;
+/// Cost of a full syllable read as the start of a longer one at the end (`sa` → san): high,
+/// so that `xian` lists every 先 县 现 … before 想 向.
+const PARTIAL_COST: f32 = 5.0;
 /// Cost of the unfinished last syllable (`s` in `zhangs`, `xio` → xiong).
 const UNFINISHED_COST: f32 = 0.5;
 
