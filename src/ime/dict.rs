@@ -2,6 +2,41 @@
 //! letters of a word's syllables. Owns the data layout; knows nothing of input or ranking.
 
 use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
+
+/// A multiply-rotate hasher (the rustc "Fx" hash): the tables hold a million short keys and
+/// SipHash made the load take most of a second. Keys are our own data, never typed input.
+#[derive(Default, Clone, Copy)]
+pub(crate) struct FxHasher(u64);
+
+impl Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut b = [0u8; 8];
+            b[..chunk.len()].copy_from_slice(chunk);
+            self.write_u64(u64::from_le_bytes(b));
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+    fn write_u8(&mut self, n: u8) {
+        self.write_u64(u64::from(n));
+    }
+    fn write_u32(&mut self, n: u32) {
+        self.write_u64(u64::from(n));
+    }
+    fn write_usize(&mut self, n: usize) {
+        self.write_u64(n as u64);
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+pub(crate) type FxBuild = BuildHasherDefault<FxHasher>;
+type FxMap<K, V> = HashMap<K, V, FxBuild>;
+type FxSet<K> = HashSet<K, FxBuild>;
 
 static LEXICON: &[u8] = include_bytes!("../../assets/ime/lexicon.tsv.lz4");
 static NAMES: &[u8] = include_bytes!("../../assets/ime/names.tsv.lz4");
@@ -24,7 +59,7 @@ pub enum DictError {
 #[derive(Default)]
 pub(crate) struct Syllables {
     names: Vec<Box<str>>,
-    ids: HashMap<Box<str>, u16>,
+    ids: FxMap<Box<str>, u16>,
 }
 
 impl Syllables {
@@ -75,13 +110,15 @@ pub(crate) struct Entry {
 #[derive(Default)]
 pub(crate) struct Table {
     texts: Vec<Box<str>>,
-    text_ids: HashMap<Box<str>, u32>,
+    /// Text → id, for the tables asked by text ([`Table::logp_of`]); the general lexicon has
+    /// one line per word and needs none.
+    text_ids: Option<FxMap<Box<str>, u32>>,
     syls: Vec<u16>,
     pub(crate) entries: Vec<Entry>,
     /// First-letter key → entries, best first.
-    buckets: HashMap<u64, Vec<u32>>,
+    buckets: FxMap<u64, Vec<u32>>,
     /// Every key and every start of a key, to stop a walk early.
-    prefixes: HashSet<u64>,
+    prefixes: FxSet<u64>,
     /// Best log-probability per text id.
     best: Vec<f32>,
 }
@@ -92,17 +129,33 @@ pub(crate) fn push_key(key: u64, letter: u8) -> u64 {
 }
 
 impl Table {
+    /// A table whose texts can be looked up ([`Table::logp_of`]).
+    fn by_text() -> Table {
+        Table {
+            text_ids: Some(FxMap::default()),
+            ..Table::default()
+        }
+    }
+
     fn add(&mut self, syllables: &mut Syllables, text: &str, reading: &str, logp: f32) {
         let syls: Vec<u16> = reading.split(' ').map(|s| syllables.intern(s)).collect();
         if syls.is_empty() || syls.len() > MAX_SYLLABLES {
             return;
         }
-        let text_id = match self.text_ids.get(text) {
-            Some(&id) => id,
+        let known = match &self.text_ids {
+            Some(ids) => ids.get(text).copied(),
+            None => {
+                (self.texts.last().map(|t| &**t) == Some(text)).then(|| self.texts.len() as u32 - 1)
+            }
+        };
+        let text_id = match known {
+            Some(id) => id,
             None => {
                 let id = self.texts.len() as u32;
                 self.texts.push(text.into());
-                self.text_ids.insert(text.into(), id);
+                if let Some(ids) = &mut self.text_ids {
+                    ids.insert(text.into(), id);
+                }
                 id
             }
         };
@@ -165,7 +218,7 @@ impl Table {
 
     /// The best log-probability of a text in this table.
     pub(crate) fn logp_of(&self, text: &str) -> Option<f32> {
-        let id = *self.text_ids.get(text)?;
+        let id = *self.text_ids.as_ref()?.get(text)?;
         self.best.get(id as usize).copied()
     }
 }
@@ -260,7 +313,7 @@ impl Dict {
         let mut given_count: HashMap<&str, f64> = HashMap::new();
         let mut given_name_rows = Vec::new();
         let mut attested = HashMap::new();
-        let mut attested_names = Table::default();
+        let mut attested_names = Table::by_text();
         for (i, row) in rows(names, "names.tsv", 5).enumerate() {
             let row = row?;
             let weight = number(&row, 3, "names.tsv", i + 1)?;
@@ -291,7 +344,7 @@ impl Dict {
 
         // Surnames: share of the person names, plus one so that every 百家姓 surname can be
         // typed; the 百家姓 order breaks ties.
-        let mut surnames = Table::default();
+        let mut surnames = Table::by_text();
         let sum: f64 = surname_rows.iter().map(|r| r.2 + 1.0).sum();
         for &(text, readings, weight, rank) in &surname_rows {
             let order = if rank > 0.0 { rank } else { 1000.0 };
@@ -307,7 +360,7 @@ impl Dict {
 
         // Given-name characters: the share among given names, smoothed with the character's
         // general frequency (equal mass), so that any character can be typed in a name.
-        let mut given_chars = Table::default();
+        let mut given_chars = Table::by_text();
         let n_given: f64 = given_count.values().sum();
         let n_chars: f64 = char_freq.iter().map(|c| c.2).sum();
         for &(text, readings, freq) in &char_freq {
@@ -320,7 +373,7 @@ impl Dict {
         }
         given_chars.finish();
 
-        let mut given_names = Table::default();
+        let mut given_names = Table::by_text();
         let sum: f64 = given_name_rows.iter().map(|r| r.2).sum();
         for &(text, readings, weight) in &given_name_rows {
             for (i, reading) in readings.split('|').enumerate() {
