@@ -14,7 +14,7 @@
 //!
 //! lexicon.tsv: `word<TAB>readings<TAB>frequency`, sorted by reading. `readings` are plain
 //! syllables (ü written v) separated by spaces; a polyphonic word lists each plausible reading
-//! separated by `|`, e.g. `银行	yin xing|yin hang|yin heng	7684`.
+//! separated by `|`, e.g. `银行<TAB>yin xing|yin hang|yin heng<TAB>7684`.
 //!
 //! names.tsv: `kind<TAB>text<TAB>readings<TAB>weight<TAB>rank`, where kind is `S` (surname),
 //! `G` (a given-name character), `W` (a two-character given name) or `N` (an attested name

@@ -134,10 +134,12 @@ impl Lattice {
                     }
                 };
                 add(i + 1);
-                if matches!(b, b'z' | b'c' | b's') && i + 2 <= n && letters[i + 1] == b'h' {
-                    if !crosses(i, i + 2) {
-                        add(i + 2);
-                    }
+                if matches!(b, b'z' | b'c' | b's')
+                    && i + 2 <= n
+                    && letters[i + 1] == b'h'
+                    && !crosses(i, i + 2)
+                {
+                    add(i + 2);
                 }
             }
         }
