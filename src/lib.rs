@@ -15,6 +15,7 @@
 //! - [`print`]: request forms and receipts rendered as PDF or ESC/POS; CUPS and raw back-ends.
 //! - [`staff_requests`]: the `kiosk requests …` staff commands, on top of requests and print.
 //! - [`staff_pin`]: the staff PIN (Argon2 hash, lockout after wrong tries).
+//! - [`ime`]: the pinyin input method of the on-screen keyboard (dictionary, name mode, paging).
 //! - [`ui`]: the egui kiosk screens; the only module that knows egui exists.
 //!
 //! The binary (`src/main.rs`) parses the command line and dispatches; staff subcommands run
@@ -23,6 +24,7 @@
 pub mod catalog;
 pub mod config;
 pub mod desk;
+pub mod ime;
 pub mod ingest;
 pub mod pipeline;
 pub mod print;

@@ -200,3 +200,27 @@ fn staff_pin_prints_a_hash_line_the_configuration_accepts_and_refuses_short_pins
     assert_eq!(short.status.code(), Some(2));
     assert!(common::text(&short.stderr).contains("6 to 12 digits"));
 }
+
+/// Issue 18 item 2: `kiosk pinyin` needs no configuration or index and prints the keyboard's
+/// candidates one per line, best first.
+#[test]
+fn pinyin_in_name_mode_prints_zhang_san_first_without_a_configuration() {
+    let tmp = tempfile::tempdir().unwrap();
+    let missing = tmp.path().join("no-such-kiosk.toml");
+    let out = kiosk(&missing, &["pinyin", "--names", "zhangsan"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines.first(), Some(&"张三"), "{stdout}");
+    assert_eq!(lines.len(), 9, "one page: {stdout}");
+
+    let out = kiosk(&missing, &["pinyin", "--names", "wangxiuying"]);
+    let stdout = text(&out.stdout);
+    assert!(stdout.lines().take(3).any(|l| l == "王秀英"), "{stdout}");
+    for (typed, first) in [("yanglaojin", "养老金"), ("ldht", "劳动合同")] {
+        let out = kiosk(&missing, &["pinyin", typed]);
+        assert_eq!(text(&out.stdout).lines().next(), Some(first), "{typed}");
+    }
+    let out = kiosk(&missing, &["pinyin", "--all", "xiu"]);
+    assert!(text(&out.stdout).lines().count() > 9);
+}

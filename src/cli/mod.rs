@@ -3,6 +3,7 @@
 
 mod eval;
 mod index;
+mod pinyin;
 mod requests;
 mod search;
 mod staff_pin;
@@ -60,6 +61,19 @@ pub enum Cmd {
         #[arg(long)]
         failures: bool,
     },
+    /// Print the input method's candidates for a typed pinyin, one per line, best first (the
+    /// first page of the keyboard, or every candidate with --all). Needs no configuration.
+    Pinyin {
+        /// Letters as typed: `zhangsan`, `xi'an`, `zfxxgk` (several words join with ').
+        #[arg(required = true)]
+        pinyin: Vec<String>,
+        /// Name mode, as on a name field: surnames and given-name characters first.
+        #[arg(long)]
+        names: bool,
+        /// Every candidate, not only the first page.
+        #[arg(long)]
+        all: bool,
+    },
     /// Score the word segmenter on SIGHAN 2005 gold files: precision, recall, F1 per corpus.
     EvalSegmentation {
         /// A folder with `gold/*_gold.utf8` (e.g. ../shared/eval/segmentation), or the gold folder.
@@ -69,9 +83,11 @@ pub enum Cmd {
 
 /// Runs one parsed command line.
 pub fn run(cli: Cli) -> Result<()> {
-    // The only command that needs no configuration.
-    if let Some(Cmd::StaffPin) = cli.command {
-        return staff_pin::run();
+    // The commands that need no configuration.
+    match &cli.command {
+        Some(Cmd::StaffPin) => return staff_pin::run(),
+        Some(Cmd::Pinyin { pinyin, names, all }) => return pinyin::run(pinyin, *names, *all),
+        _ => {}
     }
     let settings = Settings::load(&cli.config)?;
     match cli.command {
@@ -86,6 +102,7 @@ pub fn run(cli: Cli) -> Result<()> {
             requests::run(&settings, action)?
         }
         Some(Cmd::StaffPin) => staff_pin::run()?,
+        Some(Cmd::Pinyin { pinyin, names, all }) => pinyin::run(&pinyin, names, all)?,
         Some(Cmd::Eval {
             queries,
             k,
