@@ -3,8 +3,7 @@
 
 use chrono::{NaiveDate, NaiveDateTime};
 use kiosk::requests::{
-    Calendar, IdKind, Keys, ObtainBy, Outcome, RawForm, Register, RegisterError, Status,
-    StatusChange,
+    Calendar, IdKind, ObtainBy, Outcome, RawForm, Register, RegisterError, Status, StatusChange,
 };
 use std::path::Path;
 
@@ -36,8 +35,16 @@ fn form(id: &str) -> RawForm {
 }
 
 fn open(dir: &Path) -> Register {
-    let keys = Keys::open_or_create(&dir.join("register.key")).unwrap();
-    Register::open(&dir.join("requests.sqlite"), keys, calendar(), "QH01").unwrap()
+    try_open(dir).unwrap()
+}
+
+fn try_open(dir: &Path) -> Result<Register, RegisterError> {
+    Register::open_files(
+        &dir.join("requests.sqlite"),
+        &dir.join("register.key"),
+        calendar(),
+        "QH01",
+    )
 }
 
 fn change(to: Status, on: &str) -> StatusChange {
@@ -280,8 +287,9 @@ fn purge_removes_personal_data_of_long_closed_requests_and_keeps_the_statistics_
     for (no, closed) in [(&old, "2026-07-01"), (&recent, "2026-11-01")] {
         let mut answer = change(Status::Answered, closed);
         answer.outcome = Some(Outcome::Disclosed);
-        reg.set_status(no, &answer, at("2026-07-01 09:00")).unwrap();
-        reg.set_status(no, &change(Status::Closed, closed), at("2026-07-01 09:00"))
+        let now = at(&format!("{closed} 09:00"));
+        reg.set_status(no, &answer, now).unwrap();
+        reg.set_status(no, &change(Status::Closed, closed), now)
             .unwrap();
     }
     let purged = reg
@@ -302,19 +310,11 @@ fn a_new_register_opened_by_several_threads_at_once_is_created_once() {
     // On first start the kiosk's request worker and the staff area may open it together.
     for _ in 0..20 {
         let tmp = tempfile::tempdir().unwrap();
-        // The key exists before (it is created once, at installation or first start).
-        drop(Keys::open_or_create(&tmp.path().join("register.key")).unwrap());
+        // Neither the key nor the register exists: one of them creates both, the others
+        // open what it made (never a second key, never "register missing").
         let opened: Vec<Result<(), String>> = std::thread::scope(|s| {
             let handles: Vec<_> = (0..4)
-                .map(|_| {
-                    let keys = Keys::open_or_create(&tmp.path().join("register.key")).unwrap();
-                    let path = tmp.path().join("requests.sqlite");
-                    s.spawn(move || {
-                        Register::open(&path, keys, calendar(), "QH01")
-                            .map(|_| ())
-                            .map_err(|e| e.to_string())
-                    })
-                })
+                .map(|_| s.spawn(|| try_open(tmp.path()).map(|_| ()).map_err(|e| e.to_string())))
                 .collect();
             handles.into_iter().map(|h| h.join().unwrap()).collect()
         });
