@@ -213,6 +213,15 @@ pub struct Register {
     kiosk_id: String,
 }
 
+impl std::fmt::Debug for Register {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Register")
+            .field("kiosk_id", &self.kiosk_id)
+            .field("key_fingerprint", &self.keys.fingerprint())
+            .finish_non_exhaustive()
+    }
+}
+
 impl Register {
     /// Opens the register at `path` with the key file at `key_file`: what the kiosk and the
     /// `kiosk requests` commands use. A new key is made only together with a new register
@@ -1065,4 +1074,21 @@ fn parse_hints(s: &str) -> Vec<Hint> {
 
 fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_file_register_runs_only_in_wal_mode_and_an_in_memory_one_in_any() {
+        assert!(require_wal("wal", true).is_ok());
+        assert!(require_wal("WAL", true).is_ok());
+        for mode in ["delete", "truncate", "persist", "memory", "off"] {
+            let err = require_wal(mode, true).unwrap_err();
+            assert!(err.suspends_filing(), "{mode}");
+            assert!(err.to_string().contains(mode), "{err}");
+        }
+        assert!(require_wal("memory", false).is_ok());
+    }
 }

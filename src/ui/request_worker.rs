@@ -184,5 +184,20 @@ mod tests {
             let answer = state.lookup_answer.clone().unwrap();
             assert!(answer.contains(expect), "{answer}");
         }
+
+        // The key file is lost: the register holds a request, so no new key is made and the
+        // screen sends the visitor to the counter.
+        std::fs::remove_file(tmp.path().join("k.key")).unwrap();
+        let request = form.validate(today).unwrap();
+        worker
+            .commands
+            .send(Action::Submit(Box::new(request)))
+            .unwrap();
+        apply(&mut state, worker.replies.recv_timeout(wait).unwrap());
+        let Stage::Failed(message) = &state.stage else {
+            panic!("filed without its key")
+        };
+        assert!(message.starts_with("暂停受理，请到窗口办理"), "{message}");
+        assert!(!tmp.path().join("k.key").exists());
     }
 }
