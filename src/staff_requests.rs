@@ -11,8 +11,7 @@ use crate::requests::deadlines::CalendarError;
 use crate::requests::export::{self, ExportError};
 use crate::requests::register::Stored;
 use crate::requests::{
-    crypto::KeyError, Calendar, Keys, Outcome, RawForm, Register, RegisterError, Status,
-    StatusChange,
+    crypto::KeyError, Calendar, Outcome, RawForm, Register, RegisterError, Status, StatusChange,
 };
 use chrono::{Local, NaiveDate, NaiveDateTime};
 use std::io::Write;
@@ -53,12 +52,40 @@ fn now() -> NaiveDateTime {
     Local::now().naive_local()
 }
 
-/// Opens the register named in the settings, with its key file and holiday calendar.
+impl StaffError {
+    /// True when the register refuses to take requests until staff act (a lost or wrong key
+    /// file, a damaged register file): the kiosk says 暂停受理 rather than "try again".
+    pub fn suspends_filing(&self) -> bool {
+        match self {
+            StaffError::Register(e) => e.suspends_filing(),
+            StaffError::Key(KeyError::Length { .. }) => true,
+            _ => false,
+        }
+    }
+}
+
+/// Opens the register named in the settings, with its key file and holiday calendar (see
+/// [`Register::open_files`]: a register with requests is never given a new key).
 pub fn open_register(settings: &Settings) -> Result<Register, StaffError> {
     let r = &settings.requests;
-    let keys = Keys::open_or_create(&r.key_file)?;
     let calendar = Calendar::load_dir(&r.holidays)?;
-    Ok(Register::open(&r.register, keys, calendar, &r.kiosk_id)?)
+    Ok(Register::open_files(
+        &r.register,
+        &r.key_file,
+        calendar,
+        &r.kiosk_id,
+    )?)
+}
+
+/// The warning line for rows that could not be read, if any.
+pub fn damaged_warning(damaged: &[String]) -> Option<String> {
+    (!damaged.is_empty()).then(|| {
+        format!(
+            "警告：有{}条记录无法读取：{}（已跳过，其余记录照常列出；请检查密钥文件和登记簿备份）",
+            damaged.len(),
+            damaged.join("、")
+        )
+    })
 }
 
 pub fn letterhead(settings: &Settings) -> Letterhead {
@@ -171,8 +198,9 @@ pub fn list(
 ) -> Result<(), StaffError> {
     let status = status.map(parse_status).transpose()?;
     let register = open_register(settings)?;
-    let rows = register.list(status)?;
-    for s in &rows {
+    let listing = register.list(status)?;
+    let rows = &listing.rows;
+    for s in rows {
         let desc: String = s
             .request
             .as_ref()
@@ -191,6 +219,9 @@ pub fn list(
         )?;
     }
     writeln!(out, "共 {} 件", rows.len())?;
+    if let Some(w) = damaged_warning(&listing.damaged) {
+        writeln!(out, "{w}")?;
+    }
     Ok(())
 }
 
@@ -324,10 +355,11 @@ pub fn export(
     out: &mut dyn Write,
 ) -> Result<(), StaffError> {
     let register = open_register(settings)?;
-    let rows = register.list(None)?;
+    let listing = register.list(None)?;
+    let rows = &listing.rows;
     match format {
-        "csv" => export::write_csv(&rows, path)?,
-        "xlsx" => export::write_xlsx(&rows, path)?,
+        "csv" => export::write_csv(rows, path)?,
+        "xlsx" => export::write_xlsx(rows, path)?,
         other => {
             return Err(StaffError::Choice {
                 what: "format",
@@ -337,6 +369,33 @@ pub fn export(
         }
     }
     writeln!(out, "已导出 {} 件到 {}", rows.len(), path.display())?;
+    if let Some(w) = damaged_warning(&listing.damaged) {
+        writeln!(out, "{w}")?;
+    }
+    Ok(())
+}
+
+/// Computes the deadline of one request again with the current holiday files (an explicit
+/// staff action: stored deadlines never move by themselves).
+pub fn recompute_due(
+    settings: &Settings,
+    receipt_no: &str,
+    actor: &str,
+    out: &mut dyn Write,
+) -> Result<(), StaffError> {
+    let mut register = open_register(settings)?;
+    match register.recompute_due(receipt_no, now(), actor)? {
+        (Some(old), Some(new)) if old == new.date => {
+            writeln!(out, "{receipt_no}: 答复期限不变，仍为 {old}")?
+        }
+        (Some(old), Some(new)) => {
+            writeln!(out, "{receipt_no}: 答复期限由 {old} 改为 {}", new.date)?;
+            for w in &new.warnings {
+                writeln!(out, "注意：{w}")?;
+            }
+        }
+        _ => writeln!(out, "{receipt_no}: 期限暂停计算或已答复，无需重新计算")?,
+    }
     Ok(())
 }
 

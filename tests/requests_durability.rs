@@ -84,6 +84,6 @@ fn every_acknowledged_receipt_survives_sigkill_at_random_moments() {
         assert_eq!(stored.request.as_ref(), Some(&sent), "{receipt_no}");
         assert_eq!(stored.query_code.as_ref().map(String::len), Some(10));
     }
-    let stored_count = register.list(None).unwrap().len();
+    let stored_count = register.list(None).unwrap().rows.len();
     assert!(stored_count >= acknowledged.len());
 }

@@ -3,8 +3,7 @@
 
 use chrono::{NaiveDate, NaiveDateTime};
 use kiosk::requests::{
-    Calendar, IdKind, Keys, ObtainBy, Outcome, RawForm, Register, RegisterError, Status,
-    StatusChange,
+    Calendar, IdKind, ObtainBy, Outcome, RawForm, Register, RegisterError, Status, StatusChange,
 };
 use std::path::Path;
 
@@ -36,8 +35,16 @@ fn form(id: &str) -> RawForm {
 }
 
 fn open(dir: &Path) -> Register {
-    let keys = Keys::open_or_create(&dir.join("register.key")).unwrap();
-    Register::open(&dir.join("requests.sqlite"), keys, calendar(), "QH01").unwrap()
+    try_open(dir).unwrap()
+}
+
+fn try_open(dir: &Path) -> Result<Register, RegisterError> {
+    Register::open_files(
+        &dir.join("requests.sqlite"),
+        &dir.join("register.key"),
+        calendar(),
+        "QH01",
+    )
 }
 
 fn change(to: Status, on: &str) -> StatusChange {
@@ -280,8 +287,9 @@ fn purge_removes_personal_data_of_long_closed_requests_and_keeps_the_statistics_
     for (no, closed) in [(&old, "2026-07-01"), (&recent, "2026-11-01")] {
         let mut answer = change(Status::Answered, closed);
         answer.outcome = Some(Outcome::Disclosed);
-        reg.set_status(no, &answer, at("2026-07-01 09:00")).unwrap();
-        reg.set_status(no, &change(Status::Closed, closed), at("2026-07-01 09:00"))
+        let now = at(&format!("{closed} 09:00"));
+        reg.set_status(no, &answer, now).unwrap();
+        reg.set_status(no, &change(Status::Closed, closed), now)
             .unwrap();
     }
     let purged = reg
@@ -302,19 +310,11 @@ fn a_new_register_opened_by_several_threads_at_once_is_created_once() {
     // On first start the kiosk's request worker and the staff area may open it together.
     for _ in 0..20 {
         let tmp = tempfile::tempdir().unwrap();
-        // The key exists before (it is created once, at installation or first start).
-        drop(Keys::open_or_create(&tmp.path().join("register.key")).unwrap());
+        // Neither the key nor the register exists: one of them creates both, the others
+        // open what it made (never a second key, never "register missing").
         let opened: Vec<Result<(), String>> = std::thread::scope(|s| {
             let handles: Vec<_> = (0..4)
-                .map(|_| {
-                    let keys = Keys::open_or_create(&tmp.path().join("register.key")).unwrap();
-                    let path = tmp.path().join("requests.sqlite");
-                    s.spawn(move || {
-                        Register::open(&path, keys, calendar(), "QH01")
-                            .map(|_| ())
-                            .map_err(|e| e.to_string())
-                    })
-                })
+                .map(|_| s.spawn(|| try_open(tmp.path()).map(|_| ()).map_err(|e| e.to_string())))
                 .collect();
             handles.into_iter().map(|h| h.join().unwrap()).collect()
         });
@@ -323,4 +323,218 @@ fn a_new_register_opened_by_several_threads_at_once_is_created_once() {
         }
         assert_eq!(open(tmp.path()).integrity_check().unwrap(), "ok");
     }
+}
+
+#[test]
+fn every_constructor_gives_a_connection_with_full_sync_wal_and_foreign_keys() {
+    let tmp = tempfile::tempdir().unwrap();
+    let by_files = open(tmp.path());
+    let keys = kiosk::requests::Keys::load(&tmp.path().join("register.key"))
+        .unwrap()
+        .unwrap();
+    let by_keys = Register::open(
+        &tmp.path().join("requests.sqlite"),
+        keys,
+        calendar(),
+        "QH01",
+    )
+    .unwrap();
+    let in_memory = Register::open_in_memory(
+        kiosk::requests::Keys::from_master(&[3; 32]),
+        calendar(),
+        "QH01",
+    )
+    .unwrap();
+    for (name, reg, mode) in [
+        ("open_files", &by_files, "wal"),
+        ("open", &by_keys, "wal"),
+        ("open_in_memory", &in_memory, "memory"),
+    ] {
+        let p = reg.pragmas().unwrap();
+        assert_eq!(p.journal_mode, mode, "{name}");
+        assert_eq!(p.synchronous, 2, "{name}: synchronous=FULL");
+        assert!(p.foreign_keys, "{name}");
+        assert!(p.secure_delete, "{name}");
+    }
+}
+
+#[test]
+fn a_file_register_that_cannot_use_wal_is_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("requests.sqlite");
+    drop(open(tmp.path()));
+    // Switch the file back to a rollback journal and make WAL impossible: its shared-memory
+    // file cannot be created.
+    {
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        let mode: String = conn
+            .query_row("PRAGMA journal_mode=DELETE", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(mode, "delete");
+    }
+    std::fs::create_dir(tmp.path().join("requests.sqlite-shm")).unwrap();
+    std::fs::create_dir_all(tmp.path().join("requests.sqlite-wal/x")).unwrap();
+    let Err(err) = try_open(tmp.path()) else {
+        panic!("a register without WAL was opened")
+    };
+    assert!(
+        matches!(err, RegisterError::NoWal { .. } | RegisterError::Sql(_)),
+        "{err}"
+    );
+    eprintln!("refused: {err}");
+    std::fs::remove_dir_all(tmp.path().join("requests.sqlite-shm")).unwrap();
+    std::fs::remove_dir_all(tmp.path().join("requests.sqlite-wal")).unwrap();
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    let n: i64 = conn
+        .query_row("SELECT COUNT(*) FROM requests", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(n, 0, "the register still reads, nothing was filed");
+}
+
+#[test]
+fn a_key_of_another_fingerprint_is_refused_by_every_file_constructor() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut reg = open(tmp.path());
+    let expected = reg.key_fingerprint().to_string();
+    let req = form("11010519491231002X")
+        .validate(day("2026-11-25"))
+        .unwrap();
+    reg.submit(&req, at("2026-11-25 09:00")).unwrap();
+    drop(reg);
+    let other = kiosk::requests::Keys::from_master(&[5; 32]);
+    let found = other.fingerprint().to_string();
+    let err = Register::open(
+        &tmp.path().join("requests.sqlite"),
+        other,
+        calendar(),
+        "QH01",
+    )
+    .unwrap_err();
+    assert!(err.suspends_filing(), "{err}");
+    let text = err.to_string();
+    assert!(text.contains(&expected) && text.contains(&found), "{text}");
+}
+
+/// A register as the first release wrote it (schema 1): one request sealed with `keys`, a
+/// plaintext audit note and a deadline computed long ago.
+fn legacy_register(path: &Path, keys: &kiosk::requests::Keys, note: &str) {
+    let kiosk::requests::migrations::Step::Sql(schema) = &kiosk::requests::register::MIGRATIONS[0]
+    else {
+        panic!("schema 1 is SQL")
+    };
+    let conn = rusqlite::Connection::open(path).unwrap();
+    conn.execute_batch("PRAGMA journal_mode=WAL;").unwrap();
+    conn.execute_batch(schema).unwrap();
+    let no = "QH01-20261102-0001";
+    conn.execute(
+        "INSERT INTO requests (receipt_no, received_on, serial, submitted_at, applicant_type,
+            staff_assisted, hints, personal, status, clock_start, due_on)
+         VALUES (?1, '2026-11-02', 1, '2026-11-02T10:00:00', 'citizen', 0, '', ?2,
+            'received', '2026-11-02', '2000-01-01')",
+        rusqlite::params![no, keys.seal(no, b"{}").unwrap()],
+    )
+    .unwrap();
+    conn.execute(
+        "INSERT INTO audit (request_id, at, actor, field, to_value, note)
+         VALUES (1, '2026-11-02T10:00:00', 'staff', 'status', 'received', ?1)",
+        [note],
+    )
+    .unwrap();
+    conn.execute_batch("PRAGMA user_version = 1;").unwrap();
+}
+
+#[test]
+fn an_old_register_is_migrated_notes_sealed_deadlines_stored_and_its_key_checked() {
+    let note = "申请人李秀英来电补充住址";
+    let keys = || kiosk::requests::Keys::from_master(&[4; 32]);
+
+    // The wrong key does not get to record its fingerprint.
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("requests.sqlite");
+    legacy_register(&path, &keys(), note);
+    let wrong = Register::open(
+        &path,
+        kiosk::requests::Keys::from_master(&[6; 32]),
+        calendar(),
+        "QH01",
+    );
+    assert!(
+        matches!(wrong, Err(RegisterError::KeyMismatch { .. })),
+        "{:?}",
+        wrong.err()
+    );
+
+    let reg = Register::open(&path, keys(), calendar(), "QH01").unwrap();
+    let no = "QH01-20261102-0001";
+    assert_eq!(reg.audit(no).unwrap()[0].note, note);
+    drop(reg);
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    let (plain, sealed, due): (String, Option<Vec<u8>>, String) = conn
+        .query_row(
+            "SELECT a.note, a.note_sealed, r.due_on FROM audit a JOIN requests r
+             ON r.id = a.request_id",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .unwrap();
+    assert_eq!(plain, "");
+    assert!(sealed.is_some());
+    // 2 November 2026 + 20 working days, with the holiday files of today.
+    assert_eq!(due, "2026-11-30");
+    let fingerprint: String = conn
+        .query_row(
+            "SELECT value FROM meta WHERE key = 'key_fingerprint'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(fingerprint, keys().fingerprint());
+    drop(conn);
+    let mut bytes = std::fs::read(&path).unwrap();
+    bytes.extend(std::fs::read(tmp.path().join("requests.sqlite-wal")).unwrap_or_default());
+    assert!(
+        !bytes.windows(note.len()).any(|w| w == note.as_bytes()),
+        "the old plaintext note is still in the file"
+    );
+}
+
+#[test]
+fn a_stored_deadline_is_read_back_as_stored_and_moves_only_when_recomputed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let holidays = tmp.path().join("holidays");
+    std::fs::create_dir_all(&holidays).unwrap();
+    let open_with = |cal: Calendar| {
+        let keys_path = tmp.path().join("register.key");
+        Register::open_files(&tmp.path().join("requests.sqlite"), &keys_path, cal, "QH01").unwrap()
+    };
+    let mut reg = open_with(Calendar::load_dir(&holidays).unwrap());
+    let req = form("11010519491231002X")
+        .validate(day("2027-01-04"))
+        .unwrap();
+    let no = reg.submit(&req, at("2027-01-04 09:00")).unwrap().receipt_no;
+    let first = reg.get(&no).unwrap().due.unwrap();
+    // No 2027 file: Monday to Friday, with a warning for staff.
+    assert_eq!(first.date, day("2027-02-01"));
+    assert_eq!(first.warnings.len(), 1);
+    drop(reg);
+    std::fs::write(
+        holidays.join("2027.toml"),
+        "year = 2027\nsource = \"测试\"\n\n[[holiday]]\nname = \"测试\"\nfrom = \"2027-01-11\"\nto = \"2027-01-15\"\n",
+    )
+    .unwrap();
+    let mut reg = open_with(Calendar::load_dir(&holidays).unwrap());
+    assert_eq!(reg.get(&no).unwrap().due.unwrap(), first, "moved by itself");
+    let (old, new) = reg
+        .recompute_due(&no, at("2027-01-05 09:00"), "staff-01")
+        .unwrap();
+    assert_eq!(old, Some(first.date));
+    let new = new.unwrap();
+    assert_eq!(new.date, day("2027-02-08"));
+    assert!(new.warnings.is_empty());
+    assert_eq!(reg.get(&no).unwrap().due.unwrap(), new);
+    let last = reg.audit(&no).unwrap().pop().unwrap();
+    assert_eq!(
+        (last.field.as_str(), last.from.as_deref(), last.to.as_str()),
+        ("due", Some("2027-02-01"), "2027-02-08")
+    );
 }

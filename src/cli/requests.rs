@@ -63,6 +63,13 @@ pub enum RequestsCmd {
     },
     /// Retry printing every request flagged 待打印.
     PrintPending,
+    /// Compute a request's deadline again with the current holiday files (stored deadlines
+    /// never move by themselves when the holiday files change).
+    RecomputeDue {
+        receipt_no: String,
+        #[arg(long, default_value = "staff")]
+        actor: String,
+    },
 }
 
 pub fn run(settings: &Settings, action: RequestsCmd) -> Result<()> {
@@ -108,6 +115,9 @@ pub fn run(settings: &Settings, action: RequestsCmd) -> Result<()> {
             staff::export(settings, &format, &file, &mut out)?
         }
         RequestsCmd::Purge { today, actor } => staff::purge(settings, today, &actor, &mut out)?,
+        RequestsCmd::RecomputeDue { receipt_no, actor } => {
+            staff::recompute_due(settings, &receipt_no, &actor, &mut out)?
+        }
         RequestsCmd::PrintPending => {
             let failed = staff::print_pending(settings, &mut out)?;
             if failed > 0 {

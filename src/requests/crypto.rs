@@ -30,6 +30,7 @@ pub enum KeyError {
 pub struct Keys {
     aead: XChaCha20Poly1305,
     mac_key: [u8; 32],
+    fingerprint: String,
 }
 
 impl std::fmt::Debug for Keys {
@@ -51,12 +52,9 @@ fn derive(master: &[u8; 32], label: &[u8]) -> [u8; 32] {
 }
 
 impl Keys {
-    /// Opens the key file, creating it (32 random bytes, mode 0600) when it does not exist.
-    pub fn open_or_create(path: &Path) -> Result<Keys, KeyError> {
-        let io = |source| KeyError::Io {
-            path: path.to_path_buf(),
-            source,
-        };
+    /// Reads the key file; `None` when it does not exist. Never creates one: whether a new key
+    /// may be made depends on the register (see [`crate::requests::Register::open_files`]).
+    pub fn load(path: &Path) -> Result<Option<Keys>, KeyError> {
         match std::fs::read(path) {
             Ok(bytes) => {
                 let master: [u8; 32] =
@@ -64,45 +62,63 @@ impl Keys {
                         path: path.to_path_buf(),
                         len: bytes.len(),
                     })?;
-                Ok(Keys::from_master(&master))
+                Ok(Some(Keys::from_master(&master)))
             }
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                let mut master = [0u8; 32];
-                random_bytes(&mut master)?;
-                if let Some(dir) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-                    std::fs::create_dir_all(dir).map_err(io)?;
-                }
-                // Write a private temporary file, make it durable, then link it into place:
-                // a crash leaves either no key file or a complete one, never a short one.
-                let tmp = path.with_extension(format!("tmp{}", std::process::id()));
-                let mut options = std::fs::OpenOptions::new();
-                options.write(true).create(true).truncate(true);
-                #[cfg(unix)]
-                std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-                let mut file = options.open(&tmp).map_err(io)?;
-                file.write_all(&master).map_err(io)?;
-                file.sync_all().map_err(io)?;
-                drop(file);
-                let linked = std::fs::hard_link(&tmp, path);
-                let _ = std::fs::remove_file(&tmp);
-                match linked {
-                    Ok(()) => {}
-                    // Another process created it first: use that one.
-                    Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-                        return Keys::open_or_create(path)
-                    }
-                    Err(e) => return Err(io(e)),
-                }
-                if let Some(dir) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-                    std::fs::File::open(dir)
-                        .and_then(|d| d.sync_all())
-                        .map_err(io)?;
-                }
-                tracing::info!(path = %path.display(), "created a new register key file");
-                Ok(Keys::from_master(&master))
-            }
-            Err(e) => Err(io(e)),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(source) => Err(KeyError::Io {
+                path: path.to_path_buf(),
+                source,
+            }),
         }
+    }
+
+    /// Creates a new key file (32 random bytes, mode 0600). When another process created it
+    /// first, that one is used. Only for a new, empty register.
+    pub fn create(path: &Path) -> Result<Keys, KeyError> {
+        let io = |source| KeyError::Io {
+            path: path.to_path_buf(),
+            source,
+        };
+        let mut master = [0u8; 32];
+        random_bytes(&mut master)?;
+        if let Some(dir) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(io)?;
+        }
+        // Write a private temporary file, make it durable, then link it into place:
+        // a crash leaves either no key file or a complete one, never a short one.
+        let mut salt = [0u8; 8];
+        random_bytes(&mut salt)?;
+        let tmp = path.with_extension(format!(
+            "tmp{}-{}",
+            std::process::id(),
+            u64::from_le_bytes(salt)
+        ));
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create(true).truncate(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        let mut file = options.open(&tmp).map_err(io)?;
+        file.write_all(&master).map_err(io)?;
+        file.sync_all().map_err(io)?;
+        drop(file);
+        let linked = std::fs::hard_link(&tmp, path);
+        let _ = std::fs::remove_file(&tmp);
+        match linked {
+            Ok(()) => {}
+            // Another process created it first: use that one.
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                return Keys::load(path)?.ok_or_else(|| io(e))
+            }
+            Err(e) => return Err(io(e)),
+        }
+        if let Some(dir) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::File::open(dir)
+                .and_then(|d| d.sync_all())
+                .map_err(io)?;
+        }
+        let keys = Keys::from_master(&master);
+        tracing::info!(path = %path.display(), fingerprint = %keys.fingerprint(), "created a new register key file");
+        Ok(keys)
     }
 
     pub fn from_master(master: &[u8; 32]) -> Keys {
@@ -110,7 +126,18 @@ impl Keys {
         Keys {
             aead: XChaCha20Poly1305::new(&enc.into()),
             mac_key: derive(master, b"kiosk requests: applicant hash v1"),
+            fingerprint: derive(master, b"kiosk requests: key fingerprint v1")[..8]
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect(),
         }
+    }
+
+    /// Names the key without revealing it: 16 hex digits of a value derived from the key file
+    /// (HMAC-SHA-256 under its own label). Stored in the register, so staff can tell which
+    /// backup of the key file belongs to it.
+    pub fn fingerprint(&self) -> &str {
+        &self.fingerprint
     }
 
     /// Encrypts `plain`, bound to `context` (the receipt number) so a sealed field cannot be
@@ -167,7 +194,8 @@ mod tests {
     fn a_new_key_file_is_created_private_and_reopens_to_the_same_keys() {
         let tmp = tempfile::tempdir().unwrap();
         let path = tmp.path().join("secret/register.key");
-        let k1 = Keys::open_or_create(&path).unwrap();
+        assert!(Keys::load(&path).unwrap().is_none());
+        let k1 = Keys::create(&path).unwrap();
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
@@ -175,7 +203,9 @@ mod tests {
             assert_eq!(mode & 0o777, 0o600);
         }
         let sealed = k1.seal("QH01-20261125-0001", "张三".as_bytes()).unwrap();
-        let k2 = Keys::open_or_create(&path).unwrap();
+        let k2 = Keys::load(&path).unwrap().unwrap();
+        assert_eq!(k1.fingerprint(), k2.fingerprint());
+        assert_eq!(k1.fingerprint().len(), 16);
         assert_eq!(
             k2.open("QH01-20261125-0001", &sealed).unwrap(),
             "张三".as_bytes()
@@ -196,11 +226,20 @@ mod tests {
     }
 
     #[test]
+    fn the_fingerprint_tells_keys_apart_and_reveals_neither_key() {
+        let a = Keys::from_master(&[7; 32]);
+        let b = Keys::from_master(&[8; 32]);
+        assert_ne!(a.fingerprint(), b.fingerprint());
+        assert_eq!(a.fingerprint(), Keys::from_master(&[7; 32]).fingerprint());
+        assert!(!a.fingerprint().contains("0707"));
+    }
+
+    #[test]
     fn a_key_file_of_the_wrong_length_is_refused() {
         let tmp = tempfile::tempdir().unwrap();
         let path = tmp.path().join("short.key");
         std::fs::write(&path, b"short").unwrap();
-        let err = Keys::open_or_create(&path).unwrap_err().to_string();
+        let err = Keys::load(&path).unwrap_err().to_string();
         assert!(err.contains("32 bytes"), "{err}");
     }
 }

@@ -7,6 +7,7 @@
 pub mod crypto;
 pub mod deadlines;
 pub mod export;
+pub mod migrations;
 pub mod model;
 pub mod register;
 pub mod status;
@@ -16,6 +17,8 @@ mod workflow;
 pub use crypto::Keys;
 pub use deadlines::{Calendar, Due};
 pub use model::{Applicant, ApplicantType, Hint, ObtainBy, ProvideAs, RawForm, Request};
-pub use register::{AuditEntry, Receipt, Register, RegisterError, StatusChange, Stored};
+pub use register::{
+    AuditEntry, Listing, Pragmas, Receipt, Register, RegisterError, StatusChange, Stored,
+};
 pub use status::{Outcome, Status};
 pub use validate::{FieldError, IdKind, IdNumber};

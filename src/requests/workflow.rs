@@ -3,8 +3,9 @@
 //!
 //! Every change is one transaction with its audit line. Extends [`Register`]; no IO of its own.
 
-use super::deadlines::Clock;
-use super::register::{insert_audit, pauses, Register, RegisterError, StatusChange};
+use super::deadlines::{Clock, Due};
+use super::migrations::warnings_text;
+use super::register::{insert_audit, pauses, AuditLine, Register, RegisterError, StatusChange};
 use super::status::Status;
 use chrono::{Days, NaiveDate, NaiveDateTime};
 use rusqlite::{params, OptionalExtension};
@@ -13,25 +14,53 @@ impl Register {
     /// Moves a request to another status. Rules: only the steps of [`Status::may_become`];
     /// an outcome with 已答复 and only then; one extension; entering 补正中 or
     /// 征求第三方意见中 stops the clock; a correction arriving (补正中 → 已受理) restarts it from
-    /// that day; the end of a consultation adds a paused interval.
+    /// that day; the end of a consultation adds a paused interval. The date of the change
+    /// (`change.on`) lies between the day of receipt and today (`now`), both included.
     pub fn set_status(
         &mut self,
         receipt_no: &str,
         change: &StatusChange,
         now: NaiveDateTime,
     ) -> Result<(), RegisterError> {
-        let (conn, calendar) = self.parts();
+        let (conn, calendar, keys) = self.parts();
         let tx = conn.transaction()?;
-        type Row = (i64, String, String, bool, Option<String>);
-        let (id, status, clock_start, extended, paused_since): Row = tx
+        type Row = (i64, String, String, bool, Option<String>, String);
+        let (id, status, clock_start, extended, paused_since, received_on): Row = tx
             .query_row(
-                "SELECT id, status, clock_start, extended, paused_since FROM requests
-                 WHERE receipt_no = ?1",
+                "SELECT id, status, clock_start, extended, paused_since, received_on
+                 FROM requests WHERE receipt_no = ?1",
                 [receipt_no],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+                |r| {
+                    Ok((
+                        r.get(0)?,
+                        r.get(1)?,
+                        r.get(2)?,
+                        r.get(3)?,
+                        r.get(4)?,
+                        r.get(5)?,
+                    ))
+                },
             )
             .optional()?
             .ok_or_else(|| RegisterError::NotFound(receipt_no.to_string()))?;
+        let received_on = NaiveDate::parse_from_str(&received_on, "%Y-%m-%d").map_err(|e| {
+            RegisterError::Corrupt {
+                receipt_no: receipt_no.to_string(),
+                what: format!("date of receipt {received_on}: {e}"),
+            }
+        })?;
+        if change.on < received_on {
+            return Err(RegisterError::StatusDate {
+                on: change.on,
+                problem: format!("before the request was received ({received_on})"),
+            });
+        }
+        if change.on > now.date() {
+            return Err(RegisterError::StatusDate {
+                on: change.on,
+                problem: format!("in the future (today is {})", now.date()),
+            });
+        }
         let from = Status::from_code(&status).ok_or_else(|| RegisterError::Corrupt {
             receipt_no: receipt_no.to_string(),
             what: format!("status {status}"),
@@ -76,26 +105,28 @@ impl Register {
         let paused_since = (to == Status::Consulting).then(|| on.clone());
         let running = matches!(to, Status::Received | Status::Extended);
         let stopped = matches!(to, Status::Correcting | Status::Consulting);
-        let due_on: Option<String> = if running {
+        let due: Option<Due> = if running {
             let start = NaiveDate::parse_from_str(&clock_start, "%Y-%m-%d").map_err(|e| {
                 RegisterError::Corrupt {
                     receipt_no: receipt_no.to_string(),
                     what: e.to_string(),
                 }
             })?;
-            let due = calendar.due(&Clock {
+            Some(calendar.due(&Clock {
                 start,
                 extended,
                 pauses: pauses(&tx, id)?,
-            });
-            Some(due.date.format("%Y-%m-%d").to_string())
+            }))
         } else {
             None
         };
+        let due_on = due.as_ref().map(|d| d.date.format("%Y-%m-%d").to_string());
+        let due_warnings = due.as_ref().map(|d| warnings_text(&d.warnings));
         tx.execute(
             "UPDATE requests SET status = ?1, outcome = COALESCE(?2, outcome), clock_start = ?3,
                 extended = ?4, paused_since = ?5,
                 due_on = CASE WHEN ?6 THEN ?7 WHEN ?8 THEN NULL ELSE due_on END,
+                due_warnings = CASE WHEN ?6 THEN ?11 WHEN ?8 THEN NULL ELSE due_warnings END,
                 closed_on = CASE WHEN ?1 = 'closed' THEN ?9 ELSE closed_on END
              WHERE id = ?10",
             params![
@@ -108,7 +139,8 @@ impl Register {
                 due_on,
                 stopped,
                 on,
-                id
+                id,
+                due_warnings
             ],
         )?;
         let note = match change.outcome {
@@ -117,13 +149,17 @@ impl Register {
         };
         insert_audit(
             &tx,
+            keys,
             id,
-            now,
-            &change.actor,
-            "status",
-            Some(from.code()),
-            to.code(),
-            &note,
+            receipt_no,
+            AuditLine {
+                at: now,
+                actor: &change.actor,
+                field: "status",
+                from: Some(from.code()),
+                to: to.code(),
+                note: &note,
+            },
         )?;
         tx.commit()?;
         tracing::info!(
@@ -135,7 +171,72 @@ impl Register {
         Ok(())
     }
 
-    /// Removes the personal data (sealed form, applicant hash) of requests closed more than
+    /// Computes the deadline of a running request again from its clock and today's holiday
+    /// files, stores it and logs the change: the only way a stored deadline moves besides a
+    /// status change. Returns the old and the new deadline (`None` while the clock stands).
+    pub fn recompute_due(
+        &mut self,
+        receipt_no: &str,
+        now: NaiveDateTime,
+        actor: &str,
+    ) -> Result<(Option<NaiveDate>, Option<Due>), RegisterError> {
+        let (conn, calendar, keys) = self.parts();
+        let tx = conn.transaction()?;
+        type Row = (i64, String, bool, Option<String>);
+        let (id, clock_start, extended, due_on): Row = tx
+            .query_row(
+                "SELECT id, clock_start, extended, due_on FROM requests WHERE receipt_no = ?1",
+                [receipt_no],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            )
+            .optional()?
+            .ok_or_else(|| RegisterError::NotFound(receipt_no.to_string()))?;
+        let parse = |s: &str| {
+            NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|e| RegisterError::Corrupt {
+                receipt_no: receipt_no.to_string(),
+                what: format!("date {s}: {e}"),
+            })
+        };
+        let Some(old) = due_on.as_deref().map(parse).transpose()? else {
+            return Ok((None, None));
+        };
+        let due = calendar.due(&Clock {
+            start: parse(&clock_start)?,
+            extended,
+            pauses: pauses(&tx, id)?,
+        });
+        if due.date != old {
+            let new = due.date.format("%Y-%m-%d").to_string();
+            tx.execute(
+                "UPDATE requests SET due_on = ?1, due_warnings = ?2 WHERE id = ?3",
+                params![new, warnings_text(&due.warnings), id],
+            )?;
+            insert_audit(
+                &tx,
+                keys,
+                id,
+                receipt_no,
+                AuditLine {
+                    at: now,
+                    actor,
+                    field: "due",
+                    from: Some(&old.format("%Y-%m-%d").to_string()),
+                    to: &new,
+                    note: "recomputed with the current holiday files",
+                },
+            )?;
+        } else {
+            tx.execute(
+                "UPDATE requests SET due_warnings = ?1 WHERE id = ?2",
+                params![warnings_text(&due.warnings), id],
+            )?;
+        }
+        tx.commit()?;
+        tracing::info!(receipt_no, from = %old, to = %due.date, "deadline recomputed");
+        Ok((Some(old), Some(due)))
+    }
+
+    /// Removes the personal data (sealed form, applicant hash, audit notes) of requests closed more than
     /// `retention_days` before `today`. The row stays for the yearly statistics. Returns the
     /// receipt numbers purged.
     pub fn purge(
@@ -150,7 +251,8 @@ impl Register {
             .unwrap_or(NaiveDate::MIN)
             .format("%Y-%m-%d")
             .to_string();
-        let tx = self.conn_mut().transaction()?;
+        let (conn, _, keys) = self.parts();
+        let tx = conn.transaction()?;
         let victims: Vec<(i64, String)> = {
             let mut stmt = tx.prepare(
                 "SELECT id, receipt_no FROM requests WHERE status = 'closed' AND closed_on < ?1
@@ -160,22 +262,33 @@ impl Register {
             rows.collect::<Result<_, _>>()?
         };
         let today_s = today.format("%Y-%m-%d").to_string();
-        for (id, _) in &victims {
+        for (id, receipt_no) in &victims {
             tx.execute(
                 "UPDATE requests SET personal = NULL, applicant_hash = NULL, purged_on = ?1
                  WHERE id = ?2",
                 params![today_s, id],
             )?;
+            // Staff notes may name the applicant: they go with the rest (the only update the
+            // audit log allows).
+            tx.execute(
+                "UPDATE audit SET note = '', note_sealed = NULL
+                 WHERE request_id = ?1 AND (note_sealed IS NOT NULL OR note <> '')",
+                [id],
+            )?;
             let note = format!("retention {retention_days} days");
             insert_audit(
                 &tx,
+                keys,
                 *id,
-                now,
-                actor,
-                "personal_data",
-                Some("kept"),
-                "purged",
-                &note,
+                receipt_no,
+                AuditLine {
+                    at: now,
+                    actor,
+                    field: "personal_data",
+                    from: Some("kept"),
+                    to: "purged",
+                    note: &note,
+                },
             )?;
         }
         tx.commit()?;

@@ -24,6 +24,8 @@ pub struct RequestWorker {
 
 const CANNOT_FILE: &str =
     "系统暂时无法受理申请，您填写的内容仍保留在屏幕上。请稍后再试，或联系现场工作人员办理。";
+/// The register refuses requests until staff act (lost or wrong key, damaged file).
+const SUSPENDED: &str = "暂停受理，请到窗口办理。您填写的内容仍保留在屏幕上，可请工作人员协助。";
 const NOT_FOUND: &str = "未查到该申请，请核对受理编号和查询码后重新输入。";
 
 /// Starts the worker; `wake` is called after every reply (the UI's repaint request).
@@ -58,6 +60,7 @@ fn handle(settings: &Settings, action: Action) -> Option<Reply> {
         Err(e) => {
             tracing::error!(error = %e, "request register unavailable");
             return Some(match action {
+                Action::Submit(_) if e.suspends_filing() => Reply::FileFailed(SUSPENDED.into()),
                 Action::Submit(_) => Reply::FileFailed(CANNOT_FILE.into()),
                 _ => Reply::Lookup("系统暂时无法查询，请稍后再试或联系现场工作人员。".into()),
             });
@@ -181,5 +184,20 @@ mod tests {
             let answer = state.lookup_answer.clone().unwrap();
             assert!(answer.contains(expect), "{answer}");
         }
+
+        // The key file is lost: the register holds a request, so no new key is made and the
+        // screen sends the visitor to the counter.
+        std::fs::remove_file(tmp.path().join("k.key")).unwrap();
+        let request = form.validate(today).unwrap();
+        worker
+            .commands
+            .send(Action::Submit(Box::new(request)))
+            .unwrap();
+        apply(&mut state, worker.replies.recv_timeout(wait).unwrap());
+        let Stage::Failed(message) = &state.stage else {
+            panic!("filed without its key")
+        };
+        assert!(message.starts_with("暂停受理，请到窗口办理"), "{message}");
+        assert!(!tmp.path().join("k.key").exists());
     }
 }

@@ -193,6 +193,14 @@ pub struct RequestRow {
     pub description: String,
 }
 
+/// The staff list: the readable requests, and the receipt numbers of rows that could not be
+/// read (shown, so staff know something is wrong; the other rows are still listed).
+#[derive(Debug, Clone, Default)]
+pub struct RequestList {
+    pub rows: Vec<RequestRow>,
+    pub damaged: Vec<String>,
+}
+
 /// The request being worked on: its staff copy and the next step being chosen.
 pub struct Selected {
     pub receipt_no: String,
@@ -208,7 +216,7 @@ pub struct Selected {
 /// What the staff area shows besides the index status.
 pub struct StaffArea {
     pub index: Option<IndexStatus>,
-    requests: Job<Result<Vec<RequestRow>, String>>,
+    requests: Job<Result<RequestList, String>>,
     pub selected: Option<Selected>,
     reprint: Option<Job<Result<String, String>>>,
 }
@@ -233,23 +241,24 @@ impl StaffArea {
     }
 
     /// The request list as read, once it is there.
-    pub fn rows(&mut self) -> Option<&Result<Vec<RequestRow>, String>> {
+    pub fn rows(&mut self) -> Option<&Result<RequestList, String>> {
         self.requests.poll()
     }
 }
 
-fn read_requests(settings: &Settings) -> Job<Result<Vec<RequestRow>, String>> {
+fn read_requests(settings: &Settings) -> Job<Result<RequestList, String>> {
     let settings = settings.clone();
     Job::spawn("staff-requests", None, move || {
         let register = crate::staff_requests::open_register(&settings).map_err(|e| {
             tracing::error!(error = %e, "staff area: cannot open the request register");
             format!("无法打开申请登记簿，请检查配置和存储：{e}")
         })?;
-        let rows = register.list(None).map_err(|e| {
+        let listing = register.list(None).map_err(|e| {
             tracing::error!(error = %e, "staff area: cannot read the request register");
             "无法读取申请登记簿，详见系统日志。".to_string()
         })?;
-        Ok(rows
+        let rows = listing
+            .rows
             .into_iter()
             .map(|s| RequestRow {
                 due: match &s.due {
@@ -269,7 +278,11 @@ fn read_requests(settings: &Settings) -> Job<Result<Vec<RequestRow>, String>> {
                 status: s.status,
                 print_pending: s.print_pending,
             })
-            .collect())
+            .collect();
+        Ok(RequestList {
+            rows,
+            damaged: listing.damaged,
+        })
     })
 }
 
@@ -389,6 +402,15 @@ fn index_section(
     );
 }
 
+/// The staff screen's line about rows that could not be read.
+pub fn damaged_text(damaged: &[String]) -> String {
+    format!(
+        "有{}条记录无法读取：{}。其余记录照常显示；请检查密钥文件和登记簿备份，详见系统日志。",
+        damaged.len(),
+        damaged.join("、")
+    )
+}
+
 fn requests_section(ui: &mut egui::Ui, theme: &Theme, area: &mut StaffArea, settings: &Settings) {
     let s = theme.sizes();
     widgets::title(ui, theme, "政府信息公开申请登记");
@@ -400,7 +422,11 @@ fn requests_section(ui: &mut egui::Ui, theme: &Theme, area: &mut StaffArea, sett
         Some(Err(e)) => {
             widgets::warning(ui, theme, e);
         }
-        Some(Ok(rows)) => {
+        Some(Ok(list)) => {
+            if !list.damaged.is_empty() {
+                widgets::warning(ui, theme, &damaged_text(&list.damaged));
+            }
+            let rows = &list.rows;
             let pending = rows.iter().filter(|r| r.print_pending).count();
             widgets::body(ui, theme, &format!("共 {} 件。", rows.len()));
             if pending > 0 {
