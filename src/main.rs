@@ -318,7 +318,7 @@ fn index_command(settings: &Settings, action: IndexCmd) -> Result<()> {
             print!("{}", withdrawals.render());
         }
         IndexCmd::Status => {
-            let status = kiosk::status::IndexStatus::read(settings);
+            let status = kiosk::status::IndexStatus::read_thorough(settings);
             print!("{}", status.render());
         }
     }

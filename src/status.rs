@@ -30,13 +30,28 @@ pub struct IndexStatus {
 }
 
 impl IndexStatus {
-    /// Reads the index folder of `settings` now.
+    /// Reads the index folder of `settings` now, checking the files of every generation against
+    /// its manifest by size (quick: the staff area).
     pub fn read(settings: &Settings) -> IndexStatus {
         Self::read_at(settings, chrono::Local::now())
     }
 
+    /// As [`IndexStatus::read`], checking the SHA-256 of every file too (`kiosk index status`;
+    /// reads every generation whole).
+    pub fn read_thorough(settings: &Settings) -> IndexStatus {
+        Self::read_checked(settings, chrono::Local::now(), true)
+    }
+
     /// Reads the index folder as of `now` (tests pass a fixed time).
     pub fn read_at(settings: &Settings, now: chrono::DateTime<chrono::Local>) -> IndexStatus {
+        Self::read_checked(settings, now, false)
+    }
+
+    fn read_checked(
+        settings: &Settings,
+        now: chrono::DateTime<chrono::Local>,
+        hashes: bool,
+    ) -> IndexStatus {
         let dir = &settings.index_dir;
         let generations = list_generations(dir);
         let current = current_generation(dir).ok().flatten();
@@ -44,7 +59,7 @@ impl IndexStatus {
         let mut warnings = Vec::new();
         let mut damaged = Vec::new();
         for g in &generations {
-            if let Err(e) = verify_generation(&generation_path(dir, &g.name), g, true) {
+            if let Err(e) = verify_generation(&generation_path(dir, &g.name), g, hashes) {
                 let is_current = Some(&g.name) == current.as_ref();
                 warnings.push(Warning {
                     english: format!(

@@ -1093,3 +1093,86 @@ fn prune(index_dir: &Path, keep: usize) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_key_stays_withdrawn_until_cleared_and_repeats_are_not_logged_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut log = WithdrawalLog::read(dir.path()).unwrap();
+        let k = |s: &str| s.to_string();
+        let changed = log
+            .append(&[
+                (k("gi/a"), WithdrawalEvent::NotPublic),
+                (k("gi/b"), WithdrawalEvent::Takedown),
+                (k("gi/c"), WithdrawalEvent::Cleared),
+            ])
+            .unwrap();
+        assert_eq!(
+            changed,
+            ["gi/a", "gi/b"],
+            "clearing what is not withdrawn logs nothing"
+        );
+        let again = log
+            .append(&[(k("gi/a"), WithdrawalEvent::Takedown)])
+            .unwrap();
+        assert!(again.is_empty());
+        log.append(&[(k("gi/a"), WithdrawalEvent::Cleared)])
+            .unwrap();
+        let read = WithdrawalLog::read(dir.path()).unwrap();
+        assert!(!read.is_withdrawn("gi/a") && read.is_withdrawn("gi/b"));
+        let text = std::fs::read_to_string(dir.path().join(WITHDRAWALS)).unwrap();
+        assert_eq!(text.lines().count(), 3, "{text}");
+    }
+
+    /// A writer killed mid-append leaves a torn last line: it is ignored, and the next append
+    /// starts on a line of its own.
+    #[test]
+    fn a_torn_last_line_of_the_withdrawal_log_swallows_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(WITHDRAWALS);
+        std::fs::write(
+            &path,
+            "gi/a\t2026-01-01T00:00:00+08:00\tnot-public\ngi/b\t2026-01-",
+        )
+        .unwrap();
+        let mut log = WithdrawalLog::read(dir.path()).unwrap();
+        assert_eq!(log.withdrawn().into_iter().collect::<Vec<_>>(), ["gi/a"]);
+        log.append(&[("gi/c".into(), WithdrawalEvent::Takedown)])
+            .unwrap();
+        let read = WithdrawalLog::read(dir.path()).unwrap();
+        assert!(read.is_withdrawn("gi/c"));
+    }
+
+    #[test]
+    fn only_immutable_files_are_shared_by_hard_link() {
+        for shared in [
+            "ea1162647b6643389720d6fcb7913888.idx",
+            "ea1162647b6643389720d6fcb7913888.12.del",
+            "meta.json",
+            ".managed.json",
+            "bodies-3.bin",
+        ] {
+            assert!(immutable(shared), "{shared}");
+        }
+        for own in [
+            LEXICON,
+            HASHES,
+            MANIFEST,
+            CONFIG_SNAPSHOT,
+            ".tantivy-meta.lock",
+        ] {
+            assert!(!immutable(own), "{own}");
+        }
+    }
+
+    #[test]
+    fn a_key_belongs_to_the_longest_source_name_it_starts_with() {
+        let names = ["gov", "gov/notices", "laws"];
+        assert_eq!(source_of("gov/notices/n-1", &names), "gov/notices");
+        assert_eq!(source_of("gov/x-1", &names), "gov");
+        assert_eq!(source_of("gone/x-1", &names), "gone");
+    }
+}
