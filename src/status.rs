@@ -3,7 +3,10 @@
 
 use crate::config::Settings;
 use crate::pipeline::{last_run, LastRun};
-use crate::search::index::{current_generation, list_generations, GenerationInfo};
+use crate::search::index::{
+    current_generation, generation_path, list_generations, verify_generation, GenerationInfo,
+    WithdrawalLog,
+};
 use std::fmt::Write;
 
 /// A warning for staff, in English for the log and command line and in Chinese for the screen.
@@ -18,22 +21,75 @@ pub struct IndexStatus {
     pub generations: Vec<GenerationInfo>,
     pub current: Option<String>,
     pub last_run: Option<LastRun>,
+    /// Per generation (by name), what is wrong with its files; absent when they match the
+    /// manifest (sizes and SHA-256).
+    pub damaged: Vec<(String, String)>,
+    /// Keys withdrawn now (the withdrawal log).
+    pub withdrawn: usize,
     pub warnings: Vec<Warning>,
 }
 
 impl IndexStatus {
-    /// Reads the index folder of `settings` now.
+    /// Reads the index folder of `settings` now, checking the files of every generation against
+    /// its manifest by size (quick: the staff area).
     pub fn read(settings: &Settings) -> IndexStatus {
         Self::read_at(settings, chrono::Local::now())
     }
 
+    /// As [`IndexStatus::read`], checking the SHA-256 of every file too (`kiosk index status`;
+    /// reads every generation whole).
+    pub fn read_thorough(settings: &Settings) -> IndexStatus {
+        Self::read_checked(settings, chrono::Local::now(), true)
+    }
+
     /// Reads the index folder as of `now` (tests pass a fixed time).
     pub fn read_at(settings: &Settings, now: chrono::DateTime<chrono::Local>) -> IndexStatus {
+        Self::read_checked(settings, now, false)
+    }
+
+    fn read_checked(
+        settings: &Settings,
+        now: chrono::DateTime<chrono::Local>,
+        hashes: bool,
+    ) -> IndexStatus {
         let dir = &settings.index_dir;
         let generations = list_generations(dir);
         let current = current_generation(dir).ok().flatten();
         let last = last_run(dir);
         let mut warnings = Vec::new();
+        let mut damaged = Vec::new();
+        for g in &generations {
+            if let Err(e) = verify_generation(&generation_path(dir, &g.name), g, hashes) {
+                let is_current = Some(&g.name) == current.as_ref();
+                warnings.push(Warning {
+                    english: format!(
+                        "{}{e}",
+                        if is_current {
+                            "the CURRENT generation: "
+                        } else {
+                            ""
+                        }
+                    ),
+                    chinese: if is_current {
+                        format!("当前使用的资料库版本 {} 已损坏，请立即回退或重建。", g.name)
+                    } else {
+                        format!("资料库旧版本 {} 已损坏，不能用于回退。", g.name)
+                    },
+                });
+                damaged.push((g.name.clone(), e.to_string()));
+            }
+        }
+        let withdrawn = match WithdrawalLog::read(dir) {
+            Ok(log) => log.withdrawn().len(),
+            Err(e) => {
+                warnings.push(Warning {
+                    english: e.to_string(),
+                    chinese: "撤下记录日志 withdrawals.tsv 无法读取，资料库暂停使用，请检查。"
+                        .into(),
+                });
+                0
+            }
+        };
         match generations
             .iter()
             .find(|g| Some(&g.name) == current.as_ref())
@@ -78,6 +134,8 @@ impl IndexStatus {
             generations,
             current,
             last_run: last,
+            damaged,
+            withdrawn,
             warnings,
         }
     }
@@ -92,15 +150,26 @@ impl IndexStatus {
             } else {
                 " "
             };
+            let check = if self.damaged.iter().any(|(n, _)| *n == g.name) {
+                "DAMAGED"
+            } else if g.files.is_empty() {
+                "files not listed (older version)"
+            } else {
+                "files ok"
+            };
             let _ = writeln!(
                 out,
-                "{mark} {}  built {}  {} records  data up to {}",
+                "{mark} {}  built {}  {} records  data up to {}  {check}{}",
                 g.name,
                 g.built_at.format("%Y-%m-%d %H:%M"),
                 g.records,
                 g.data_date
                     .map(|d| d.to_string())
-                    .unwrap_or_else(|| "-".into())
+                    .unwrap_or_else(|| "-".into()),
+                g.copy_of
+                    .as_ref()
+                    .map(|c| format!("  (cleaned copy of {c})"))
+                    .unwrap_or_default()
             );
             for s in &g.sources {
                 let _ = writeln!(
@@ -119,7 +188,21 @@ impl IndexStatus {
                 run.at.format("%Y-%m-%d %H:%M:%S"),
                 run.message
             );
+            let w = &run.withdrawals;
+            if !w.removed.is_empty() || !w.cleared.is_empty() {
+                let _ = writeln!(
+                    out,
+                    "          withdrawals: {} taken out, {} public again",
+                    w.removed.len(),
+                    w.cleared.len()
+                );
+            }
         }
+        let _ = writeln!(
+            out,
+            "Withdrawn records (withdrawals.tsv): {}",
+            self.withdrawn
+        );
         for w in &self.warnings {
             let _ = writeln!(out, "WARNING: {}", w.english);
         }

@@ -109,7 +109,7 @@ fn an_export_missing_half_its_records_is_refused_and_the_data_kept() {
         i % 2 == 0
     });
     let err = run(&settings, Mode::Incremental, false).unwrap_err();
-    assert!(matches!(err, BuildError::Refused(_)), "{err}");
+    assert!(matches!(err, BuildError::Refused { .. }), "{err}");
     assert!(err.to_string().contains("would disappear"), "{err}");
     assert_eq!(current_generation(&settings.index_dir).unwrap(), before);
     let status = kiosk::status::IndexStatus::read(&settings);
@@ -154,8 +154,7 @@ fn rollback_returns_to_the_previous_generation() {
     let first = run(&settings, Mode::Full, false).unwrap();
     append_line(&gi, &new_record());
     run(&settings, Mode::Incremental, false).unwrap();
-    let lock = kiosk::search::index::lock(&settings.index_dir).unwrap();
-    let back = kiosk::search::index::rollback(&lock, &settings.index_dir).unwrap();
+    let (back, _) = kiosk::pipeline::rollback(&settings).unwrap();
     assert_eq!(back.name, first.generation.name);
     let index = open_search(&settings.index_dir).unwrap();
     assert!(index
@@ -289,6 +288,16 @@ fn a_damaged_body_file_costs_snippets_not_the_search() {
         .collect();
     assert!(!unreadable.is_empty(), "{hits:?}");
     assert!(unreadable.iter().all(|h| h.snippet.is_empty()));
+    // Staff are told which generation and which file.
+    let status = kiosk::status::IndexStatus::read(&settings);
+    assert!(
+        status
+            .warnings
+            .iter()
+            .any(|w| w.english.contains("CURRENT") && w.english.contains("bodies-0.bin")),
+        "{:?}",
+        status.warnings
+    );
 }
 
 #[test]

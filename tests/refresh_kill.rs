@@ -1,5 +1,6 @@
 //! A refresh killed with SIGKILL at random moments, 50 times, while searches run in a loop:
-//! every search answers from a complete generation, and the next refresh succeeds.
+//! every search answers from a complete generation, pinyin search (which needs the generation's
+//! vocabulary, lexicon.tsv) keeps working after every kill, and the next refresh succeeds.
 
 mod common;
 
@@ -11,6 +12,18 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 const KILLS: usize = 50;
+/// Initials of 基本养老金: converted through the vocabulary only.
+const PINYIN: &str = "jbylj";
+
+/// Whether a pinyin query finds something in the current generation.
+fn pinyin_works(dir: &std::path::Path) -> bool {
+    let index = open_search(dir).expect("the current generation always opens");
+    !index
+        .search(PINYIN, 10)
+        .expect("search answers")
+        .hits
+        .is_empty()
+}
 
 /// A small deterministic generator (xorshift), seeded from the clock and printed for replay.
 struct Rng(u64);
@@ -59,6 +72,7 @@ fn refreshes_killed_at_random_moments_never_expose_a_half_written_generation() {
                         .expect("search answers")
                         .hits;
                     assert!(!hits.is_empty(), "the data is always there");
+                    assert!(pinyin_works(&dir), "pinyin search always works");
                     searches.fetch_add(1, Ordering::Relaxed);
                 }
             })
@@ -91,7 +105,11 @@ fn refreshes_killed_at_random_moments_never_expose_a_half_written_generation() {
     eprintln!("kill test: seed {seed}, one refresh takes {full_run} ms");
     let mut rng = Rng(seed);
     let mut killed_running = 0;
-    for _ in 0..KILLS {
+    assert!(
+        pinyin_works(&settings.index_dir),
+        "pinyin search works at first"
+    );
+    for kill in 0..KILLS {
         change_data(&mut toggle);
         let mut child = refresh(&config).spawn().unwrap();
         std::thread::sleep(Duration::from_millis(rng.below(full_run + 20)));
@@ -100,6 +118,10 @@ fn refreshes_killed_at_random_moments_never_expose_a_half_written_generation() {
         }
         child.kill().unwrap(); // SIGKILL on Unix
         child.wait().unwrap();
+        assert!(
+            pinyin_works(&settings.index_dir),
+            "pinyin search works on the current generation after kill {kill} (seed {seed})"
+        );
     }
     change_data(&mut toggle);
     let status = refresh(&config).status().unwrap();

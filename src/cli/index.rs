@@ -38,15 +38,21 @@ pub fn run(settings: &Settings, action: IndexCmd) -> Result<()> {
             print_build_report(&kiosk::pipeline::run(settings, Mode::Incremental, force)?)
         }
         IndexCmd::Rollback => {
-            let lock = kiosk::search::index::lock(&settings.index_dir)?;
-            let g = kiosk::search::index::rollback(&lock, &settings.index_dir)?;
-            println!(
-                "Rolled back: generation {} ({} records) is current again.",
-                g.name, g.records
-            );
+            let (g, withdrawals) = kiosk::pipeline::rollback(settings)?;
+            match &g.copy_of {
+                Some(original) if !withdrawals.removed.is_empty() => println!(
+                    "Rolled back to generation {original}, which held withdrawn records: its cleaned copy {} ({} records) is current.",
+                    g.name, g.records
+                ),
+                _ => println!(
+                    "Rolled back: generation {} ({} records) is current again.",
+                    g.name, g.records
+                ),
+            }
+            print!("{}", withdrawals.render());
         }
         IndexCmd::Status => {
-            let status = kiosk::status::IndexStatus::read(settings);
+            let status = kiosk::status::IndexStatus::read_thorough(settings);
             print!("{}", status.render());
         }
     }
@@ -61,6 +67,7 @@ fn print_build_report(r: &BuildReport) {
             c.added, c.changed, c.removed, c.unchanged
         );
     }
+    print!("{}", r.withdrawals.render());
     for s in &r.sources {
         println!(
             "  {:<26} {:<13} {:>6} records  {:>4} skipped  {:>3} not public  {:>4} ignored files",

@@ -7,10 +7,20 @@
 //! ```text
 //! CURRENT                      name of the current generation (replaced by rename)
 //! .lock                        held (flock) by the one build or refresh writing
+//! withdrawals.tsv              the withdrawal log (see [`WithdrawalLog`]), appended and flushed
 //! generations/<name>/          a tantivy index, its body files (bodies-N.bin, see
-//!                              super::bodies), records.tsv (key, content hash), generation.json
+//!                              super::bodies), records.tsv (key, content hash), lexicon.tsv,
+//!                              config/ (snapshot), generation.json (written last)
 //! ```
 //! A generation without `generation.json` is incomplete (its writer died) and is never opened.
+//! Every file of a generation is written once, into that generation, before `CURRENT` moves: a
+//! refresh hard-links only the base's immutable files (tantivy segments, body files; tantivy
+//! replaces `meta.json` by rename) and writes every other file new, by temporary name and rename.
+//! `generation.json` lists every file with its size and SHA-256: opening checks the sizes,
+//! `kiosk index status` the hashes too.
+//!
+//! No generation holding a withdrawn key (see [`WithdrawalLog`]) is ever opened or made current:
+//! rollback makes a cleaned copy of its target instead.
 
 use super::analysis::{BigramTokenizer, ChineseTokenizer, Mode, BIGRAM_TOKENIZER, ZH_TOKENIZER};
 use super::schema::{build_schema, record_key, Fields};
@@ -27,16 +37,25 @@ const GENERATIONS: &str = "generations";
 const MANIFEST: &str = "generation.json";
 const HASHES: &str = "records.tsv";
 const LOCK: &str = ".lock";
+const LEXICON: &str = super::lexicon::FILE;
+/// The withdrawal log of an index folder.
+pub const WITHDRAWALS: &str = "withdrawals.tsv";
+/// Prefix of the temporary files written and renamed into place.
+const TMP_PREFIX: &str = ".tmp-";
 /// Folder inside a generation with the snapshot of the staff-edited data files.
 const CONFIG_SNAPSHOT: &str = "config";
 /// Staff-edited data files that change with the data and so refresh with it: a generation
 /// carries its own copy, and the kiosk reads them from the generation it has open.
-pub const REFRESHED_CONFIG: [&str; 4] = [
+/// (`takedown.txt` is not read by the kiosk: its copy records which takedowns a generation saw.)
+pub const REFRESHED_CONFIG: [&str; 5] = [
     super::synonyms::FILE,
     super::areas::AREAS_FILE,
     super::locality::FILE,
     "holidays",
+    TAKEDOWN_FILE,
 ];
+/// The staff-edited takedown list in the configuration folder (read by the pipeline).
+pub const TAKEDOWN_FILE: &str = "takedown.txt";
 
 #[derive(Debug, thiserror::Error)]
 pub enum IndexError {
@@ -62,6 +81,19 @@ pub enum IndexError {
     Outdated(PathBuf),
     #[error("{0}")]
     Bodies(#[from] super::bodies::BodyError),
+    #[error("index generation {generation} is damaged: {file}: {problem}. Roll back (`kiosk index rollback`) or rebuild (`kiosk index build --force`)")]
+    Damaged {
+        generation: String,
+        file: String,
+        problem: String,
+    },
+    #[error("index generation {generation} holds {count} withdrawn record(s) (see {WITHDRAWALS}) and is not served; run `kiosk index refresh`")]
+    HoldsWithdrawn { generation: String, count: usize },
+    #[error("withdrawal log {path} is unreadable: {error}; no generation is served until it is repaired")]
+    WithdrawalLog {
+        path: PathBuf,
+        error: std::io::Error,
+    },
 }
 
 fn io(path: &Path) -> impl FnOnce(std::io::Error) -> IndexError + '_ {
@@ -89,6 +121,16 @@ pub struct Changes {
     pub unchanged: usize,
 }
 
+/// One file of a generation as its manifest lists it.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct FileEntry {
+    /// Path inside the generation folder, `/`-separated.
+    pub name: String,
+    pub bytes: u64,
+    /// SHA-256 of the content, lower-case hex.
+    pub sha256: String,
+}
+
 /// What `generation.json` says about one generation.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct GenerationInfo {
@@ -101,6 +143,14 @@ pub struct GenerationInfo {
     /// Present when the generation was made by an incremental refresh.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub changes: Option<Changes>,
+    /// Set on a cleaned copy made by rollback: the generation it copies (minus withdrawn
+    /// records). Rollback orders generations by this name, so a second rollback goes further back.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub copy_of: Option<String>,
+    /// Every file of the generation but this manifest (empty in manifests of older versions,
+    /// which cannot be verified).
+    #[serde(default)]
+    pub files: Vec<FileEntry>,
 }
 
 /// Registers the analysers on an index. Every open or create goes through here.
@@ -122,11 +172,136 @@ pub struct OpenIndex {
     pub path: PathBuf,
 }
 
-/// Opens the current generation of `index_dir`.
+/// Opens the current generation of `index_dir`. Refused, with an error log line, when a file of
+/// it is missing or has another size than its manifest says, or when it holds a withdrawn key.
 pub fn open_current(index_dir: &Path) -> Result<OpenIndex, IndexError> {
     let name = current_generation(index_dir)?
         .ok_or_else(|| IndexError::Missing(index_dir.to_path_buf()))?;
-    open_generation(&generation_dir(index_dir, &name))
+    let dir = generation_dir(index_dir, &name);
+    let checked = read_manifest(&dir).and_then(|info| {
+        // A damaged body file costs the hits it holds their snippets and document view (see
+        // super::bodies), not the whole kiosk: logged, not refused. Any other file refuses.
+        check_files(&dir, &info, false, |n| !is_body_file(n))?;
+        if let Err(e) = check_files(&dir, &info, false, is_body_file) {
+            tracing::error!(generation = %name, error = %e, "a body file of the current index generation is damaged; the records in it are listed without text");
+        }
+        let log = WithdrawalLog::read(index_dir)?;
+        let held = log.held_by(&dir)?;
+        if held.is_empty() {
+            Ok(())
+        } else {
+            Err(IndexError::HoldsWithdrawn {
+                generation: name.clone(),
+                count: held.len(),
+            })
+        }
+    });
+    if let Err(e) = checked {
+        tracing::error!(generation = %name, error = %e, "refusing to open the current index generation");
+        return Err(e);
+    }
+    open_generation(&dir)
+}
+
+/// Checks the files of a generation against its manifest: present with the listed size, and
+/// with `hashes` also the listed SHA-256. A manifest of an older version lists no files and
+/// passes.
+pub fn verify_generation(
+    dir: &Path,
+    info: &GenerationInfo,
+    hashes: bool,
+) -> Result<(), IndexError> {
+    check_files(dir, info, hashes, |_| true)
+}
+
+fn is_body_file(name: &str) -> bool {
+    name.starts_with("bodies-") && name.ends_with(".bin")
+}
+
+fn check_files(
+    dir: &Path,
+    info: &GenerationInfo,
+    hashes: bool,
+    which: impl Fn(&str) -> bool,
+) -> Result<(), IndexError> {
+    let damaged = |file: &str, problem: String| IndexError::Damaged {
+        generation: info.name.clone(),
+        file: file.to_string(),
+        problem,
+    };
+    for f in info.files.iter().filter(|f| which(&f.name)) {
+        let path = dir.join(&f.name);
+        let bytes = match std::fs::metadata(&path) {
+            Ok(m) => m.len(),
+            Err(e) => return Err(damaged(&f.name, format!("cannot be read ({e})"))),
+        };
+        if bytes != f.bytes {
+            return Err(damaged(
+                &f.name,
+                format!("{bytes} bytes, the manifest says {}", f.bytes),
+            ));
+        }
+        if hashes {
+            let digest = sha256_file(&path)
+                .map_err(|e| damaged(&f.name, format!("cannot be read ({e})")))?;
+            if digest != f.sha256 {
+                return Err(damaged(
+                    &f.name,
+                    "content differs from the manifest (SHA-256)".into(),
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn sha256_file(path: &Path) -> std::io::Result<String> {
+    let mut f = std::fs::File::open(path)?;
+    let mut hasher = Sha256::new();
+    std::io::copy(&mut f, &mut hasher)?;
+    Ok(hasher
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect())
+}
+
+/// Every file of a generation folder (recursively) but the manifest, lock and temporary files.
+fn list_files(dir: &Path) -> Result<Vec<FileEntry>, IndexError> {
+    fn walk(root: &Path, dir: &Path, out: &mut Vec<FileEntry>) -> Result<(), IndexError> {
+        for e in std::fs::read_dir(dir).map_err(io(dir))? {
+            let e = e.map_err(io(dir))?;
+            let path = e.path();
+            let n = e.file_name().to_string_lossy().into_owned();
+            if dir == root && n == MANIFEST
+                || n.starts_with(".tantivy-")
+                || n.starts_with(TMP_PREFIX)
+            {
+                continue;
+            }
+            if path.is_dir() {
+                walk(root, &path, out)?;
+                continue;
+            }
+            let name = path
+                .strip_prefix(root)
+                .unwrap_or(&path)
+                .to_string_lossy()
+                .replace(std::path::MAIN_SEPARATOR, "/");
+            let bytes = std::fs::metadata(&path).map_err(io(&path))?.len();
+            let sha256 = sha256_file(&path).map_err(io(&path))?;
+            out.push(FileEntry {
+                name,
+                bytes,
+                sha256,
+            });
+        }
+        Ok(())
+    }
+    let mut out = Vec::new();
+    walk(dir, dir, &mut out)?;
+    out.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(out)
 }
 
 /// Opens one generation folder.
@@ -150,6 +325,11 @@ pub fn open_generation(path: &Path) -> Result<OpenIndex, IndexError> {
 
 fn generation_dir(index_dir: &Path, name: &str) -> PathBuf {
     index_dir.join(GENERATIONS).join(name)
+}
+
+/// The folder of the generation `name` of `index_dir`.
+pub fn generation_path(index_dir: &Path, name: &str) -> PathBuf {
+    generation_dir(index_dir, name)
 }
 
 /// The name in `CURRENT`, if an index was ever built.
@@ -219,6 +399,54 @@ pub struct RefreshPlan {
     delete: Vec<String>,
     /// Indexes into the records to add (new and changed records).
     add: Vec<usize>,
+    /// Every key of the base, and the keys that would disappear.
+    base_keys: Vec<String>,
+    removed_keys: Vec<String>,
+}
+
+/// Per source: records of the current generation, and how many of them would disappear.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceRemoval {
+    pub source: String,
+    pub base: usize,
+    pub removed: usize,
+}
+
+impl RefreshPlan {
+    /// The keys of the base that the new generation would not have.
+    pub fn removed_keys(&self) -> &[String] {
+        &self.removed_keys
+    }
+
+    /// Removals counted per source (`names`: the sources known; a key is attributed to the
+    /// longest name it starts with followed by `/`), sorted by source name.
+    pub fn removal_by_source(&self, names: &[&str]) -> Vec<SourceRemoval> {
+        let mut by: std::collections::BTreeMap<&str, (usize, usize)> = Default::default();
+        for k in &self.base_keys {
+            by.entry(source_of(k, names)).or_default().0 += 1;
+        }
+        for k in &self.removed_keys {
+            by.entry(source_of(k, names)).or_default().1 += 1;
+        }
+        by.into_iter()
+            .map(|(source, (base, removed))| SourceRemoval {
+                source: source.to_string(),
+                base,
+                removed,
+            })
+            .collect()
+    }
+}
+
+/// The source a record key belongs to: the longest of `names` it starts with followed by `/`,
+/// else what comes before its first `/` (see [`record_key`]).
+pub fn source_of<'a>(key: &'a str, names: &[&'a str]) -> &'a str {
+    names
+        .iter()
+        .filter(|n| key.len() > n.len() && key.starts_with(**n) && key.as_bytes()[n.len()] == b'/')
+        .max_by_key(|n| n.len())
+        .copied()
+        .unwrap_or_else(|| key.split('/').next().unwrap_or(key))
 }
 
 /// Compares records with the current generation by key and content hash. `None` when there is
@@ -246,6 +474,7 @@ pub fn plan_refresh(
     let mut plan = RefreshPlan {
         base,
         base_records: old.len(),
+        base_keys: old.keys().cloned().collect(),
         ..RefreshPlan::default()
     };
     let mut seen = std::collections::HashSet::with_capacity(records.len());
@@ -268,7 +497,9 @@ pub fn plan_refresh(
     for key in old.keys().filter(|k| !seen.contains(*k)) {
         plan.changes.removed += 1;
         plan.delete.push(key.clone());
+        plan.removed_keys.push(key.clone());
     }
+    plan.removed_keys.sort();
     Ok(Some(plan))
 }
 
@@ -307,7 +538,7 @@ pub fn write_full(
         writer.merge(&segments).wait()?;
     }
     writer.wait_merging_threads()?;
-    finish(index_dir, &dir, name, input, None)
+    finish(index_dir, &dir, name, Contents::of_records(input, None))
 }
 
 /// Writes a new generation from the base generation of `plan` plus the planned changes:
@@ -321,18 +552,7 @@ pub fn write_refresh(
 ) -> Result<GenerationInfo, IndexError> {
     let base_dir = generation_dir(index_dir, &plan.base);
     let (name, dir) = new_generation_dir(index_dir)?;
-    for entry in std::fs::read_dir(&base_dir).map_err(io(&base_dir))? {
-        let entry = entry.map_err(io(&base_dir))?;
-        let file_name = entry.file_name();
-        let n = file_name.to_string_lossy();
-        if n == MANIFEST || n == HASHES || n == CONFIG_SNAPSHOT || n.starts_with(".tantivy") {
-            continue;
-        }
-        let target = dir.join(&file_name);
-        std::fs::hard_link(entry.path(), &target)
-            .or_else(|_| std::fs::copy(entry.path(), &target).map(|_| ()))
-            .map_err(io(&target))?;
-    }
+    link_immutable(&base_dir, &dir)?;
     let index = tantivy::Index::open_in_dir(&dir)?;
     register_analysers(&index);
     let fields = Fields::from_schema(&index.schema())?;
@@ -349,7 +569,133 @@ pub fn write_refresh(
     bodies.finish()?;
     writer.commit()?;
     writer.wait_merging_threads()?;
-    finish(index_dir, &dir, name, input, Some(plan.changes))
+    finish(
+        index_dir,
+        &dir,
+        name,
+        Contents::of_records(input, Some(plan.changes)),
+    )
+}
+
+/// Whether a file of a generation is never written again once written, and so may be shared
+/// with a later generation by a hard link: tantivy's segment files (`<32 hex>.<ext>`, deletes
+/// `<32 hex>.<opstamp>.del`), its `meta.json` and `.managed.json` (which tantivy only ever
+/// replaces by rename), and body files. Everything else (records.tsv, lexicon.tsv, the
+/// snapshot, the manifest) is written new into each generation.
+fn immutable(name: &str) -> bool {
+    let segment = name.len() > 33
+        && name.as_bytes()[32] == b'.'
+        && name[..32].bytes().all(|b| b.is_ascii_hexdigit());
+    segment || name == "meta.json" || name == ".managed.json" || is_body_file(name)
+}
+
+/// Hard-links (or copies, where links are impossible) the immutable files of `base` into `dir`.
+fn link_immutable(base: &Path, dir: &Path) -> Result<(), IndexError> {
+    for entry in std::fs::read_dir(base).map_err(io(base))? {
+        let entry = entry.map_err(io(base))?;
+        let file_name = entry.file_name();
+        if !immutable(&file_name.to_string_lossy()) {
+            continue;
+        }
+        let target = dir.join(&file_name);
+        std::fs::hard_link(entry.path(), &target)
+            .or_else(|_| std::fs::copy(entry.path(), &target).map(|_| ()))
+            .map_err(io(&target))?;
+    }
+    Ok(())
+}
+
+/// Writes a generation that is `base` minus the records of `keys` and makes it current: the
+/// withdrawals of a run the safety gate refuses, or the cleaned copy rollback makes. The
+/// segments are merged so the withdrawn records' words leave the vocabulary too. Returns `None`
+/// (and writes nothing) when `base` holds none of the keys; else the new generation and the keys
+/// removed.
+pub fn write_withdrawal(
+    _lock: &WriteLock,
+    index_dir: &Path,
+    base: &str,
+    keys: &std::collections::BTreeSet<String>,
+    copy_of: Option<String>,
+    keep: usize,
+) -> Result<Option<(GenerationInfo, Vec<String>)>, IndexError> {
+    let base_dir = generation_dir(index_dir, base);
+    let info = read_manifest(&base_dir)?;
+    verify_generation(&base_dir, &info, false)?;
+    let hashes_path = base_dir.join(HASHES);
+    let text = std::fs::read_to_string(&hashes_path).map_err(io(&hashes_path))?;
+    let mut kept = String::with_capacity(text.len());
+    let mut removed = Vec::new();
+    for line in text.lines() {
+        let key = line.split_once('\t').map_or(line, |(k, _)| k);
+        if keys.contains(key) {
+            removed.push(key.to_string());
+        } else {
+            kept.push_str(line);
+            kept.push('\n');
+        }
+    }
+    if removed.is_empty() {
+        return Ok(None);
+    }
+    let (name, dir) = new_generation_dir(index_dir)?;
+    link_immutable(&base_dir, &dir)?;
+    let index = tantivy::Index::open_in_dir(&dir)?;
+    register_analysers(&index);
+    let fields = Fields::from_schema(&index.schema())?;
+    let mut writer = writer(&index)?;
+    for key in &removed {
+        writer.delete_term(Term::from_field_text(fields.key, key));
+    }
+    writer.commit()?;
+    let segments = index.searchable_segment_ids()?;
+    if !segments.is_empty() {
+        writer.merge(&segments).wait()?;
+    }
+    writer.wait_merging_threads()?;
+    let titles = stored_titles(&index, &fields)?;
+    let names: Vec<&str> = info.sources.iter().map(|s| s.source.as_str()).collect();
+    let mut sources = info.sources.clone();
+    for key in &removed {
+        let s = source_of(key, &names);
+        if let Some(c) = sources.iter_mut().find(|c| c.source == s) {
+            c.records = c.records.saturating_sub(1);
+            c.not_public += 1;
+        }
+    }
+    let records = info.records.saturating_sub(removed.len());
+    let snapshot = base_dir.join(CONFIG_SNAPSHOT);
+    let contents = Contents {
+        hashes: kept,
+        titles: titles.iter().map(String::as_str).collect(),
+        data_date: info.data_date,
+        records,
+        sources,
+        changes: Some(Changes {
+            removed: removed.len(),
+            unchanged: records,
+            ..Changes::default()
+        }),
+        copy_of,
+        config_dir: snapshot.is_dir().then_some(snapshot.as_path()),
+        keep,
+    };
+    let written = finish(index_dir, &dir, name, contents)?;
+    Ok(Some((written, removed)))
+}
+
+/// The titles of the live documents of an index.
+fn stored_titles(index: &tantivy::Index, fields: &Fields) -> Result<Vec<String>, IndexError> {
+    let reader = index.reader()?;
+    let searcher = reader.searcher();
+    let mut titles = Vec::new();
+    for (ord, segment) in searcher.segment_readers().iter().enumerate() {
+        for doc_id in segment.doc_ids_alive() {
+            let doc: tantivy::TantivyDocument =
+                searcher.doc(tantivy::DocAddress::new(ord as u32, doc_id))?;
+            titles.push(fields.text(&doc, fields.title).to_string());
+        }
+    }
+    Ok(titles)
 }
 
 fn writer(index: &tantivy::Index) -> Result<tantivy::IndexWriter, IndexError> {
@@ -374,45 +720,80 @@ fn new_generation_dir(index_dir: &Path) -> Result<(String, PathBuf), IndexError>
     Ok((name, dir))
 }
 
-/// Writes the hashes and the manifest (the mark of a complete generation), then switches.
+/// What [`finish`] writes besides the tantivy index and the body files.
+struct Contents<'a> {
+    /// The text of records.tsv.
+    hashes: String,
+    /// Titles of the records, for the vocabulary's title phrases.
+    titles: Vec<&'a str>,
+    data_date: Option<chrono::NaiveDate>,
+    records: usize,
+    sources: Vec<SourceCount>,
+    changes: Option<Changes>,
+    copy_of: Option<String>,
+    config_dir: Option<&'a Path>,
+    keep: usize,
+}
+
+impl<'a> Contents<'a> {
+    fn of_records(input: GenerationInput<'a>, changes: Option<Changes>) -> Contents<'a> {
+        let public: Vec<&Record> = input.records.iter().filter(|r| r.is_public()).collect();
+        let mut hashes = String::with_capacity(public.len() * 80);
+        for r in &public {
+            hashes.push_str(&record_key(&r.source, &r.source_id));
+            hashes.push('\t');
+            hashes.push_str(&content_hash(r));
+            hashes.push('\n');
+        }
+        Contents {
+            hashes,
+            titles: public.iter().map(|r| r.title.as_str()).collect(),
+            data_date: public.iter().filter_map(|r| r.date()).max(),
+            records: public.len(),
+            sources: input.sources,
+            changes,
+            copy_of: None,
+            config_dir: input.config_dir,
+            keep: input.keep,
+        }
+    }
+}
+
+/// Writes the hashes, the vocabulary, the snapshot and last the manifest with the file list
+/// (the mark of a complete generation), then switches.
 fn finish(
     index_dir: &Path,
     dir: &Path,
     name: String,
-    input: GenerationInput,
-    changes: Option<Changes>,
+    c: Contents,
 ) -> Result<GenerationInfo, IndexError> {
-    let public: Vec<&Record> = input.records.iter().filter(|r| r.is_public()).collect();
-    let mut hashes = String::with_capacity(public.len() * 80);
-    for r in &public {
-        hashes.push_str(&record_key(&r.source, &r.source_id));
-        hashes.push('\t');
-        hashes.push_str(&content_hash(r));
-        hashes.push('\n');
-    }
-    write_durably(&dir.join(HASHES), hashes.as_bytes())?;
+    write_durably(&dir.join(HASHES), c.hashes.as_bytes())?;
     let index = tantivy::Index::open_in_dir(dir)?;
     register_analysers(&index);
     let fields = Fields::from_schema(&index.schema())?;
     let mut lexicon = super::lexicon::Lexicon::from_index(&index, fields.title, fields.body)?;
-    lexicon.add_title_phrases(public.iter().map(|r| r.title.as_str()));
-    lexicon.write(dir).map_err(io(dir))?;
-    if let Some(config_dir) = input.config_dir {
+    lexicon.add_title_phrases(c.titles.iter().copied());
+    lexicon.write(dir).map_err(io(&dir.join(LEXICON)))?;
+    if let Some(config_dir) = c.config_dir {
         snapshot_config(config_dir, &dir.join(CONFIG_SNAPSHOT))?;
     }
+    drop(index);
+    sync_dir(dir);
     let info = GenerationInfo {
         name: name.clone(),
         built_at: chrono::Local::now(),
-        data_date: public.iter().filter_map(|r| r.date()).max(),
-        records: public.len(),
-        sources: input.sources,
-        changes,
+        data_date: c.data_date,
+        records: c.records,
+        sources: c.sources,
+        changes: c.changes,
+        copy_of: c.copy_of,
+        files: list_files(dir)?,
     };
     let manifest = serde_json::to_string_pretty(&info).unwrap_or_default();
     write_durably(&dir.join(MANIFEST), manifest.as_bytes())?;
     sync_dir(dir);
     switch_to(index_dir, &name)?;
-    prune(index_dir, input.keep);
+    prune(index_dir, c.keep);
     Ok(info)
 }
 
@@ -442,11 +823,19 @@ pub fn config_snapshot(open: &OpenIndex) -> PathBuf {
     open.path.join(CONFIG_SNAPSHOT)
 }
 
-/// Writes a file and flushes it to disk before returning.
+/// Writes a file under a temporary name, flushes it and renames it into place: never writes
+/// through an existing file (which could be a hard link shared with another generation).
 fn write_durably(path: &Path, bytes: &[u8]) -> Result<(), IndexError> {
-    let mut f = std::fs::File::create(path).map_err(io(path))?;
-    f.write_all(bytes).map_err(io(path))?;
-    f.sync_all().map_err(io(path))
+    let tmp = tmp_name(path);
+    let mut f = std::fs::File::create(&tmp).map_err(io(&tmp))?;
+    f.write_all(bytes).map_err(io(&tmp))?;
+    f.sync_all().map_err(io(&tmp))?;
+    std::fs::rename(&tmp, path).map_err(io(path))
+}
+
+fn tmp_name(path: &Path) -> PathBuf {
+    let name = path.file_name().unwrap_or_default().to_string_lossy();
+    path.with_file_name(format!("{TMP_PREFIX}{name}-{}", std::process::id()))
 }
 
 /// Flushes a folder's entries; failure only weakens durability after a power cut, so it is
@@ -459,10 +848,7 @@ fn sync_dir(dir: &Path) {
 
 /// Points `CURRENT` at a generation: write a temporary pointer, flush it, rename it over.
 pub fn switch_to(index_dir: &Path, name: &str) -> Result<(), IndexError> {
-    let tmp = index_dir.join(format!("{POINTER}.tmp-{}", std::process::id()));
-    write_durably(&tmp, name.as_bytes())?;
-    let pointer = index_dir.join(POINTER);
-    std::fs::rename(&tmp, &pointer).map_err(io(&pointer))?;
+    write_durably(&index_dir.join(POINTER), name.as_bytes())?;
     sync_dir(index_dir);
     Ok(())
 }
@@ -480,16 +866,200 @@ pub fn list_generations(index_dir: &Path) -> Vec<GenerationInfo> {
     gens
 }
 
-/// Makes the newest complete generation older than the current one current.
-pub fn rollback(_lock: &WriteLock, index_dir: &Path) -> Result<GenerationInfo, IndexError> {
+/// Where a generation stands in the order rollback follows: a cleaned copy stands where the
+/// generation it copies stands.
+fn position(g: &GenerationInfo) -> &str {
+    g.copy_of.as_deref().unwrap_or(&g.name)
+}
+
+/// Makes the newest complete generation older than the current one current. A target that
+/// holds any of the `withdrawn` keys is not switched to: a cleaned copy of it without them is
+/// written and made current instead. Returns the generation now current and the keys removed.
+pub fn rollback(
+    lock: &WriteLock,
+    index_dir: &Path,
+    withdrawn: &std::collections::BTreeSet<String>,
+    keep: usize,
+) -> Result<(GenerationInfo, Vec<String>), IndexError> {
     let current = current_generation(index_dir)?;
-    let previous = list_generations(index_dir)
-        .into_iter()
-        .rev()
-        .find(|g| current.as_ref().is_some_and(|c| g.name < *c))
+    let gens = list_generations(index_dir);
+    let here = current.as_ref().map(|c| {
+        gens.iter()
+            .find(|g| g.name == *c)
+            .map_or(c.clone(), |g| position(g).to_string())
+    });
+    let previous = gens
+        .iter()
+        .filter(|g| here.as_ref().is_some_and(|h| position(g) < h.as_str()))
+        .max_by(|a, b| (position(a), &a.name).cmp(&(position(b), &b.name)))
+        .cloned()
         .ok_or_else(|| IndexError::NothingToRollBackTo(index_dir.to_path_buf()))?;
-    switch_to(index_dir, &previous.name)?;
-    Ok(previous)
+    let dir = generation_dir(index_dir, &previous.name);
+    verify_generation(&dir, &previous, false)?;
+    let copy_of = Some(position(&previous).to_string());
+    match write_withdrawal(lock, index_dir, &previous.name, withdrawn, copy_of, keep)? {
+        Some((cleaned, removed)) => {
+            tracing::warn!(generation = %previous.name, copy = %cleaned.name, removed = removed.len(), "rollback target held withdrawn records: a cleaned copy is current instead");
+            Ok((cleaned, removed))
+        }
+        None => {
+            switch_to(index_dir, &previous.name)?;
+            Ok((previous, Vec::new()))
+        }
+    }
+}
+
+/// What happened to a record key, as the withdrawal log records it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum WithdrawalEvent {
+    /// A run saw the record as 依申请公开 or 不予公开.
+    NotPublic,
+    /// The record is in the takedown list of the configuration folder.
+    Takedown,
+    /// A run that passed the safety gate saw the record public and not taken down: the earlier
+    /// withdrawal no longer holds.
+    Cleared,
+}
+
+impl WithdrawalEvent {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            WithdrawalEvent::NotPublic => "not-public",
+            WithdrawalEvent::Takedown => "takedown",
+            WithdrawalEvent::Cleared => "cleared",
+        }
+    }
+
+    fn parse(s: &str) -> Option<WithdrawalEvent> {
+        match s {
+            "not-public" => Some(WithdrawalEvent::NotPublic),
+            "takedown" => Some(WithdrawalEvent::Takedown),
+            "cleared" => Some(WithdrawalEvent::Cleared),
+            _ => None,
+        }
+    }
+}
+
+/// The withdrawal log of an index folder, `withdrawals.tsv`: one line per event, `key<TAB>time
+/// <TAB>event`, appended and flushed to disk before any generation is written from it. A key is
+/// withdrawn while its last event is a withdrawal (`not-public`, `takedown`); a `cleared` line
+/// ends that. No generation holding a withdrawn key is opened or made current. A torn last line
+/// (a writer killed mid-append) is ignored: that run had applied nothing yet.
+#[derive(Debug)]
+pub struct WithdrawalLog {
+    path: PathBuf,
+    last: std::collections::BTreeMap<String, WithdrawalEvent>,
+}
+
+impl WithdrawalLog {
+    /// Reads the log of `index_dir` (none yet: an empty log).
+    pub fn read(index_dir: &Path) -> Result<WithdrawalLog, IndexError> {
+        let path = index_dir.join(WITHDRAWALS);
+        let text = match std::fs::read_to_string(&path) {
+            Ok(t) => t,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+            Err(error) => return Err(IndexError::WithdrawalLog { path, error }),
+        };
+        let mut last = std::collections::BTreeMap::new();
+        for line in text.lines() {
+            let mut parts = line.rsplitn(3, '\t');
+            let (Some(event), Some(_at), Some(key)) = (parts.next(), parts.next(), parts.next())
+            else {
+                continue;
+            };
+            if let Some(event) = WithdrawalEvent::parse(event) {
+                last.insert(key.to_string(), event);
+            }
+        }
+        Ok(WithdrawalLog { path, last })
+    }
+
+    /// Whether `key` is withdrawn now.
+    pub fn is_withdrawn(&self, key: &str) -> bool {
+        self.last
+            .get(key)
+            .is_some_and(|e| *e != WithdrawalEvent::Cleared)
+    }
+
+    /// Every key withdrawn now.
+    pub fn withdrawn(&self) -> std::collections::BTreeSet<String> {
+        self.last
+            .iter()
+            .filter(|(_, e)| **e != WithdrawalEvent::Cleared)
+            .map(|(k, _)| k.clone())
+            .collect()
+    }
+
+    /// The withdrawn keys a generation folder holds (by its records.tsv).
+    pub fn held_by(&self, generation: &Path) -> Result<Vec<String>, IndexError> {
+        if !self.last.values().any(|e| *e != WithdrawalEvent::Cleared) {
+            return Ok(Vec::new());
+        }
+        let path = generation.join(HASHES);
+        let text = std::fs::read_to_string(&path).map_err(io(&path))?;
+        Ok(text
+            .lines()
+            .map(|l| l.split_once('\t').map_or(l, |(k, _)| k))
+            .filter(|k| self.is_withdrawn(k))
+            .map(str::to_string)
+            .collect())
+    }
+
+    /// Appends events, flushed to disk before returning; an event that would not change the
+    /// key's state (withdrawn again, cleared while not withdrawn) is left out. Returns the keys
+    /// whose state changed.
+    pub fn append(
+        &mut self,
+        events: &[(String, WithdrawalEvent)],
+    ) -> Result<Vec<String>, IndexError> {
+        let at = chrono::Local::now().to_rfc3339();
+        let mut text = String::new();
+        let mut changed = Vec::new();
+        for (key, event) in events {
+            let clears = *event == WithdrawalEvent::Cleared;
+            if clears != self.is_withdrawn(key) {
+                continue;
+            }
+            text.push_str(&format!("{key}\t{at}\t{}\n", event.as_str()));
+            self.last.insert(key.clone(), *event);
+            changed.push(key.clone());
+        }
+        if text.is_empty() {
+            return Ok(changed);
+        }
+        let path = &self.path;
+        let fail = |error| IndexError::WithdrawalLog {
+            path: path.clone(),
+            error,
+        };
+        let existed = path.is_file();
+        let mut f = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .read(true)
+            .open(path)
+            .map_err(fail)?;
+        // A torn last line of a killed writer must not swallow the first new one.
+        let len = f.metadata().map_err(fail)?.len();
+        if len > 0 {
+            use std::io::{Read, Seek};
+            let mut last = [0u8];
+            f.seek(std::io::SeekFrom::Start(len - 1)).map_err(fail)?;
+            f.read_exact(&mut last).map_err(fail)?;
+            if last[0] != b'\n' {
+                text.insert(0, '\n');
+            }
+        }
+        f.write_all(text.as_bytes()).map_err(fail)?;
+        f.sync_all().map_err(fail)?;
+        if !existed {
+            if let Some(dir) = path.parent() {
+                sync_dir(dir);
+            }
+        }
+        Ok(changed)
+    }
 }
 
 fn remove_incomplete(index_dir: &Path) {
@@ -521,5 +1091,88 @@ fn prune(index_dir: &Path, keep: usize) {
         if let Err(e) = std::fs::remove_dir_all(&path) {
             tracing::warn!(path = %path.display(), error = %e, "cannot remove old index generation");
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_key_stays_withdrawn_until_cleared_and_repeats_are_not_logged_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut log = WithdrawalLog::read(dir.path()).unwrap();
+        let k = |s: &str| s.to_string();
+        let changed = log
+            .append(&[
+                (k("gi/a"), WithdrawalEvent::NotPublic),
+                (k("gi/b"), WithdrawalEvent::Takedown),
+                (k("gi/c"), WithdrawalEvent::Cleared),
+            ])
+            .unwrap();
+        assert_eq!(
+            changed,
+            ["gi/a", "gi/b"],
+            "clearing what is not withdrawn logs nothing"
+        );
+        let again = log
+            .append(&[(k("gi/a"), WithdrawalEvent::Takedown)])
+            .unwrap();
+        assert!(again.is_empty());
+        log.append(&[(k("gi/a"), WithdrawalEvent::Cleared)])
+            .unwrap();
+        let read = WithdrawalLog::read(dir.path()).unwrap();
+        assert!(!read.is_withdrawn("gi/a") && read.is_withdrawn("gi/b"));
+        let text = std::fs::read_to_string(dir.path().join(WITHDRAWALS)).unwrap();
+        assert_eq!(text.lines().count(), 3, "{text}");
+    }
+
+    /// A writer killed mid-append leaves a torn last line: it is ignored, and the next append
+    /// starts on a line of its own.
+    #[test]
+    fn a_torn_last_line_of_the_withdrawal_log_swallows_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(WITHDRAWALS);
+        std::fs::write(
+            &path,
+            "gi/a\t2026-01-01T00:00:00+08:00\tnot-public\ngi/b\t2026-01-",
+        )
+        .unwrap();
+        let mut log = WithdrawalLog::read(dir.path()).unwrap();
+        assert_eq!(log.withdrawn().into_iter().collect::<Vec<_>>(), ["gi/a"]);
+        log.append(&[("gi/c".into(), WithdrawalEvent::Takedown)])
+            .unwrap();
+        let read = WithdrawalLog::read(dir.path()).unwrap();
+        assert!(read.is_withdrawn("gi/c"));
+    }
+
+    #[test]
+    fn only_immutable_files_are_shared_by_hard_link() {
+        for shared in [
+            "ea1162647b6643389720d6fcb7913888.idx",
+            "ea1162647b6643389720d6fcb7913888.12.del",
+            "meta.json",
+            ".managed.json",
+            "bodies-3.bin",
+        ] {
+            assert!(immutable(shared), "{shared}");
+        }
+        for own in [
+            LEXICON,
+            HASHES,
+            MANIFEST,
+            CONFIG_SNAPSHOT,
+            ".tantivy-meta.lock",
+        ] {
+            assert!(!immutable(own), "{own}");
+        }
+    }
+
+    #[test]
+    fn a_key_belongs_to_the_longest_source_name_it_starts_with() {
+        let names = ["gov", "gov/notices", "laws"];
+        assert_eq!(source_of("gov/notices/n-1", &names), "gov/notices");
+        assert_eq!(source_of("gov/x-1", &names), "gov");
+        assert_eq!(source_of("gone/x-1", &names), "gone");
     }
 }

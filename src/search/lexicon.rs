@@ -10,7 +10,8 @@ use std::collections::HashMap;
 use std::path::Path;
 use tantivy::schema::Field;
 
-const FILE: &str = "lexicon.tsv";
+/// The vocabulary file of a generation.
+pub const FILE: &str = "lexicon.tsv";
 /// Function words no title phrase starts or ends with.
 const EDGE_WORDS: &[&str] = &[
     "与", "和", "及", "及其", "或", "或者", "的", "之", "等", "对", "对于", "关于", "并", "在",
@@ -195,13 +196,20 @@ impl Lexicon {
         }
     }
 
-    /// Writes `lexicon.tsv` into a generation folder.
+    /// Writes `lexicon.tsv` into a generation folder: under a temporary name, flushed, then
+    /// renamed into place, so an existing file (possibly a hard link shared with another
+    /// generation) is never written through and a killed writer leaves no half file.
     pub fn write(&self, dir: &Path) -> std::io::Result<()> {
+        use std::io::Write;
         let mut text = String::with_capacity(self.words.len() * 16);
         for w in &self.words {
             text.push_str(&format!("{}\t{}\t{}\n", w.text, w.body_df, w.title_df));
         }
-        std::fs::write(dir.join(FILE), text)
+        let tmp = dir.join(format!(".tmp-{FILE}-{}", std::process::id()));
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(text.as_bytes())?;
+        f.sync_all()?;
+        std::fs::rename(&tmp, dir.join(FILE))
     }
 
     /// Reads `lexicon.tsv` of a generation folder; an older generation without one gets an
