@@ -573,3 +573,64 @@ fn candidates_rank_as_the_exact_disjunction_does() {
         differ.join("\n")
     );
 }
+
+/// Issue 19 item 4: a query whose records the minimum-relevance cut-off rejects gets them as
+/// partial results when their titles hold most of what was typed; a query about something no
+/// record covers still gets nothing, partial or not.
+#[test]
+fn a_query_nothing_passes_shows_partial_matches_but_a_nothing_query_stays_empty() {
+    use kiosk::desk::search::answer;
+    use kiosk::search::SearchRequest;
+    let Some(c) = corpus() else { return };
+    let ask = |q: &str| {
+        answer(
+            &c.index,
+            &SearchRequest {
+                query: q.into(),
+                limit: 10,
+                ..Default::default()
+            },
+        )
+        .unwrap()
+    };
+    // 注删 is no word; the service item 机动车注册登记 holds five of its seven characters.
+    let a = ask("机动车注删登记");
+    assert!(
+        a.results.partial,
+        "{:?}",
+        a.results.hits.first().map(|h| &h.title)
+    );
+    assert!(a.results.hits.iter().all(|h| h.partial));
+    assert!(
+        a.results
+            .hits
+            .iter()
+            .any(|h| h.id == "11440100007483172Q3440106054000"),
+        "{:?}",
+        a.results.hits.iter().map(|h| &h.title).collect::<Vec<_>>()
+    );
+    // `kiosk search --json` prints `"partial": true` on such hits, and nothing on others.
+    let json = |h: &kiosk::search::Hit| serde_json::to_value(h).unwrap();
+    assert_eq!(json(&a.results.hits[0])["partial"], true);
+    // A full match is never marked partial.
+    let full = ask("机动车注册登记");
+    assert!(!full.results.partial && !full.results.hits.is_empty());
+    assert!(full.results.hits.iter().all(|h| !h.partial));
+    assert!(json(&full.results.hits[0]).get("partial").is_none());
+    let text = std::fs::read_to_string(common::repo().join("eval/dev-queries.tsv")).unwrap();
+    let nothing: Vec<_> = kiosk::search::eval::parse_queries(&text)
+        .unwrap()
+        .into_iter()
+        .filter(|q| q.kind == "nothing" && !q.query.contains("股票"))
+        .collect();
+    assert!(nothing.len() >= 14);
+    for q in &nothing {
+        let a = ask(&q.query);
+        assert!(
+            a.results.hits.is_empty(),
+            "{}: {:?}",
+            q.query,
+            a.results.hits.iter().map(|h| &h.title).collect::<Vec<_>>()
+        );
+    }
+}

@@ -30,6 +30,9 @@ pub fn run(settings: &Settings, query: &[String], json: bool, limit: usize) -> R
                 }
             }
         }
+        if results.partial {
+            println!("{}", kiosk::desk::search::PARTIAL_HEADING);
+        }
     }
     print_hits(&results.hits, json)?;
     match (json, answer.offers()) {
