@@ -634,3 +634,32 @@ fn a_query_nothing_passes_shows_partial_matches_but_a_nothing_query_stays_empty(
         );
     }
 }
+
+/// Issue 19 item 5: a law repealed into a part of the 民法典 (its 附则 lists them) is found by
+/// its old title, the part that holds its text now first; what cites the old law says which
+/// law replaced it.
+#[test]
+fn a_law_merged_into_the_civil_code_is_found_by_its_old_title() {
+    let Some(c) = corpus() else { return };
+    for (old, part) in [
+        ("婚姻法", "民法典/婚姻家庭编.md"),
+        ("中华人民共和国继承法", "民法典/继承编.md"),
+        ("合同法", "民法典/合同编.md"),
+        ("物权法", "民法典/物权编.md"),
+        ("侵权责任法", "民法典/侵权责任编.md"),
+        ("民法总则", "民法典/总则.md"),
+    ] {
+        assert_eq!(first_id(c, old), part, "{old}");
+    }
+    let r = c.index.search("物权法", 10).unwrap();
+    let old = r
+        .hits
+        .iter()
+        .find(|h| h.title.contains("《中华人民共和国物权法》"))
+        .expect("an interpretation of the old law is still found");
+    assert!(!old.validity.is_current());
+    assert_eq!(
+        old.record.as_ref().and_then(|r| r.validity_note.as_deref()),
+        Some("所依据的《物权法》已被《中华人民共和国民法典》取代")
+    );
+}
