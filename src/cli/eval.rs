@@ -7,7 +7,7 @@ use kiosk::search::open_search;
 use std::path::Path;
 
 pub fn queries(settings: &Settings, queries: &Path, k: usize, failures: bool) -> Result<()> {
-    let text = std::fs::read_to_string(&queries)
+    let text = std::fs::read_to_string(queries)
         .with_context(|| format!("cannot read {}", queries.display()))?;
     let judged = kiosk::search::eval::parse_queries(&text)?;
     let index = open_search(&settings.index_dir)?;
@@ -58,7 +58,7 @@ pub fn queries(settings: &Settings, queries: &Path, k: usize, failures: bool) ->
 }
 
 pub fn segmentation(folder: &Path) -> Result<()> {
-    let scores = kiosk::search::segmentation_eval::score_folder(&folder)?;
+    let scores = kiosk::search::segmentation_eval::score_folder(folder)?;
     println!(
         "{:<8} {:>9} {:>9} {:>9} {:>7} {:>7} {:>7}",
         "corpus", "gold", "segmented", "correct", "P", "R", "F1"

@@ -278,7 +278,7 @@ impl Coverage {
                     .fold(0.0f32, f32::max);
                 for v in &self.variants {
                     let coverage = self.passage_coverage(v, title, held, &mut scratch);
-                    let holds = self.holds_subject(v, &anywhere);
+                    let holds = self.holds_subject(v, anywhere);
                     passes |= coverage >= v.required && holds;
                     subject |= holds;
                     best = best.max(coverage);
