@@ -347,6 +347,11 @@ pub struct Record {
     pub validity: Validity,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validity_note: Option<String>,
+    /// Titles this text was known by: a law repealed into it or replaced by it under a new
+    /// name (婚姻法 for the 民法典's 婚姻家庭编). A query that is one of them finds the record
+    /// as its own title does.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub former_titles: Vec<String>,
     #[serde(default)]
     pub disclosure: Disclosure,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -378,6 +383,7 @@ impl Record {
             published_date: None,
             validity: Validity::Effective,
             validity_note: None,
+            former_titles: Vec::new(),
             // Fail closed: the importer decides with `decide_disclosure`.
             disclosure: Disclosure::Unmarked,
             url: None,

@@ -573,3 +573,93 @@ fn candidates_rank_as_the_exact_disjunction_does() {
         differ.join("\n")
     );
 }
+
+/// Issue 19 item 4: a query whose records the minimum-relevance cut-off rejects gets them as
+/// partial results when their titles hold most of what was typed; a query about something no
+/// record covers still gets nothing, partial or not.
+#[test]
+fn a_query_nothing_passes_shows_partial_matches_but_a_nothing_query_stays_empty() {
+    use kiosk::desk::search::answer;
+    use kiosk::search::SearchRequest;
+    let Some(c) = corpus() else { return };
+    let ask = |q: &str| {
+        answer(
+            &c.index,
+            &SearchRequest {
+                query: q.into(),
+                limit: 10,
+                ..Default::default()
+            },
+        )
+        .unwrap()
+    };
+    // 注删 is no word; the service item 机动车注册登记 holds five of its seven characters.
+    let a = ask("机动车注删登记");
+    assert!(
+        a.results.partial,
+        "{:?}",
+        a.results.hits.first().map(|h| &h.title)
+    );
+    assert!(a.results.hits.iter().all(|h| h.partial));
+    assert!(
+        a.results
+            .hits
+            .iter()
+            .any(|h| h.id == "11440100007483172Q3440106054000"),
+        "{:?}",
+        a.results.hits.iter().map(|h| &h.title).collect::<Vec<_>>()
+    );
+    // `kiosk search --json` prints `"partial": true` on such hits, and nothing on others.
+    let json = |h: &kiosk::search::Hit| serde_json::to_value(h).unwrap();
+    assert_eq!(json(&a.results.hits[0])["partial"], true);
+    // A full match is never marked partial.
+    let full = ask("机动车注册登记");
+    assert!(!full.results.partial && !full.results.hits.is_empty());
+    assert!(full.results.hits.iter().all(|h| !h.partial));
+    assert!(json(&full.results.hits[0]).get("partial").is_none());
+    let text = std::fs::read_to_string(common::repo().join("eval/dev-queries.tsv")).unwrap();
+    let nothing: Vec<_> = kiosk::search::eval::parse_queries(&text)
+        .unwrap()
+        .into_iter()
+        .filter(|q| q.kind == "nothing" && !q.query.contains("股票"))
+        .collect();
+    assert!(nothing.len() >= 14);
+    for q in &nothing {
+        let a = ask(&q.query);
+        assert!(
+            a.results.hits.is_empty(),
+            "{}: {:?}",
+            q.query,
+            a.results.hits.iter().map(|h| &h.title).collect::<Vec<_>>()
+        );
+    }
+}
+
+/// Issue 19 item 5: a law repealed into a part of the 民法典 (its 附则 lists them) is found by
+/// its old title, the part that holds its text now first; what cites the old law says which
+/// law replaced it.
+#[test]
+fn a_law_merged_into_the_civil_code_is_found_by_its_old_title() {
+    let Some(c) = corpus() else { return };
+    for (old, part) in [
+        ("婚姻法", "民法典/婚姻家庭编.md"),
+        ("中华人民共和国继承法", "民法典/继承编.md"),
+        ("合同法", "民法典/合同编.md"),
+        ("物权法", "民法典/物权编.md"),
+        ("侵权责任法", "民法典/侵权责任编.md"),
+        ("民法总则", "民法典/总则.md"),
+    ] {
+        assert_eq!(first_id(c, old), part, "{old}");
+    }
+    let r = c.index.search("物权法", 10).unwrap();
+    let old = r
+        .hits
+        .iter()
+        .find(|h| h.title.contains("《中华人民共和国物权法》"))
+        .expect("an interpretation of the old law is still found");
+    assert!(!old.validity.is_current());
+    assert_eq!(
+        old.record.as_ref().and_then(|r| r.validity_note.as_deref()),
+        Some("所依据的《物权法》已被《中华人民共和国民法典》取代")
+    );
+}

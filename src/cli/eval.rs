@@ -11,7 +11,9 @@ pub fn queries(settings: &Settings, queries: &Path, k: usize, failures: bool) ->
         .with_context(|| format!("cannot read {}", queries.display()))?;
     let judged = kiosk::search::eval::parse_queries(&text)?;
     let index = open_search(&settings.index_dir)?;
-    let report = kiosk::search::eval::evaluate(&index, &judged, k)?;
+    // Scored as a visitor sees it: with the correction and the partial matches of a query
+    // that finds nothing alone.
+    let report = kiosk::desk::search::evaluate(&index, &judged, k)?;
     println!(
         "{:<16} {:>7} {:>8} {:>10} {:>8}",
         "type",

@@ -30,6 +30,9 @@ pub fn run(settings: &Settings, query: &[String], json: bool, limit: usize) -> R
                 }
             }
         }
+        if results.partial {
+            println!("{}", kiosk::desk::search::PARTIAL_HEADING);
+        }
     }
     print_hits(&results.hits, json)?;
     match (json, answer.offers()) {
@@ -57,9 +60,17 @@ fn print_hits(hits: &[Hit], json: bool) -> Result<()> {
         writeln!(out, "没有找到相关内容。(no results)")?;
     }
     for (i, h) in hits.iter().enumerate() {
+        // A record no longer in force says why (「已被《…》取代」).
+        let note = h
+            .record
+            .as_ref()
+            .filter(|_| !h.validity.is_current())
+            .and_then(|r| r.validity_note.as_deref())
+            .map(|n| format!("：{n}"))
+            .unwrap_or_default();
         writeln!(
             out,
-            "{:>2}. {}  [{}]【{}】",
+            "{:>2}. {}  [{}]【{}{note}】",
             i + 1,
             h.title_marked.marked("\x1b[1m", "\x1b[0m"),
             h.kind.label(),

@@ -3,9 +3,13 @@
 //! the same words see the same records and the same offers.
 
 use crate::search::alternatives::OFFERED;
+use crate::search::eval::{evaluate_with, EvalError, EvalReport, Judged};
 use crate::search::query::{SearchRequest, SearchResults};
 use crate::search::{SearchError, SearchIndex};
 use serde::Serialize;
+
+/// The line above hits that match the query only in part, on the screen and in `kiosk search`.
+pub const PARTIAL_HEADING: &str = "没有完全符合的结果，以下内容可能相关：";
 
 /// What the kiosk offers for one query: its results, and what it says when they are empty.
 #[derive(Debug, Clone, Default)]
@@ -38,9 +42,11 @@ impl Answer {
 }
 
 /// Searches; when nothing is found and the query has a correction, the correction's hits are
-/// returned at once, marked as such; when even that finds nothing, the shorter queries of its
-/// own words that do find records come with the empty list. Only the first search can fail:
-/// a failing retry or alternatives search is logged and leaves the plain empty answer.
+/// returned at once, marked as such; when even that finds nothing, the records that match the
+/// query in part (「没有完全符合的结果，以下内容可能相关」, `results.partial`); when there are
+/// none either, the shorter queries of its own words that do find records come with the empty
+/// list. Only the first search can fail: a failing later search is logged and leaves the plain
+/// empty answer.
 pub fn answer(index: &SearchIndex, request: &SearchRequest) -> Result<Answer, SearchError> {
     let first = index.search_with(request)?;
     if !first.hits.is_empty() {
@@ -66,6 +72,16 @@ pub fn answer(index: &SearchIndex, request: &SearchRequest) -> Result<Answer, Se
             Err(e) => tracing::error!(error = %e, "searching the correction of a query failed"),
         }
     }
+    match index.search_partial(request) {
+        Ok(r) if !r.hits.is_empty() => {
+            return Ok(Answer {
+                results: r,
+                ..Answer::default()
+            })
+        }
+        Ok(_) => {}
+        Err(e) => tracing::error!(error = %e, "searching partial matches of a query failed"),
+    }
     let alternatives = index.alternatives(request, OFFERED).unwrap_or_else(|e| {
         tracing::error!(error = %e, "searching shorter forms of a query failed");
         Vec::new()
@@ -74,5 +90,27 @@ pub fn answer(index: &SearchIndex, request: &SearchRequest) -> Result<Answer, Se
         results: first,
         corrected: None,
         alternatives,
+    })
+}
+
+/// Ranking quality of what a visitor sees: every judged query through [`answer`] (its
+/// correction's hits, or its partial hits, when the query alone finds nothing).
+pub fn evaluate(
+    index: &SearchIndex,
+    queries: &[Judged],
+    k: usize,
+) -> Result<EvalReport, EvalError> {
+    evaluate_with(queries, k, |q, k| {
+        let request = SearchRequest {
+            query: q.to_string(),
+            limit: k,
+            ..SearchRequest::default()
+        };
+        Ok(answer(index, &request)?
+            .results
+            .hits
+            .into_iter()
+            .map(|h| h.id)
+            .collect())
     })
 }

@@ -2,7 +2,9 @@
 //! `##` chapters and 第N条 articles. File names carry the version date (`名称(YYYY-MM-DD).md`);
 //! `db.sqlite3` files (one per tree root) hold level and an `expired` flag. The flag is
 //! incomplete, so validity is also derived from versions: the newest dated version of a law is
-//! current, older ones are superseded.
+//! current, older ones are superseded. A law in force that says `《旧法》同时废止` replaces the
+//! old law under its new name: the new text is found by the old title, and the old one (and
+//! any interpretation of it) says 「已被《新法》取代」.
 
 use super::{IngestError, RawImport};
 use crate::catalog::{
@@ -68,6 +70,7 @@ pub(super) fn import(source: &SourceSettings) -> Result<RawImport, IngestError> 
         }
     }
     law_validity_from_versions(&mut out.records);
+    law_replacements(&mut out.records);
     Ok(out)
 }
 
@@ -245,6 +248,131 @@ pub fn law_validity_from_versions(records: &mut [Record]) {
     }
 }
 
+/// The titles a law says it repeals: the `《…》` run right before `同时废止` (or `废止`), as in
+/// 《中华人民共和国婚姻法》、《中华人民共和国继承法》……同时废止 of the 民法典's 附则.
+fn repealed_titles(body: &str) -> Vec<String> {
+    static RUN: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    static TITLE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let run = RUN.get_or_init(|| {
+        regex::Regex::new(r"((?:《[^《》]+》[、，,和及与]?)+)(?:同时)?(?:予以)?废止")
+            .expect("static regex")
+    });
+    let title = TITLE.get_or_init(|| regex::Regex::new(r"《([^《》]+)》").expect("static regex"));
+    run.captures_iter(body)
+        .flat_map(|c| {
+            title
+                .captures_iter(c.get(1).map_or("", |m| m.as_str()))
+                .map(|t| t[1].trim().to_string())
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+/// A law's name as titles and citations write it: without 中华人民共和国 and spaces
+/// (《婚姻法》 cites 中华人民共和国婚姻法).
+fn law_name(title: &str) -> String {
+    let t: String = title.chars().filter(|c| !c.is_whitespace()).collect();
+    t.strip_prefix("中华人民共和国").unwrap_or(&t).to_string()
+}
+
+/// Shortest name taken for a repealed law (婚姻法; a two-character citation is too likely
+/// another).
+const NAME_CHARS: usize = 3;
+
+/// Where the text of a repealed law went: the repealing record, or, when that is one file of a
+/// code kept as several (the 民法典's 编, all titled alike in one folder), the other file whose
+/// body names the old law's subject most often (婚姻 for 婚姻法 → 婚姻家庭编); then the one whose
+/// file name shares most characters with it (民法总则 → 总则), then the longest. The repealing
+/// file itself (附则) only cites the old laws.
+fn replacement_part(records: &[Record], repealer: usize, old: &str) -> usize {
+    let r = &records[repealer];
+    let folder = folder_of(&r.source_id);
+    let subject = old.trim_end_matches('法');
+    let parts: Vec<usize> = (0..records.len())
+        .filter(|&j| {
+            // Dated files of one title are versions of one law, not parts of a code.
+            let undated = |k: usize| name_and_version(&records[k].source_id).1.is_none();
+            j != repealer
+                && undated(repealer)
+                && undated(j)
+                && records[j].validity.is_current()
+                && records[j].title == r.title
+                && folder_of(&records[j].source_id) == folder
+        })
+        .collect();
+    if parts.is_empty() {
+        return repealer;
+    }
+    let score = |j: usize| {
+        let stem = name_and_version(&records[j].source_id).0;
+        let shared = stem.chars().filter(|c| subject.contains(*c)).count();
+        (
+            records[j].body.matches(subject).count(),
+            shared,
+            records[j].body.len(),
+        )
+    };
+    parts
+        .into_iter()
+        .max_by_key(|&j| score(j))
+        .unwrap_or(repealer)
+}
+
+/// Renamed and merged laws, from what the laws in force say they repeal: the record that
+/// carries the old law's text now has the old title among its former titles (a query that is
+/// the old title finds it as its own title does),
+/// and the old law's own records (not newer than the repealing one) become 废止 with the note
+/// 「已被《新法》取代」; an interpretation citing the old law (《婚姻法》) that is no longer in
+/// force says which law replaced it.
+pub fn law_replacements(records: &mut [Record]) {
+    let mut by_name: HashMap<String, Vec<usize>> = HashMap::new();
+    for (i, r) in records.iter().enumerate() {
+        by_name.entry(law_name(&r.title)).or_default().push(i);
+    }
+    let mut replaced: Vec<(String, usize)> = Vec::new();
+    for (i, r) in records.iter().enumerate() {
+        if r.kind != Kind::Law || !r.validity.is_current() {
+            continue;
+        }
+        let own = law_name(&r.title);
+        for old in repealed_titles(&r.body) {
+            let old = law_name(&old);
+            if old != own
+                && old.chars().count() >= NAME_CHARS
+                && !replaced.iter().any(|(o, _)| *o == old)
+            {
+                replaced.push((old.clone(), replacement_part(records, i, &old)));
+            }
+        }
+    }
+    for (old, target) in replaced {
+        let new_title = records[target].title.clone();
+        let since = records[target].published_date;
+        if !records[target].former_titles.contains(&old) {
+            records[target].former_titles.push(old.clone());
+        }
+        let note = format!("已被《{new_title}》取代");
+        for &j in by_name.get(&old).into_iter().flatten() {
+            let r = &mut records[j];
+            let newer = matches!((r.published_date, since), (Some(a), Some(b)) if a > b);
+            if j == target || newer {
+                continue;
+            }
+            if r.validity.is_current() {
+                r.validity = Validity::Repealed;
+            }
+            r.validity_note = Some(note.clone());
+        }
+        let cited = format!("《{old}》");
+        for r in records.iter_mut() {
+            if !r.validity.is_current() && r.title.replace("中华人民共和国", "").contains(&cited)
+            {
+                r.validity_note = Some(format!("所依据的{cited}{note}"));
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -369,5 +497,91 @@ mod tests {
         )
         .unwrap();
         assert_eq!(r.disclosure, Disclosure::Withheld);
+    }
+
+    /// A law file of the 民法典 kept as one file per 编, all titled alike.
+    fn code_part(stem: &str, body: &str) -> String {
+        format!("# 中华人民共和国民法典\n\n# {stem}\n\n<!-- INFO END -->\n\n{body}\n")
+    }
+
+    #[test]
+    fn the_laws_a_law_repeals_are_read_from_its_text() {
+        assert_eq!(
+            repealed_titles(
+                "第一千二百六十条 本法自2021年1月1日起施行。《中华人民共和国婚姻法》、《中华人民共和国继承法》、《中华人民共和国民法通则》同时废止。"
+            ),
+            [
+                "中华人民共和国婚姻法",
+                "中华人民共和国继承法",
+                "中华人民共和国民法通则"
+            ]
+        );
+        assert_eq!(
+            repealed_titles("本条例自2005年1月1日起施行。1990年发布的《行政复议条例》同时废止。"),
+            ["行政复议条例"]
+        );
+        // A law cited as the ground of a repeal is not repealed.
+        assert!(repealed_titles("依照《中华人民共和国行政许可法》的规定撤销或者废止").is_empty());
+    }
+
+    #[test]
+    fn a_law_repealed_into_a_part_of_the_civil_code_is_found_by_its_old_title() {
+        let db = DbIndex::new();
+        let mut rs = vec![
+            parse_law(
+                "l",
+                "民法典/婚姻家庭编.md",
+                &code_part("婚姻家庭编", "第一千零四十条 本编调整因婚姻家庭产生的民事关系。婚姻自由。收养。"),
+                &db,
+                None,
+            )
+            .unwrap(),
+            parse_law(
+                "l",
+                "民法典/总则.md",
+                &code_part("总则", "第一条 为了保护民事主体的合法权益，制定本法。"),
+                &db,
+                None,
+            )
+            .unwrap(),
+            parse_law(
+                "l",
+                "民法典/附则.md",
+                &code_part(
+                    "附则",
+                    "第一千二百六十条 本法自2021年1月1日起施行。《中华人民共和国婚姻法》、《中华人民共和国民法总则》同时废止。",
+                ),
+                &db,
+                None,
+            )
+            .unwrap(),
+            parse_law("l", "民法商法/婚姻法(2001-04-28).md", &LAW.replace("护士条例", "中华人民共和国婚姻法"), &db, None).unwrap(),
+            parse_law(
+                "l",
+                "司法解释/最高人民法院关于适用《婚姻法》若干问题的解释（一）(2001-12-24).md",
+                &LAW.replace(
+                    "护士条例",
+                    "最高人民法院关于适用《中华人民共和国婚姻法》若干问题的解释（一）",
+                ),
+                &db,
+                None,
+            )
+            .unwrap(),
+        ];
+        rs[4].validity = Validity::Expired;
+        law_replacements(&mut rs);
+        assert_eq!(rs[0].former_titles, ["婚姻法"]);
+        assert_eq!(rs[1].former_titles, ["民法总则"]);
+        assert!(rs[2].former_titles.is_empty());
+        assert_eq!(rs[3].validity, Validity::Repealed);
+        assert_eq!(
+            rs[3].validity_note.as_deref(),
+            Some("已被《中华人民共和国民法典》取代")
+        );
+        assert_eq!(
+            rs[4].validity_note.as_deref(),
+            Some("所依据的《婚姻法》已被《中华人民共和国民法典》取代")
+        );
+        assert_eq!(rs[4].validity, Validity::Expired);
     }
 }

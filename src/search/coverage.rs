@@ -8,6 +8,9 @@
 //!
 //! A short query also names its subject: a rare word of three or more characters (滑雪场) must
 //! stand in the record, however much of the rest (季卡, 优惠) a record holds.
+//!
+//! A record rejected here is still a partial match ([`Verdict::partial`]) when its title holds
+//! most of the characters typed; the kiosk shows those only when nothing passes.
 
 use super::error::SearchError;
 use super::postings::{by_segment, on_each_holder};
@@ -65,6 +68,14 @@ pub struct Coverage {
     exact_key: bool,
 }
 
+/// A record the cut-off rejected is a partial match when its title holds at least this share
+/// of the characters of a reading of the query (its content words) and it holds the subject
+/// word of a short query, if there is one. Calibrated on the dev split: at 0.6 no
+/// nothing-relevant query finds a partial hit (the most any reaches is 0.5, 学校招生 of
+/// 宠物美容学校招生, for 火星移民政策 it is 0.33) while 小孩打预防针 (0.67) and 机动车注删登记
+/// (0.71) find their records; below 0.5 nothing-relevant queries start to return records.
+const PARTIAL_TITLE_CHARS: f32 = 0.6;
+
 /// How a candidate fared.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Verdict {
@@ -72,6 +83,22 @@ pub struct Verdict {
     pub passes: bool,
     /// The score factor from the best variant's coverage, in (0, 1].
     pub factor: f32,
+    /// The best variant's coverage: the idf-weighted share of its words held in the title
+    /// plus one body passage, in [0, 1].
+    pub coverage: f32,
+    /// It holds the subject words of a short variant (or no variant has any).
+    pub subject: bool,
+    /// The largest share of a variant's characters (of its content words) that the title
+    /// field holds (not the extra fields: a service item's conditions and materials are long),
+    /// in [0, 1].
+    pub title: f32,
+}
+
+impl Verdict {
+    /// A record the cut-off rejected that is still worth showing as a partial match.
+    pub fn partial(&self) -> bool {
+        self.subject && self.title >= PARTIAL_TITLE_CHARS
+    }
 }
 
 /// The dictionary words of at least two characters inside a word of three or more, with
@@ -185,6 +212,9 @@ impl Coverage {
                 Verdict {
                     passes: true,
                     factor: 1.0,
+                    coverage: 1.0,
+                    subject: true,
+                    title: 1.0,
                 };
                 docs.len()
             ]);
@@ -194,6 +224,8 @@ impl Coverage {
         // term stands in its body.
         let nt = self.terms.len();
         let mut in_title = vec![false; docs.len() * nt];
+        // The title field alone (the partial matches' measure; see `Verdict::title`).
+        let mut title_only = vec![false; docs.len() * nt];
         let mut in_body = vec![false; docs.len() * nt];
         let mut body: Vec<Vec<u64>> = vec![Vec::new(); docs.len()];
         let mut positions = Vec::new();
@@ -205,7 +237,10 @@ impl Coverage {
                     let postings = reader
                         .inverted_index(field)?
                         .read_postings(&term, IndexRecordOption::Basic)?;
-                    on_each_holder(postings, ids, |_, i| in_title[i * nt + t] = true);
+                    on_each_holder(postings, ids, |_, i| {
+                        in_title[i * nt + t] = true;
+                        title_only[i * nt + t] |= field == f.title;
+                    });
                 }
             }
             // A term the title holds counts wherever it stands in the body: its positions are
@@ -234,10 +269,18 @@ impl Coverage {
                 let held = &mut body[i];
                 held.sort_unstable();
                 let mut passes = false;
+                let mut subject = false;
                 let mut best = 0.0f32;
+                let in_title = self
+                    .variants
+                    .iter()
+                    .map(|v| self.title_coverage(v, &title_only[i * nt..(i + 1) * nt]))
+                    .fold(0.0f32, f32::max);
                 for v in &self.variants {
                     let coverage = self.passage_coverage(v, title, held, &mut scratch);
-                    passes |= coverage >= v.required && self.holds_subject(v, anywhere);
+                    let holds = self.holds_subject(v, anywhere);
+                    passes |= coverage >= v.required && holds;
+                    subject |= holds;
                     best = best.max(coverage);
                     if best >= 1.0 {
                         // Nothing covers more; every variant's requirement is below it.
@@ -248,6 +291,9 @@ impl Coverage {
                 Verdict {
                     passes,
                     factor: factor * factor,
+                    coverage: best,
+                    subject,
+                    title: in_title,
                 }
             })
             .collect())
@@ -261,6 +307,30 @@ impl Coverage {
                 let word = &self.words[w];
                 !word.subject || word.units.iter().any(|&(t, _)| anywhere(t))
             })
+    }
+
+    /// The share of a variant's characters (of its content words) that the title holds.
+    fn title_coverage(&self, v: &VariantWords, title: &[bool]) -> f32 {
+        let mut chars = vec![0u32; v.words.len()];
+        for (t, units) in v.unit_of.iter().enumerate() {
+            if title[t] {
+                for &(k, c) in units {
+                    chars[k] += c;
+                }
+            }
+        }
+        let (held, total) =
+            v.words
+                .iter()
+                .zip(&chars)
+                .fold((0u32, 0u32), |(held, total), (&w, &c)| {
+                    let n = self.words[w].chars;
+                    (held + c.min(n), total + n)
+                });
+        if total == 0 {
+            return 0.0;
+        }
+        held as f32 / total as f32
     }
 
     /// The share of a variant's information in the title plus the best body passage.
@@ -484,5 +554,17 @@ mod tests {
         );
         assert_eq!(got, 1.0);
         assert_eq!(sub_words("医疗费用"), ["医疗", "费用"]);
+    }
+
+    #[test]
+    fn the_title_share_counts_the_characters_of_the_words_it_holds() {
+        // 机动车 注删 登记: a title with 机动车 and 登记 holds five of the seven characters,
+        // whatever their idf.
+        let c = coverage(&[("机动车", 2.0), ("注删", 9.0), ("登记", 1.0)], 0.5);
+        let v = &c.variants[0];
+        let got = c.title_coverage(v, &[true, false, true]);
+        assert!((got - 5.0 / 7.0).abs() < 1e-6, "{got}");
+        assert_eq!(c.title_coverage(v, &[false, false, false]), 0.0);
+        assert_eq!(c.title_coverage(v, &[true, true, true]), 1.0);
     }
 }

@@ -153,19 +153,32 @@ pub struct QueryOutcome {
     pub returned: Vec<String>,
 }
 
-/// Runs every query against the index and averages the scores.
+/// Runs every query through the ranking alone (`SearchIndex::search`, no nothing-found
+/// policy) and averages the scores. What a visitor sees is scored by
+/// `desk::search::evaluate`.
 pub fn evaluate(
     index: &SearchIndex,
     queries: &[Judged],
     k: usize,
+) -> Result<EvalReport, EvalError> {
+    evaluate_with(queries, k, |q, k| {
+        Ok(index.search(q, k)?.hits.into_iter().map(|h| h.id).collect())
+    })
+}
+
+/// Runs every query through `search` (query, k → the ids shown, best first) and averages the
+/// scores.
+pub fn evaluate_with(
+    queries: &[Judged],
+    k: usize,
+    mut search: impl FnMut(&str, usize) -> Result<Vec<String>, SearchError>,
 ) -> Result<EvalReport, EvalError> {
     let mut sums: BTreeMap<String, (usize, Scores)> = BTreeMap::new();
     let mut total = (0usize, Scores::default());
     let mut misses = Vec::new();
     let mut per_query = Vec::with_capacity(queries.len());
     for q in queries {
-        let hits = index.search(&q.query, k)?.hits;
-        let ranked: Vec<String> = hits.into_iter().map(|h| h.id).collect();
+        let ranked = search(&q.query, k)?;
         let s = score(&ranked, &q.relevant, k);
         if s.recall < 1.0 {
             misses.push(q.id.clone());

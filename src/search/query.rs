@@ -15,7 +15,10 @@ use super::locality::{Home, Locality};
 use super::pinyin::PinyinIndex;
 use super::plan::{build_query, phrase_count, Memo};
 use super::schema::{kind_code, kind_label, Fields};
-use super::snippet::{best_window, occurrences, FirstWord, Term as SnippetTerm};
+use super::snippet::{
+    best_window, occurrences, snippet_window, FirstWord, Term as SnippetTerm, SNIPPET_CHARS,
+    WINDOW_BEFORE, WINDOW_CHARS,
+};
 use super::synonyms::Synonyms;
 use super::understand::{understand, Context, Understanding};
 use crate::catalog::{Kind, Record, Validity};
@@ -29,14 +32,9 @@ use tantivy::{IndexReader, ReloadPolicy, TantivyDocument, Term};
 
 /// Score factor for records no longer in force (they stay findable, below the current one).
 const SUPERSEDED_FACTOR: f32 = 0.5;
-const SNIPPET_CHARS: usize = 110;
 /// Length of a highlighted snippet in bytes (about 36 Han characters; what tantivy's snippet
 /// generator made of `SNIPPET_CHARS`, which it counted in bytes).
 const SNIPPET_BYTES: usize = SNIPPET_CHARS;
-/// Characters of the snippet window (`snippet_window`) before the first query word, and its
-/// length.
-const WINDOW_BEFORE: usize = 40;
-const WINDOW_CHARS: usize = 3 * SNIPPET_CHARS;
 /// Bytes of a body read around its first query word (and at its start): the snippet window in
 /// characters of up to four bytes each.
 const EXCERPT_REACH: super::bodies::Reach = super::bodies::Reach {
@@ -100,6 +98,10 @@ pub struct Hit {
     /// Everything stored about the record (body empty; fetch it with [`SearchIndex::body`]).
     #[serde(skip)]
     pub record: Option<Record>,
+    /// The record does not pass the minimum-relevance cut-off but holds much of the query
+    /// ([`SearchIndex::search_partial`]); `"partial": true` in JSON, absent otherwise.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub partial: bool,
 }
 
 /// How hits are ordered.
@@ -139,6 +141,9 @@ pub struct SearchResults {
     /// The candidate pool was full: more records match than were ranked, so `total` is a
     /// lower bound.
     pub more: bool,
+    /// Nothing passed the cut-off: these hits match the query only in part
+    /// ([`SearchIndex::search_partial`]).
+    pub partial: bool,
 }
 
 /// A generation opened for searching. Cheap to share between threads behind an `Arc`.
@@ -282,6 +287,21 @@ impl SearchIndex {
 
     /// Searches with facet filters and an order.
     pub fn search_with(&self, req: &SearchRequest) -> Result<SearchResults, SearchError> {
+        self.search_pass(req, false)
+    }
+
+    /// The looser pass, for a query that found nothing: only the records the minimum-relevance
+    /// cut-off rejected whose title still holds most of what was typed ([`Verdict::partial`](super::coverage::Verdict::partial)),
+    /// every hit marked partial (「没有完全符合的结果，以下内容可能相关」).
+    pub fn search_partial(&self, req: &SearchRequest) -> Result<SearchResults, SearchError> {
+        self.search_pass(req, true)
+    }
+
+    fn search_pass(
+        &self,
+        req: &SearchRequest,
+        partial: bool,
+    ) -> Result<SearchResults, SearchError> {
         let f = &self.open.fields;
         let limit = req.limit;
         let u = self.understand(&req.query);
@@ -333,7 +353,13 @@ impl SearchIndex {
         let ranked: Vec<(f32, tantivy::DocAddress)> = ranked
             .into_iter()
             .zip(verdicts)
-            .filter(|(_, v)| v.passes)
+            .filter(|(_, v)| {
+                if partial {
+                    !v.passes && v.partial()
+                } else {
+                    v.passes
+                }
+            })
             .map(|((score, addr), v)| (score * v.factor, addr))
             .collect();
         let mut ranked = ranked;
@@ -364,7 +390,9 @@ impl SearchIndex {
         let addrs: Vec<tantivy::DocAddress> = ranked.iter().map(|r| r.1).collect();
         let body_at = body_locations(&searcher, &addrs)?;
         for ((score, addr), at) in ranked.into_iter().zip(body_at) {
-            hits.push(self.hit(&searcher, addr, at, score, &first_word, &terms)?);
+            let mut hit = self.hit(&searcher, addr, at, score, &first_word, &terms)?;
+            hit.partial = partial;
+            hits.push(hit);
         }
         Ok(SearchResults {
             hits,
@@ -375,6 +403,7 @@ impl SearchIndex {
             suggestion: u.suggestion,
             candidates,
             more: candidates >= POOL.max(limit),
+            partial,
         })
     }
 
@@ -443,6 +472,7 @@ impl SearchIndex {
             title_marked,
             snippet_marked,
             record,
+            partial: false,
         })
     }
 
@@ -542,42 +572,9 @@ fn snippet_terms(searcher: &tantivy::Searcher, f: &Fields, u: &Understanding) ->
         .collect()
 }
 
-/// The part of a body worth scanning for a snippet: from a little before the earliest query
-/// word found (byte search) to a few hundred characters after it.
-fn snippet_window(body: &str, first: Option<usize>) -> &str {
-    let first = first.unwrap_or(0);
-    let start = body[..first]
-        .char_indices()
-        .rev()
-        .nth(WINDOW_BEFORE - 1)
-        .map(|(i, _)| i)
-        .unwrap_or(0);
-    let end = body[start..]
-        .char_indices()
-        .nth(WINDOW_CHARS)
-        .map(|(i, _)| start + i)
-        .unwrap_or(body.len());
-    &body[start..end]
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn the_snippet_window_starts_shortly_before_the_first_match() {
-        let body = format!("{}护士执业{}", "甲".repeat(100), "乙".repeat(1000));
-        let w = snippet_window(&body, FirstWord::new(&["执业", "不存在"]).find(&body));
-        assert!(
-            w.starts_with(&"甲".repeat(38)) && w.contains("护士执业"),
-            "{w}"
-        );
-        assert_eq!(w.chars().count(), WINDOW_CHARS);
-        assert_eq!(
-            snippet_window("短文", FirstWord::new(&["无"]).find("短文")),
-            "短文"
-        );
-    }
 
     #[test]
     fn marked_wraps_each_highlight() {

@@ -148,6 +148,7 @@ impl Fields {
         doc.add_text(self.body, &r.body);
         doc.add_u64(self.body_at, body_at);
         let mut extra: Vec<&str> = r.keywords.iter().map(String::as_str).collect();
+        extra.extend(r.former_titles.iter().map(String::as_str));
         extra.extend(r.preamble.iter().map(String::as_str));
         extra.extend(r.doc_number.as_deref());
         extra.extend(r.issuer.as_deref());
@@ -166,9 +167,11 @@ impl Fields {
         for place in named {
             doc.add_text(self.places, place);
         }
-        let tk = title_key(&r.title);
-        if !tk.is_empty() {
-            doc.add_text(self.title_key, tk);
+        for t in std::iter::once(&r.title).chain(&r.former_titles) {
+            let tk = title_key(t);
+            if !tk.is_empty() {
+                doc.add_text(self.title_key, tk);
+            }
         }
         if let Some(k) = r.doc_number.as_deref().and_then(DocNumberKey::parse) {
             doc.add_text(self.doc_key, k.as_str());

@@ -5,6 +5,13 @@
 
 use std::ops::Range;
 
+/// Length of a plain snippet (a body with no query word), in characters.
+pub const SNIPPET_CHARS: usize = 110;
+/// Characters of the snippet window ([`snippet_window`]) before the first query word, and its
+/// length.
+pub const WINDOW_BEFORE: usize = 40;
+pub const WINDOW_CHARS: usize = 3 * SNIPPET_CHARS;
+
 /// A query word and how much finding it counts (rarer words count more).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Term {
@@ -106,6 +113,24 @@ pub fn best_window(
     Some((start..end, highlights))
 }
 
+/// The part of a body worth scanning for a snippet: from a little before the earliest query
+/// word found (byte search) to a few hundred characters after it.
+pub fn snippet_window(body: &str, first: Option<usize>) -> &str {
+    let first = first.unwrap_or(0);
+    let start = body[..first]
+        .char_indices()
+        .rev()
+        .nth(WINDOW_BEFORE - 1)
+        .map(|(i, _)| i)
+        .unwrap_or(0);
+    let end = body[start..]
+        .char_indices()
+        .nth(WINDOW_CHARS)
+        .map(|(i, _)| start + i)
+        .unwrap_or(body.len());
+    &body[start..end]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -152,5 +177,20 @@ mod tests {
         let t = terms(&[("护士", 1.0)]);
         let (range, _) = best_window("护士条例全文", &t, 10).unwrap();
         assert_eq!(range, 0..9);
+    }
+
+    #[test]
+    fn the_snippet_window_starts_shortly_before_the_first_match() {
+        let body = format!("{}护士执业{}", "甲".repeat(100), "乙".repeat(1000));
+        let w = snippet_window(&body, FirstWord::new(&["执业", "不存在"]).find(&body));
+        assert!(
+            w.starts_with(&"甲".repeat(38)) && w.contains("护士执业"),
+            "{w}"
+        );
+        assert_eq!(w.chars().count(), WINDOW_CHARS);
+        assert_eq!(
+            snippet_window("短文", FirstWord::new(&["无"]).find("短文")),
+            "短文"
+        );
     }
 }

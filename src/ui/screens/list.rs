@@ -234,6 +234,9 @@ fn result_body(app: &KioskApp, ui: &mut egui::Ui, out: &mut Vec<Action>) {
     if let Some(c) = &results.converted {
         widgets::muted(ui, &theme, &format!("已按拼音理解为：{c}"));
     }
+    if results.partial {
+        widgets::body(ui, &theme, crate::desk::search::PARTIAL_HEADING);
+    }
     let mut open = None;
     let mut request = false;
     if results.hits.is_empty() {
