@@ -3,6 +3,7 @@
 //!
 //! Architecture (dependencies point one way):
 //! - [`config`]: `kiosk-config/*.toml` → validated [`config::Settings`].
+//! - [`file_error`]: the one error of reading a settings file (configuration, holidays).
 //! - [`text`]: character normalisation (width, traditional characters, markings) used by all.
 //! - [`catalog`]: the domain records (government information, service-guide items, laws).
 //! - [`ingest`]: one importer per source format → catalog records plus an import report.
@@ -24,6 +25,7 @@
 pub mod catalog;
 pub mod config;
 pub mod desk;
+pub mod file_error;
 pub mod ime;
 pub mod ingest;
 pub mod pipeline;

@@ -24,20 +24,9 @@ use std::path::{Path, PathBuf};
 /// The documented example configuration, embedded so a test can parse it and it never rots.
 pub const EXAMPLE_CONFIG: &str = include_str!("../../kiosk-config/kiosk.toml");
 
-#[derive(Debug, thiserror::Error)]
-pub enum ConfigError {
-    #[error("cannot read configuration file {path}: {source}")]
-    Read {
-        path: PathBuf,
-        source: std::io::Error,
-    },
-    #[error("{path}: {message}\nFix: {fix}")]
-    Invalid {
-        path: PathBuf,
-        message: String,
-        fix: String,
-    },
-}
+/// A configuration file that cannot be read or is invalid (the same type as a holiday
+/// calendar's error).
+pub type ConfigError = crate::file_error::FileError;
 
 /// The safety gate and freshness watch of `kiosk index build|refresh` (`[refresh]`).
 #[derive(Debug, Clone, Copy, PartialEq, Deserialize)]
@@ -97,6 +86,7 @@ impl Settings {
     /// Reads and validates a configuration file.
     pub fn load(path: &Path) -> Result<Settings, ConfigError> {
         let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+            what: "configuration file",
             path: path.to_path_buf(),
             source,
         })?;

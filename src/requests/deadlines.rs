@@ -15,20 +15,8 @@ pub const ANSWER_DAYS: u32 = 20;
 /// Working days one extension adds, once (Art. 33 para. 2).
 pub const EXTENSION_DAYS: u32 = 20;
 
-#[derive(Debug, thiserror::Error)]
-pub enum CalendarError {
-    #[error("cannot read holiday calendar {path}: {source}")]
-    Read {
-        path: PathBuf,
-        source: std::io::Error,
-    },
-    #[error("{path}: {message}\nFix: {fix}")]
-    Invalid {
-        path: PathBuf,
-        message: String,
-        fix: String,
-    },
-}
+/// A holiday file that cannot be read or is invalid (the same type as a configuration error).
+pub type CalendarError = crate::file_error::FileError;
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -93,6 +81,7 @@ impl Calendar {
     /// Reads every `YYYY.toml` in `dir`.
     pub fn load_dir(dir: &Path) -> Result<Calendar, CalendarError> {
         let read_err = |source| CalendarError::Read {
+            what: "holiday calendar",
             path: dir.to_path_buf(),
             source,
         };
@@ -105,6 +94,7 @@ impl Calendar {
         let mut cal = Calendar::default();
         for path in files {
             let text = std::fs::read_to_string(&path).map_err(|source| CalendarError::Read {
+                what: "holiday calendar",
                 path: path.clone(),
                 source,
             })?;

@@ -7,6 +7,7 @@
 pub mod crypto;
 pub mod deadlines;
 pub mod export;
+mod hints;
 pub mod migrations;
 pub mod model;
 pub mod register;

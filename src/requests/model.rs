@@ -4,6 +4,7 @@
 //! One request per form (一表一事). No storage, no screen: the register and the UI both use
 //! these types.
 
+pub use super::hints::{hints_for, Hint};
 use super::validate::{CreditCode, Email, FieldError, IdKind, IdNumber, Phone, Postcode};
 use serde::{Deserialize, Serialize};
 
@@ -240,65 +241,6 @@ pub struct Request {
     pub staff_assisted: bool,
 }
 
-/// A hint shown to the applicant and staff; it never blocks filing.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Hint {
-    /// Reads like a complaint, 信访 or 举报 (Art. 39).
-    ComplaintOrPetition,
-    /// Asks for a special register (工商登记, 不动产登记): other rules apply (Art. 36(七)).
-    SpecialRegister,
-}
-
-impl Hint {
-    pub fn message(self) -> &'static str {
-        match self {
-            Hint::ComplaintOrPetition => "您填写的内容似为投诉、信访或举报事项。依照《政府信息公开条例》第三十九条，此类事项不作为政府信息公开申请处理，请通过信访、投诉或举报渠道反映；如确需申请公开政府信息，请写明所需信息的名称或内容。",
-            Hint::SpecialRegister => "工商登记、不动产登记等资料的查询，法律、行政法规另有规定的，依照其规定办理。请向市场监管部门或不动产登记机构咨询查询方式；如仍需申请，可继续提交。",
-        }
-    }
-}
-
-const COMPLAINT_WORDS: &[&str] = &[
-    "投诉",
-    "举报",
-    "信访",
-    "上访",
-    "控告",
-    "检举",
-    "申诉",
-    "要求查处",
-    "要求处理",
-    "追究",
-    "讨说法",
-];
-const REGISTER_WORDS: &[&str] = &[
-    "工商登记",
-    "工商档案",
-    "企业登记",
-    "注册登记",
-    "股东信息",
-    "不动产登记",
-    "房产证",
-    "产权登记",
-    "不动产权",
-    "房屋登记",
-    "土地登记",
-    "婚姻登记",
-];
-
-/// Hints for a description, in a fixed order, without duplicates.
-pub fn hints_for(description: &str) -> Vec<Hint> {
-    let mut hints = Vec::new();
-    if COMPLAINT_WORDS.iter().any(|w| description.contains(w)) {
-        hints.push(Hint::ComplaintOrPetition);
-    }
-    if REGISTER_WORDS.iter().any(|w| description.contains(w)) {
-        hints.push(Hint::SpecialRegister);
-    }
-    hints
-}
-
 fn optional(s: &str) -> Option<String> {
     let t = s.trim();
     (!t.is_empty()).then(|| t.to_string())
@@ -383,6 +325,39 @@ impl RawForm {
         Some((phone?, address?, postcode?, email?))
     }
 
+    /// The applicant of a citizen's form (name, ID, contact), or `None` with its errors in `c`.
+    fn citizen(
+        &self,
+        c: &mut Collector,
+        today: chrono::NaiveDate,
+        need_address: Option<&str>,
+        need_email: Option<&str>,
+    ) -> Option<Applicant> {
+        let name = c.required("name", "姓名", &self.name);
+        let id = match self.id_kind {
+            None => c.check("id_kind", "证件类型", Err("请选择证件类型。".to_string())),
+            Some(kind) => c.check(
+                "id_number",
+                "证件号码",
+                IdNumber::parse(kind, &self.id_number, today),
+            ),
+        };
+        let contact_fields = self.contact_fields(c, need_address, need_email);
+        match (name, id, contact_fields) {
+            (Some(name), Some(id), Some((phone, address, postcode, email))) => {
+                Some(Applicant::Citizen(Citizen {
+                    name,
+                    id,
+                    phone,
+                    address,
+                    postcode,
+                    email,
+                }))
+            }
+            _ => None,
+        }
+    }
+
     /// Checks every field and returns the validated request, or every field error at once (in
     /// form order) so the applicant can fix them in one pass. `today` bounds birth dates.
     pub fn validate(&self, today: chrono::NaiveDate) -> Result<Request, Vec<FieldError>> {
@@ -392,31 +367,7 @@ impl RawForm {
         let need_address = by_post.then_some("选择邮寄或快递");
         let need_email = by_mail.then_some("选择电子邮件方式");
         let applicant = match self.applicant_type {
-            ApplicantType::Citizen => {
-                let name = c.required("name", "姓名", &self.name);
-                let id = match self.id_kind {
-                    None => c.check("id_kind", "证件类型", Err("请选择证件类型。".to_string())),
-                    Some(kind) => c.check(
-                        "id_number",
-                        "证件号码",
-                        IdNumber::parse(kind, &self.id_number, today),
-                    ),
-                };
-                let contact_fields = self.contact_fields(&mut c, need_address, need_email);
-                match (name, id, contact_fields) {
-                    (Some(name), Some(id), Some((phone, address, postcode, email))) => {
-                        Some(Applicant::Citizen(Citizen {
-                            name,
-                            id,
-                            phone,
-                            address,
-                            postcode,
-                            email,
-                        }))
-                    }
-                    _ => None,
-                }
-            }
+            ApplicantType::Citizen => self.citizen(&mut c, today, need_address, need_email),
             ApplicantType::Organization => {
                 let name = c.required("name", "名称", &self.name);
                 let code = c.check(

@@ -8,7 +8,7 @@ use super::migrations::warnings_text;
 use super::register::{insert_audit, pauses, AuditLine, Register, RegisterError, StatusChange};
 use super::status::Status;
 use chrono::{Days, NaiveDate, NaiveDateTime};
-use rusqlite::{params, OptionalExtension};
+use rusqlite::{params, Connection, OptionalExtension};
 
 impl Register {
     /// Moves a request to another status. Rules: only the steps of [`Status::may_become`];
@@ -24,87 +24,26 @@ impl Register {
     ) -> Result<(), RegisterError> {
         let (conn, calendar, keys) = self.parts();
         let tx = conn.transaction()?;
-        type Row = (i64, String, String, bool, Option<String>, String);
-        let (id, status, clock_start, extended, paused_since, received_on): Row = tx
-            .query_row(
-                "SELECT id, status, clock_start, extended, paused_since, received_on
-                 FROM requests WHERE receipt_no = ?1",
-                [receipt_no],
-                |r| {
-                    Ok((
-                        r.get(0)?,
-                        r.get(1)?,
-                        r.get(2)?,
-                        r.get(3)?,
-                        r.get(4)?,
-                        r.get(5)?,
-                    ))
-                },
-            )
-            .optional()?
-            .ok_or_else(|| RegisterError::NotFound(receipt_no.to_string()))?;
-        let received_on = NaiveDate::parse_from_str(&received_on, "%Y-%m-%d").map_err(|e| {
-            RegisterError::Corrupt {
-                receipt_no: receipt_no.to_string(),
-                what: format!("date of receipt {received_on}: {e}"),
-            }
-        })?;
-        if change.on < received_on {
-            return Err(RegisterError::StatusDate {
-                on: change.on,
-                problem: format!("before the request was received ({received_on})"),
-            });
-        }
-        if change.on > now.date() {
-            return Err(RegisterError::StatusDate {
-                on: change.on,
-                problem: format!("in the future (today is {})", now.date()),
-            });
-        }
-        let from = Status::from_code(&status).ok_or_else(|| RegisterError::Corrupt {
-            receipt_no: receipt_no.to_string(),
-            what: format!("status {status}"),
-        })?;
+        let row = Current::read(&tx, receipt_no)?;
+        let from = row.check(receipt_no, change, now)?;
         let to = change.to;
-        if !from.may_become(to) {
-            return Err(RegisterError::Transition {
-                from: from.label(),
-                to: to.label(),
-            });
-        }
-        match (to, change.outcome) {
-            (Status::Answered, None) => {
-                return Err(RegisterError::Rule("an answer needs an outcome code"))
-            }
-            (Status::Answered, Some(_)) | (_, None) => {}
-            (_, Some(_)) => {
-                return Err(RegisterError::Rule("only an answer takes an outcome code"))
-            }
-        }
-        if to == Status::Extended && extended {
-            return Err(RegisterError::Rule(
-                "the deadline can be extended only once (Art. 33)",
-            ));
-        }
         let on = change.on.format("%Y-%m-%d").to_string();
-        let mut clock_start = clock_start;
+        let mut clock_start = row.clock_start.clone();
         if from == Status::Consulting {
-            if let Some(since) = &paused_since {
+            if let Some(since) = &row.paused_since {
                 tx.execute(
                     "INSERT INTO pauses (request_id, from_on, until_on) VALUES (?1, ?2, ?3)",
-                    params![id, since, on],
+                    params![row.id, since, on],
                 )?;
             }
         }
         if from == Status::Correcting && to == Status::Received {
             // Art. 30: the time limit counts from the day the corrected request arrives.
             clock_start = on.clone();
-            tx.execute("DELETE FROM pauses WHERE request_id = ?1", [id])?;
+            tx.execute("DELETE FROM pauses WHERE request_id = ?1", [row.id])?;
         }
-        let extended = extended || to == Status::Extended;
-        let paused_since = (to == Status::Consulting).then(|| on.clone());
+        let extended = row.extended || to == Status::Extended;
         let running = matches!(to, Status::Received | Status::Extended);
-        let stopped = matches!(to, Status::Correcting | Status::Consulting);
         let due: Option<Due> = if running {
             let start = NaiveDate::parse_from_str(&clock_start, "%Y-%m-%d").map_err(|e| {
                 RegisterError::Corrupt {
@@ -115,52 +54,25 @@ impl Register {
             Some(calendar.due(&Clock {
                 start,
                 extended,
-                pauses: pauses(&tx, id)?,
+                pauses: pauses(&tx, row.id)?,
             }))
         } else {
             None
         };
-        let due_on = due.as_ref().map(|d| d.date.format("%Y-%m-%d").to_string());
-        let due_warnings = due.as_ref().map(|d| warnings_text(&d.warnings));
-        tx.execute(
-            "UPDATE requests SET status = ?1, outcome = COALESCE(?2, outcome), clock_start = ?3,
-                extended = ?4, paused_since = ?5,
-                due_on = CASE WHEN ?6 THEN ?7 WHEN ?8 THEN NULL ELSE due_on END,
-                due_warnings = CASE WHEN ?6 THEN ?11 WHEN ?8 THEN NULL ELSE due_warnings END,
-                closed_on = CASE WHEN ?1 = 'closed' THEN ?9 ELSE closed_on END
-             WHERE id = ?10",
-            params![
-                to.code(),
-                change.outcome.map(|o| o.code()),
-                clock_start,
-                extended,
-                paused_since,
-                running,
-                due_on,
-                stopped,
-                on,
-                id,
-                due_warnings
-            ],
-        )?;
+        store_status(&tx, row.id, change, &clock_start, extended, due.as_ref())?;
         let note = match change.outcome {
             Some(o) => format!("{} {}", o.code(), change.note).trim().to_string(),
             None => change.note.clone(),
         };
-        insert_audit(
-            &tx,
-            keys,
-            id,
-            receipt_no,
-            AuditLine {
-                at: now,
-                actor: &change.actor,
-                field: "status",
-                from: Some(from.code()),
-                to: to.code(),
-                note: &note,
-            },
-        )?;
+        let line = AuditLine {
+            at: now,
+            actor: &change.actor,
+            field: "status",
+            from: Some(from.code()),
+            to: to.code(),
+            note: &note,
+        };
+        insert_audit(&tx, keys, row.id, receipt_no, line)?;
         tx.commit()?;
         tracing::info!(
             receipt_no,
@@ -298,4 +210,132 @@ impl Register {
         tracing::info!(count = victims.len(), "personal data purged");
         Ok(victims.into_iter().map(|(_, r)| r).collect())
     }
+}
+
+/// The columns of a request a status change starts from.
+struct Current {
+    id: i64,
+    status: String,
+    clock_start: String,
+    extended: bool,
+    paused_since: Option<String>,
+    received_on: String,
+}
+
+impl Current {
+    fn read(tx: &Connection, receipt_no: &str) -> Result<Current, RegisterError> {
+        tx.query_row(
+            "SELECT id, status, clock_start, extended, paused_since, received_on
+             FROM requests WHERE receipt_no = ?1",
+            [receipt_no],
+            |r| {
+                Ok(Current {
+                    id: r.get(0)?,
+                    status: r.get(1)?,
+                    clock_start: r.get(2)?,
+                    extended: r.get(3)?,
+                    paused_since: r.get(4)?,
+                    received_on: r.get(5)?,
+                })
+            },
+        )
+        .optional()?
+        .ok_or_else(|| RegisterError::NotFound(receipt_no.to_string()))
+    }
+
+    /// The rules of [`Register::set_status`]: the date, the step, the outcome, one extension.
+    /// Returns the status the request is in now.
+    fn check(
+        &self,
+        receipt_no: &str,
+        change: &StatusChange,
+        now: NaiveDateTime,
+    ) -> Result<Status, RegisterError> {
+        let received_on =
+            NaiveDate::parse_from_str(&self.received_on, "%Y-%m-%d").map_err(|e| {
+                RegisterError::Corrupt {
+                    receipt_no: receipt_no.to_string(),
+                    what: format!("date of receipt {}: {e}", self.received_on),
+                }
+            })?;
+        if change.on < received_on {
+            return Err(RegisterError::StatusDate {
+                on: change.on,
+                problem: format!("before the request was received ({received_on})"),
+            });
+        }
+        if change.on > now.date() {
+            return Err(RegisterError::StatusDate {
+                on: change.on,
+                problem: format!("in the future (today is {})", now.date()),
+            });
+        }
+        let from = Status::from_code(&self.status).ok_or_else(|| RegisterError::Corrupt {
+            receipt_no: receipt_no.to_string(),
+            what: format!("status {}", self.status),
+        })?;
+        let to = change.to;
+        if !from.may_become(to) {
+            return Err(RegisterError::Transition {
+                from: from.label(),
+                to: to.label(),
+            });
+        }
+        match (to, change.outcome) {
+            (Status::Answered, None) => {
+                return Err(RegisterError::Rule("an answer needs an outcome code"))
+            }
+            (Status::Answered, Some(_)) | (_, None) => {}
+            (_, Some(_)) => {
+                return Err(RegisterError::Rule("only an answer takes an outcome code"))
+            }
+        }
+        if to == Status::Extended && self.extended {
+            return Err(RegisterError::Rule(
+                "the deadline can be extended only once (Art. 33)",
+            ));
+        }
+        Ok(from)
+    }
+}
+
+/// Writes the new status, clock and deadline of a status change (a running clock stores its
+/// deadline, a stopped one clears it, an answer or a closing keeps the last one).
+fn store_status(
+    tx: &Connection,
+    id: i64,
+    change: &StatusChange,
+    clock_start: &str,
+    extended: bool,
+    due: Option<&Due>,
+) -> Result<(), RegisterError> {
+    let to = change.to;
+    let on = change.on.format("%Y-%m-%d").to_string();
+    let paused_since = (to == Status::Consulting).then(|| on.clone());
+    let running = matches!(to, Status::Received | Status::Extended);
+    let stopped = matches!(to, Status::Correcting | Status::Consulting);
+    let due_on = due.map(|d| d.date.format("%Y-%m-%d").to_string());
+    let due_warnings = due.map(|d| warnings_text(&d.warnings));
+    tx.execute(
+        "UPDATE requests SET status = ?1, outcome = COALESCE(?2, outcome), clock_start = ?3,
+            extended = ?4, paused_since = ?5,
+            due_on = CASE WHEN ?6 THEN ?7 WHEN ?8 THEN NULL ELSE due_on END,
+            due_warnings = CASE WHEN ?6 THEN ?11 WHEN ?8 THEN NULL ELSE due_warnings END,
+            closed_on = CASE WHEN ?1 = 'closed' THEN ?9 ELSE closed_on END
+         WHERE id = ?10",
+        params![
+            to.code(),
+            change.outcome.map(|o| o.code()),
+            clock_start,
+            extended,
+            paused_since,
+            running,
+            due_on,
+            stopped,
+            on,
+            id,
+            due_warnings
+        ],
+    )?;
+    Ok(())
 }
