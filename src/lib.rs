@@ -8,13 +8,13 @@
 //! - [`catalog`]: the domain records (government information, service-guide items, laws).
 //! - [`ingest`]: one importer per source format → catalog records plus an import report.
 //! - [`search`]: tantivy schema, Chinese analysis, index generations, query → ranked hits.
-//! - [`desk`]: what the kiosk does (search with its nothing-found policy, …), called by the
-//!   screen's workers and the command line alike.
+//! - [`desk`]: what the kiosk does (search with its nothing-found policy, requests filed,
+//!   printed, looked up and moved on), called by the screen's workers and the command line alike.
 //! - [`pipeline`]: import every source, apply the safety gate, write a new index generation.
 //! - [`status`]: generations, the last run and freshness warnings, for staff.
 //! - [`requests`]: disclosure requests: form model, validation, SQLite register, deadlines.
 //! - [`print`]: request forms and receipts rendered as PDF or ESC/POS; CUPS and raw back-ends.
-//! - [`staff_requests`]: the `kiosk requests …` staff commands, on top of requests and print.
+//! - [`staff_requests`]: the text of `kiosk requests …`, rendering what the request desk returns.
 //! - [`staff_pin`]: the staff PIN (Argon2 hash, lockout after wrong tries).
 //! - [`ime`]: the pinyin input method of the on-screen keyboard (dictionary, name mode, paging).
 //! - [`ui`]: the egui kiosk screens; the only module that knows egui exists.

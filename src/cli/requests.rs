@@ -73,27 +73,33 @@ pub enum RequestsCmd {
 }
 
 pub fn run(settings: &Settings, action: RequestsCmd) -> Result<()> {
+    use kiosk::desk::requests::RequestDesk;
     use kiosk::staff_requests as staff;
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
+    let now = || chrono::Local::now().naive_local();
+    let today = || chrono::Local::now().date_naive();
+    // The arguments are checked before the register is opened, as they always were.
+    let open = || RequestDesk::open(settings);
     match action {
         RequestsCmd::Submit {
             json,
             repeat,
             print,
-        } => staff::submit(
-            settings,
-            &json,
-            repeat,
-            print,
-            &mut out,
-            &mut std::io::stderr(),
-        )?,
-        RequestsCmd::List { status } => staff::list(settings, status.as_deref(), &mut out)?,
+        } => {
+            let request = staff::read_form(&json, today())?;
+            let mut desk = open()?;
+            let mut err = std::io::stderr();
+            staff::submit(&mut desk, &request, repeat, print, now, &mut out, &mut err)?
+        }
+        RequestsCmd::List { status } => {
+            let status = status.as_deref().map(staff::parse_status).transpose()?;
+            staff::list(&open()?, status, &mut out)?
+        }
         RequestsCmd::Show {
             receipt_no,
             staff_copy,
-        } => staff::show(settings, &receipt_no, staff_copy, &mut out)?,
+        } => staff::show(&open()?, &receipt_no, staff_copy, &mut out)?,
         RequestsCmd::SetStatus {
             receipt_no,
             to,
@@ -101,25 +107,34 @@ pub fn run(settings: &Settings, action: RequestsCmd) -> Result<()> {
             on,
             actor,
             note,
-        } => staff::set_status(
-            settings,
-            &receipt_no,
-            &to,
-            outcome.as_deref(),
-            on,
-            &actor,
-            &note,
-            &mut out,
-        )?,
-        RequestsCmd::Export { format, out: file } => {
-            staff::export(settings, &format, &file, &mut out)?
+        } => {
+            let change = kiosk::requests::StatusChange {
+                to: staff::parse_status(&to)?,
+                outcome: outcome.as_deref().map(staff::parse_outcome).transpose()?,
+                on: on.unwrap_or_else(today),
+                actor,
+                note,
+            };
+            staff::set_status(&mut open()?, &receipt_no, &change, now(), &mut out)?
         }
-        RequestsCmd::Purge { today, actor } => staff::purge(settings, today, &actor, &mut out)?,
+        RequestsCmd::Export { format, out: file } => {
+            staff::export(&open()?, &format, &file, &mut out)?
+        }
+        RequestsCmd::Purge { today: day, actor } => {
+            let mut desk = open()?;
+            staff::purge(
+                &mut desk,
+                day.unwrap_or_else(today),
+                &actor,
+                now(),
+                &mut out,
+            )?
+        }
         RequestsCmd::RecomputeDue { receipt_no, actor } => {
-            staff::recompute_due(settings, &receipt_no, &actor, &mut out)?
+            staff::recompute_due(&mut open()?, &receipt_no, &actor, now(), &mut out)?
         }
         RequestsCmd::PrintPending => {
-            let failed = staff::print_pending(settings, &mut out)?;
+            let failed = staff::print_pending(&mut open()?, now(), &mut out)?;
             if failed > 0 {
                 anyhow::bail!("{failed} receipt(s) still not printed");
             }

@@ -2,4 +2,5 @@
 //! (search, requests, print, pipeline) below. No egui, no clap, nothing printed: it returns
 //! typed values that the screen and the command line only render.
 
+pub mod requests;
 pub mod search;

@@ -7,7 +7,7 @@
 use super::layout::{application_form, receipt, Block, CopyKind, Letterhead};
 use super::{escpos, pdf};
 use crate::config::EscposTarget;
-use crate::requests::{Register, RegisterError};
+use crate::requests::{RegisterError, RequestStore};
 use std::io::Write;
 use std::process::{Command, Stdio};
 
@@ -166,7 +166,7 @@ fn send_tcp(addr: &str, bytes: &[u8]) -> std::io::Result<()> {
 /// the CUPS queue the receipt and the application form as one PDF. Clears the 待打印 flag only
 /// after every part was handed to a printer; on failure the flag stays for `print-pending`.
 pub fn print_receipt(
-    register: &mut Register,
+    register: &mut dyn RequestStore,
     receipt_no: &str,
     head: &Letterhead,
     printers: &Printers,

@@ -12,6 +12,7 @@ pub mod migrations;
 pub mod model;
 pub mod register;
 pub mod status;
+pub mod store;
 pub mod validate;
 mod workflow;
 
@@ -22,4 +23,5 @@ pub use register::{
     AuditEntry, Listing, Pragmas, Receipt, Register, RegisterError, StatusChange, Stored,
 };
 pub use status::{Outcome, Status};
+pub use store::RequestStore;
 pub use validate::{FieldError, IdKind, IdNumber};

@@ -1,11 +1,11 @@
-//! The background thread behind the request form: owns the register and the printers, files
-//! and prints requests and answers status lookups, so the UI thread never touches SQLite or a
-//! printer. Technical errors are logged here once; the form gets polite Chinese sentences.
+//! The background thread behind the request form: owns the request desk (the register, its
+//! key, the holiday calendar and the printers, opened once), files and prints requests and
+//! answers status lookups, so the UI thread never touches SQLite or a printer. Technical
+//! errors are logged here once; the form gets polite Chinese sentences.
 
 use super::request_form::{Action, Filed, RequestFormState, Stage};
 use crate::config::Settings;
-use crate::print::backend::print_receipt;
-use crate::staff_requests::{letterhead, open_register, printers};
+use crate::desk::requests::{DeskError, RequestDesk};
 use std::sync::mpsc::{channel, Receiver, Sender};
 
 /// What the worker tells the form.
@@ -28,6 +28,8 @@ const CANNOT_FILE: &str =
 const SUSPENDED: &str = "暂停受理，请到窗口办理。您填写的内容仍保留在屏幕上，可请工作人员协助。";
 const NOT_FOUND: &str = "未查到该申请，请核对受理编号和查询码后重新输入。";
 
+const CANNOT_LOOK_UP: &str = "系统暂时无法查询，请稍后再试或联系现场工作人员。";
+
 /// Starts the worker; `wake` is called after every reply (the UI's repaint request).
 pub fn spawn(
     settings: Settings,
@@ -38,8 +40,12 @@ pub fn spawn(
     std::thread::Builder::new()
         .name("request-worker".into())
         .spawn(move || {
+            let mut desk = Desk {
+                settings,
+                open: None,
+            };
             for action in cmd_rx {
-                if let Some(reply) = handle(&settings, action) {
+                if let Some(reply) = desk.handle(action) {
                     if reply_tx.send(reply).is_err() {
                         return;
                     }
@@ -53,55 +59,61 @@ pub fn spawn(
     })
 }
 
-fn handle(settings: &Settings, action: Action) -> Option<Reply> {
-    let now = chrono::Local::now().naive_local();
-    let mut register = match open_register(settings) {
-        Ok(r) => r,
-        Err(e) => {
-            tracing::error!(error = %e, "request register unavailable");
-            return Some(match action {
-                Action::Submit(_) if e.suspends_filing() => Reply::FileFailed(SUSPENDED.into()),
-                Action::Submit(_) => Reply::FileFailed(CANNOT_FILE.into()),
-                _ => Reply::Lookup("系统暂时无法查询，请稍后再试或联系现场工作人员。".into()),
-            });
+/// The desk, opened on the first action and kept; opened again only after it failed (a lost
+/// key file or a damaged register that staff have since restored).
+struct Desk {
+    settings: Settings,
+    open: Option<RequestDesk>,
+}
+
+impl Desk {
+    fn get(&mut self) -> Result<&mut RequestDesk, DeskError> {
+        if self.open.is_none() {
+            self.open = Some(RequestDesk::open(&self.settings)?);
         }
-    };
-    match action {
-        Action::Submit(request) => {
-            let receipt = match register.submit(&request, now) {
-                Ok(r) => r,
+        Ok(self.open.as_mut().expect("opened above"))
+    }
+
+    fn handle(&mut self, action: Action) -> Option<Reply> {
+        let now = chrono::Local::now().naive_local();
+        let desk = match self.get() {
+            Ok(d) => d,
+            Err(e) => {
+                tracing::error!(error = %e, "request register unavailable");
+                return Some(match action {
+                    Action::Submit(_) if e.suspends_filing() => Reply::FileFailed(SUSPENDED.into()),
+                    Action::Submit(_) => Reply::FileFailed(CANNOT_FILE.into()),
+                    _ => Reply::Lookup(CANNOT_LOOK_UP.into()),
+                });
+            }
+        };
+        match action {
+            Action::Submit(request) => Some(match desk.file(&request, true, now) {
+                Ok(filed) => Reply::Filed(Filed {
+                    print_note: filed
+                        .printed
+                        .and_then(Result::err)
+                        .map(|_| crate::print::backend::PRINT_FAILED_MESSAGE.to_string()),
+                    receipt_no: filed.receipt.receipt_no,
+                    query_code: filed.receipt.query_code,
+                    received_on: filed.receipt.received_on,
+                    due: filed.receipt.due.date,
+                }),
                 Err(e) => {
                     tracing::error!(error = %e, "request not registered");
-                    return Some(Reply::FileFailed(CANNOT_FILE.into()));
+                    if e.suspends_filing() {
+                        // Open again next time: staff may restore the files meanwhile.
+                        self.open = None;
+                        Reply::FileFailed(SUSPENDED.into())
+                    } else {
+                        Reply::FileFailed(CANNOT_FILE.into())
+                    }
                 }
-            };
-            let printed = printers(settings).map_err(|e| e.to_string()).and_then(|p| {
-                print_receipt(
-                    &mut register,
-                    &receipt.receipt_no,
-                    &letterhead(settings),
-                    &p,
-                    now,
-                )
-                .map_err(|e| e.to_string())
-            });
-            let print_note = printed.err().map(|e| {
-                tracing::warn!(receipt_no = %receipt.receipt_no, error = %e, "receipt not printed");
-                crate::print::backend::PRINT_FAILED_MESSAGE.to_string()
-            });
-            Some(Reply::Filed(Filed {
-                receipt_no: receipt.receipt_no,
-                query_code: receipt.query_code,
-                received_on: receipt.received_on,
-                due: receipt.due.date,
-                print_note,
-            }))
-        }
-        Action::Lookup {
-            receipt_no,
-            query_code,
-        } => Some(Reply::Lookup(
-            match register.lookup(&receipt_no, &query_code) {
+            }),
+            Action::Lookup {
+                receipt_no,
+                query_code,
+            } => Some(Reply::Lookup(match desk.lookup(&receipt_no, &query_code) {
                 Ok(Some(s)) => {
                     let due = s
                         .due
@@ -112,11 +124,11 @@ fn handle(settings: &Settings, action: Action) -> Option<Reply> {
                 Ok(None) => NOT_FOUND.into(),
                 Err(e) => {
                     tracing::error!(error = %e, "status lookup failed");
-                    "系统暂时无法查询，请稍后再试或联系现场工作人员。".into()
+                    CANNOT_LOOK_UP.into()
                 }
-            },
-        )),
-        Action::Close => None,
+            })),
+            Action::Close => None,
+        }
     }
 }
 
@@ -199,5 +211,47 @@ mod tests {
         };
         assert!(message.starts_with("暂停受理，请到窗口办理"), "{message}");
         assert!(!tmp.path().join("k.key").exists());
+    }
+
+    #[test]
+    fn the_worker_opens_the_register_once_and_files_after_the_holiday_folder_is_gone() {
+        let tmp = tempfile::tempdir().unwrap();
+        let holidays = tmp.path().join("holidays");
+        std::fs::create_dir(&holidays).unwrap();
+        let shipped =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("kiosk-config/holidays");
+        for entry in std::fs::read_dir(shipped).unwrap() {
+            let path = entry.unwrap().path();
+            std::fs::copy(&path, holidays.join(path.file_name().unwrap())).unwrap();
+        }
+        let text = format!(
+            "[kiosk]\nhall_name='大厅'\nindex_dir='i'\n[requests]\nregister={:?}\nkey_file={:?}\nholidays={:?}\ncups_queue='NoSuchQueue'\n",
+            tmp.path().join("r.sqlite").display().to_string(),
+            tmp.path().join("k.key").display().to_string(),
+            holidays.display().to_string()
+        );
+        let settings = Settings::parse(&text, &tmp.path().join("kiosk.toml")).unwrap();
+        let worker = spawn(settings, || {}).unwrap();
+        let today = chrono::Local::now().date_naive();
+        let form = RawForm {
+            name: "张三".into(),
+            id_kind: Some(IdKind::ResidentId),
+            id_number: "11010519491231002X".into(),
+            phone: "13812345678".into(),
+            description: "城区道路改造项目立项批复".into(),
+            ..RawForm::default()
+        };
+        let wait = Duration::from_secs(30);
+        for round in 0..2 {
+            let request = form.validate(today).unwrap();
+            worker
+                .commands
+                .send(Action::Submit(Box::new(request)))
+                .unwrap();
+            let reply = worker.replies.recv_timeout(wait).unwrap();
+            assert!(matches!(reply, Reply::Filed(_)), "round {round}: {reply:?}");
+            // The calendar was read when the register was opened; it is not read again.
+            std::fs::remove_dir_all(&holidays).ok();
+        }
     }
 }

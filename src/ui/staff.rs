@@ -4,6 +4,7 @@
 //! their own threads.
 
 use super::app::KioskApp;
+use super::staff_desk::{read_detail, read_requests, RequestList, SharedDesk};
 use super::theme::Theme;
 use super::widgets;
 use crate::config::Settings;
@@ -182,25 +183,6 @@ pub fn pin_screen(app: &mut KioskApp, ui: &mut egui::Ui, now: Instant) {
     }
 }
 
-/// One request as the staff list shows it.
-#[derive(Debug, Clone)]
-pub struct RequestRow {
-    pub receipt_no: String,
-    pub received_on: chrono::NaiveDate,
-    pub status: Status,
-    pub due: String,
-    pub print_pending: bool,
-    pub description: String,
-}
-
-/// The staff list: the readable requests, and the receipt numbers of rows that could not be
-/// read (shown, so staff know something is wrong; the other rows are still listed).
-#[derive(Debug, Clone, Default)]
-pub struct RequestList {
-    pub rows: Vec<RequestRow>,
-    pub damaged: Vec<String>,
-}
-
 /// The request being worked on: its staff copy and the next step being chosen.
 pub struct Selected {
     pub receipt_no: String,
@@ -216,6 +198,7 @@ pub struct Selected {
 /// What the staff area shows besides the index status.
 pub struct StaffArea {
     pub index: Option<IndexStatus>,
+    desk: SharedDesk,
     requests: Job<Result<RequestList, String>>,
     pub selected: Option<Selected>,
     reprint: Option<Job<Result<String, String>>>,
@@ -223,9 +206,11 @@ pub struct StaffArea {
 
 impl StaffArea {
     pub fn open(settings: &Settings) -> StaffArea {
+        let desk = SharedDesk::new(settings.clone());
         StaffArea {
             index: None,
-            requests: read_requests(settings),
+            requests: read_requests(&desk),
+            desk,
             selected: None,
             reprint: None,
         }
@@ -244,57 +229,6 @@ impl StaffArea {
     pub fn rows(&mut self) -> Option<&Result<RequestList, String>> {
         self.requests.poll()
     }
-}
-
-fn read_requests(settings: &Settings) -> Job<Result<RequestList, String>> {
-    let settings = settings.clone();
-    Job::spawn("staff-requests", None, move || {
-        let register = crate::staff_requests::open_register(&settings).map_err(|e| {
-            tracing::error!(error = %e, "staff area: cannot open the request register");
-            format!("无法打开申请登记簿，请检查配置和存储：{e}")
-        })?;
-        let listing = register.list(None).map_err(|e| {
-            tracing::error!(error = %e, "staff area: cannot read the request register");
-            "无法读取申请登记簿，详见系统日志。".to_string()
-        })?;
-        let rows = listing
-            .rows
-            .into_iter()
-            .map(|s| RequestRow {
-                due: match &s.due {
-                    Some(d) => d.date.format("%Y-%m-%d").to_string(),
-                    None if s.status == Status::Closed || s.status == Status::Answered => {
-                        "—".into()
-                    }
-                    None => "暂停计算".into(),
-                },
-                description: s
-                    .request
-                    .as_ref()
-                    .map(|r| r.info.description.chars().take(30).collect())
-                    .unwrap_or_else(|| "（个人信息已按期删除）".into()),
-                receipt_no: s.receipt_no,
-                received_on: s.received_on,
-                status: s.status,
-                print_pending: s.print_pending,
-            })
-            .collect();
-        Ok(RequestList {
-            rows,
-            damaged: listing.damaged,
-        })
-    })
-}
-
-fn read_detail(settings: &Settings, receipt_no: &str) -> Job<Result<String, String>> {
-    let settings = settings.clone();
-    let receipt_no = receipt_no.to_string();
-    Job::spawn("staff-request", None, move || {
-        let mut out = Vec::new();
-        crate::staff_requests::show(&settings, &receipt_no, true, &mut out)
-            .map(|()| String::from_utf8_lossy(&out).into_owned())
-            .map_err(|e| format!("无法读取该申请：{e}"))
-    })
 }
 
 pub fn staff_screen(app: &mut KioskApp, ui: &mut egui::Ui) {
@@ -320,14 +254,14 @@ pub fn staff_screen(app: &mut KioskApp, ui: &mut egui::Ui) {
                 .show(ui, |ui| {
                     index_section(ui, &theme, area.index.as_ref(), settings);
                     ui.separator();
-                    requests_section(ui, &theme, area, settings);
+                    requests_section(ui, &theme, area);
                 });
         });
     }
     if reload_status {
         if let Some(area) = app.visit.staff.as_mut() {
             area.index = None;
-            area.requests = read_requests(&app.settings);
+            area.requests = read_requests(&area.desk);
         }
         app.send(super::worker::Command::Status);
     }
@@ -411,7 +345,7 @@ pub fn damaged_text(damaged: &[String]) -> String {
     )
 }
 
-fn requests_section(ui: &mut egui::Ui, theme: &Theme, area: &mut StaffArea, settings: &Settings) {
+fn requests_section(ui: &mut egui::Ui, theme: &Theme, area: &mut StaffArea) {
     let s = theme.sizes();
     widgets::title(ui, theme, "政府信息公开申请登记");
     let mut select = None;
@@ -455,7 +389,7 @@ fn requests_section(ui: &mut egui::Ui, theme: &Theme, area: &mut StaffArea, sett
     }
     if let Some((receipt_no, status)) = select {
         area.selected = Some(Selected {
-            detail: read_detail(settings, &receipt_no),
+            detail: read_detail(&area.desk, &receipt_no),
             receipt_no,
             status,
             outcome: None,
@@ -466,31 +400,31 @@ fn requests_section(ui: &mut egui::Ui, theme: &Theme, area: &mut StaffArea, sett
     let mut reload = false;
     if let Some(sel) = &mut area.selected {
         ui.separator();
-        reload = selected_request(ui, theme, sel, settings);
+        reload = selected_request(ui, theme, sel, &area.desk);
     }
     if reload {
-        area.requests = read_requests(settings);
+        area.requests = read_requests(&area.desk);
         if let Some(sel) = &mut area.selected {
-            sel.detail = read_detail(settings, &sel.receipt_no);
+            sel.detail = read_detail(&area.desk, &sel.receipt_no);
         }
     }
     ui.separator();
     let running = area.reprint.as_ref().is_some_and(|j| !j.done());
     if !running && widgets::button(ui, theme, "重新打印待打印回执").clicked() {
-        let settings = settings.clone();
+        let desk = area.desk.clone();
         let ctx = ui.ctx().clone();
         area.reprint = Some(Job::spawn("reprint", Some(ctx), move || {
-            let mut out = Vec::new();
-            crate::staff_requests::print_pending(&settings, &mut out)
-                .map(|failed| {
-                    let text = String::from_utf8_lossy(&out).into_owned();
-                    if text.trim().is_empty() {
-                        "没有待打印的回执。".to_string()
-                    } else {
-                        format!("{text}仍未打印：{failed} 件")
-                    }
+            desk.with("reprinting pending receipts", |d| {
+                let mut out = Vec::new();
+                let now = chrono::Local::now().naive_local();
+                let failed = crate::staff_requests::print_pending(d, now, &mut out)?;
+                let text = String::from_utf8_lossy(&out).into_owned();
+                Ok(if text.trim().is_empty() {
+                    "没有待打印的回执。".to_string()
+                } else {
+                    format!("{text}仍未打印：{failed} 件")
                 })
-                .map_err(|e| format!("重新打印未能完成：{e}"))
+            })
         }));
     }
     if let Some(job) = &mut area.reprint {
@@ -519,7 +453,7 @@ fn selected_request(
     ui: &mut egui::Ui,
     theme: &Theme,
     sel: &mut Selected,
-    settings: &Settings,
+    desk: &SharedDesk,
 ) -> bool {
     let s = theme.sizes();
     widgets::title(
@@ -596,28 +530,25 @@ fn selected_request(
         if to == Status::Answered && sel.outcome.is_none() {
             sel.saved = Some("！请先选择答复类型。".into());
         } else if sel.change.as_ref().is_none_or(|c| c.1.done()) {
-            let settings = settings.clone();
+            let desk = desk.clone();
             let receipt_no = sel.receipt_no.clone();
             let outcome = sel.outcome.filter(|_| to == Status::Answered);
             let ctx = ui.ctx().clone();
             sel.change = Some((
                 to,
                 Job::spawn("staff-status", Some(ctx), move || {
-                    let mut out = Vec::new();
-                    crate::staff_requests::set_status(
-                        &settings,
-                        &receipt_no,
-                        to.code(),
-                        outcome.map(|o| o.code()),
-                        None,
-                        "终端工作人员",
-                        "在终端管理页面办理",
-                        &mut out,
-                    )
-                    .map(|()| String::from_utf8_lossy(&out).into_owned())
-                    .map_err(|e| {
-                        tracing::warn!(error = %e, receipt_no, "status change refused");
-                        "未能保存，详见系统日志。".to_string()
+                    let now = chrono::Local::now().naive_local();
+                    let change = crate::requests::StatusChange {
+                        to,
+                        outcome,
+                        on: now.date(),
+                        actor: "终端工作人员".into(),
+                        note: "在终端管理页面办理".into(),
+                    };
+                    desk.with("changing a request's status", |d| {
+                        let mut out = Vec::new();
+                        crate::staff_requests::set_status(d, &receipt_no, &change, now, &mut out)?;
+                        Ok(String::from_utf8_lossy(&out).into_owned())
                     })
                 }),
             ));
