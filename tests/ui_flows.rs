@@ -361,7 +361,7 @@ fn the_request_form_is_wiped_on_idle_and_answers_on_the_spot_from_published_reco
     k.tap_first("张");
     assert_eq!(k.app().visit.form.as_ref().unwrap().form.name, "张");
     // The description typed with the keyboard finds the published notice.
-    k.tap("所需信息的内容描述");
+    k.tap("所需信息的内容描述（不超过2000字）");
     assert_eq!(
         k.app().visit.form.as_ref().unwrap().active,
         Some("description")
