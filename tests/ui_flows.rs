@@ -38,6 +38,16 @@ fn settings_in(dir: &Path) -> Settings {
 }
 
 fn kiosk_with(tmp: tempfile::TempDir, settings: Settings) -> Kiosk {
+    let requests = kiosk::ui::request_worker::spawn(settings.clone(), || {}).unwrap();
+    kiosk_with_requests(tmp, settings, requests)
+}
+
+/// The kiosk with a given request worker (a test may stand in for it).
+fn kiosk_with_requests(
+    tmp: tempfile::TempDir,
+    settings: Settings,
+    requests: kiosk::ui::request_worker::RequestWorker,
+) -> Kiosk {
     if kiosk::search::index::current_generation(&settings.index_dir)
         .unwrap()
         .is_none()
@@ -45,7 +55,6 @@ fn kiosk_with(tmp: tempfile::TempDir, settings: Settings) -> Kiosk {
         run(&settings, Mode::Full, false).unwrap();
     }
     let worker = kiosk::ui::worker::spawn(settings.clone(), || {}).unwrap();
-    let requests = kiosk::ui::request_worker::spawn(settings.clone(), || {}).unwrap();
     let app = KioskApp::new(settings, worker, requests);
     let font = common::repo().join("assets/fonts/NotoSansSC-kiosk-subset.otf");
     let (defs, loaded) =
@@ -395,6 +404,71 @@ fn the_request_form_is_wiped_on_idle_and_answers_on_the_spot_from_published_reco
         form.name.is_empty() && form.description.is_empty(),
         "a new visitor gets an empty form"
     );
+}
+
+#[test]
+fn a_late_reply_of_the_request_worker_never_reaches_the_next_visitors_form() {
+    use kiosk::ui::request_form::{Filed, Stage};
+    use kiosk::ui::request_worker::{Reply, RequestWorker};
+    let tmp = tempfile::tempdir().unwrap();
+    let settings = settings_in(tmp.path());
+    // The test stands in for the request worker: it decides when replies arrive.
+    let (commands, _sent) = std::sync::mpsc::channel();
+    let (reply_tx, replies) = std::sync::mpsc::channel();
+    let mut k = kiosk_with_requests(tmp, settings, RequestWorker { commands, replies });
+    let open_form = |k: &mut Kiosk| {
+        k.h.get_by_label_contains("依申请公开").click();
+        k.h.run();
+        assert_eq!(k.app().visit.screen, Screen::Request);
+    };
+    open_form(&mut k);
+    let first_visit = k.app().visit_no;
+    // The visitor walks away while the request is being filed: the idle reset wipes the visit.
+    let (idle, warn) = (
+        k.app().settings.screen.idle,
+        k.app().settings.screen.idle_warning,
+    );
+    k.h.state_mut().idle = IdleTimer::new(
+        idle,
+        warn,
+        Instant::now() - idle - warn - Duration::from_secs(1),
+    );
+    k.h.run();
+    assert_eq!(k.app().visit.screen, Screen::Home);
+    assert!(k.app().visit_no > first_visit);
+    // The next visitor opens the form; only now does the first visitor's receipt arrive.
+    open_form(&mut k);
+    let filed = Filed {
+        receipt_no: "QH01-20261125-0001".into(),
+        query_code: "ABCD2345".into(),
+        received_on: chrono::NaiveDate::from_ymd_opt(2026, 11, 25).unwrap(),
+        due: chrono::NaiveDate::from_ymd_opt(2026, 12, 23).unwrap(),
+        print_note: None,
+    };
+    reply_tx.send((first_visit, Reply::Filed(filed))).unwrap();
+    reply_tx
+        .send((
+            first_visit,
+            Reply::Lookup("受理编号QH01-20261125-0001：已受理。".into()),
+        ))
+        .unwrap();
+    k.h.run();
+    let form = k.app().visit.form.as_ref().unwrap();
+    assert_eq!(
+        form.stage,
+        Stage::Editing,
+        "the new visitor's form is untouched"
+    );
+    assert!(form.lookup_answer.is_none());
+    assert!(k.h.query_by_label("您的申请已受理").is_none());
+    assert!(k.h.query_by_label_contains("QH01-20261125-0001").is_none());
+    // A reply of the visit on screen is shown.
+    let now_visit = k.app().visit_no;
+    reply_tx
+        .send((now_visit, Reply::Lookup("未查到该申请。".into())))
+        .unwrap();
+    k.h.run();
+    k.h.get_by_label("未查到该申请。");
 }
 
 fn open_pin_pad(k: &mut Kiosk) {
