@@ -508,10 +508,43 @@ fn five_wrong_pins_lock_the_staff_gate_even_against_the_right_pin() {
     assert!(k.app().visit.staff.is_none());
 }
 
+/// A PIN of the hall's own, not the demo one.
+const OWN_PIN: &str = "731946";
+
+/// The settings with the staff PIN hash of [`OWN_PIN`].
+fn with_own_pin(mut settings: Settings) -> Settings {
+    settings.screen.staff_pin_hash = Some(kiosk::staff_pin::hash_pin(OWN_PIN).unwrap());
+    settings
+}
+
+#[test]
+fn the_demo_pin_does_not_open_the_staff_area_outside_the_demo_data_and_says_how_to_set_a_pin() {
+    let tmp = tempfile::tempdir().unwrap();
+    let settings = settings_in(tmp.path());
+    // The hall's own records replace the demo ones; the configuration keeps the demo PIN.
+    common::edit_jsonl(&tmp.path().join("data/disclosure.jsonl"), |i, v| {
+        if i == 0 {
+            v["title"] = "青禾县人民政府关于本馆真实公开事项的通知".into();
+        }
+        true
+    });
+    let mut k = kiosk_with(tmp, settings);
+    open_pin_pad(&mut k);
+    enter_pin(&mut k, kiosk::ui::DEMO_PIN);
+    assert_eq!(k.app().visit.screen, Screen::StaffPin);
+    assert!(k.app().visit.staff.is_none(), "the staff area stays shut");
+    k.h.get_by_label_contains("演示密码");
+    k.h.get_by_label_contains("kiosk staff-pin");
+    // It is not a wrong try: no count-down of tries, no lock.
+    assert!(k.h.query_by_label_contains("还可尝试").is_none());
+    assert!(k.app().gate.locked(Instant::now()).is_none());
+}
+
 #[test]
 fn the_staff_area_opens_with_the_pin_and_shows_a_refused_refresh() {
     let tmp = tempfile::tempdir().unwrap();
-    let settings = settings_in(tmp.path());
+    // The data is changed below, so it is no longer the demo: the hall's own PIN.
+    let settings = with_own_pin(settings_in(tmp.path()));
     run(&settings, Mode::Full, false).unwrap();
     // Tonight's export lost most of the notices: the refresh is refused.
     let gi = tmp.path().join("data/disclosure.jsonl");
@@ -519,7 +552,7 @@ fn the_staff_area_opens_with_the_pin_and_shows_a_refused_refresh() {
     assert!(run(&settings, Mode::Incremental, false).is_err());
     let mut k = kiosk_with(tmp, settings);
     open_pin_pad(&mut k);
-    enter_pin(&mut k, kiosk::ui::DEMO_PIN);
+    enter_pin(&mut k, OWN_PIN);
     assert_eq!(k.app().visit.screen, Screen::Staff);
     k.wait("the index status", |a| {
         a.visit.staff.as_ref().is_some_and(|s| s.index.is_some())
