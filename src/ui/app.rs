@@ -120,7 +120,8 @@ pub struct KioskApp {
     /// Counts of the whole catalogue per kind and area, for browsing without typing.
     pub catalogue: FacetCounts,
     pub visit: Visit,
-    /// Grows with every visit: egui state (scroll positions, cursors) is keyed by it.
+    /// Grows with every visit (each idle reset and each return home): egui state (scroll
+    /// positions, cursors) is keyed by it, and request-worker replies carry it.
     pub visit_no: u64,
     seq: u64,
     tracks: Tracks,
@@ -247,7 +248,13 @@ impl KioskApp {
                 }
             }
         }
-        while let Ok(reply) = self.requests.replies.try_recv() {
+        while let Ok((visit, reply)) = self.requests.replies.try_recv() {
+            // A reply to a visit that has since been wiped (or left) is the last visitor's:
+            // it never reaches the form on screen.
+            if visit != self.visit_no {
+                tracing::info!("a request reply of an ended visit was dropped");
+                continue;
+            }
             if let Some(form) = &mut self.visit.form {
                 request_worker::apply(form, reply);
             }
@@ -475,6 +482,8 @@ impl KioskApp {
             theme,
             ..Visit::default()
         };
+        // The form is gone: a reply still on its way belongs to no one on screen.
+        self.visit_no += 1;
     }
 
     /// Whether the visitor left anything behind that the idle reset must wipe.
@@ -727,7 +736,7 @@ impl KioskApp {
                 self.go_home();
                 Ok(())
             }
-            Some(action) => self.requests.commands.send(action),
+            Some(action) => self.requests.commands.send((self.visit_no, action)),
             None => Ok(()),
         };
         if sent.is_err() {
