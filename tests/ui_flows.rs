@@ -636,3 +636,65 @@ fn a_query_that_finds_nothing_offers_shorter_queries_of_its_own_words() {
     k.wait("the offered query's results", results_shown);
     assert_eq!(k.app().visit.query, "老年人");
 }
+
+/// The viewport commands of the last frame.
+fn commands(k: &Kiosk) -> Vec<egui::ViewportCommand> {
+    k.h.output()
+        .viewport_output
+        .get(&egui::ViewportId::ROOT)
+        .map(|v| v.commands.clone())
+        .unwrap_or_default()
+}
+
+/// Issue 21 item 1: egui's built-in Ctrl+Q closed the kiosk without the staff PIN. No key,
+/// combination or window event may end or leave it.
+#[test]
+fn no_shortcut_or_close_request_ends_the_kiosk_without_the_staff_pin() {
+    use egui::{Key, Modifiers};
+    let mut k = kiosk();
+    let combos = [
+        (Modifiers::COMMAND, Key::Q),
+        (Modifiers::CTRL, Key::Q),
+        (Modifiers::CTRL, Key::W),
+        (Modifiers::ALT, Key::F4),
+        (Modifiers::NONE, Key::Escape),
+        (Modifiers::NONE, Key::F11),
+        (Modifiers::MAC_CMD, Key::Q),
+        (Modifiers::CTRL, Key::Minus),
+    ];
+    for (modifiers, key) in combos {
+        // Pressed within one frame, so that frame's commands are the ones read back.
+        k.h.input_mut().events.push(egui::Event::Key {
+            key,
+            pressed: true,
+            modifiers,
+            repeat: false,
+            physical_key: None,
+        });
+        k.h.step();
+        let sent = commands(&k);
+        assert!(
+            !sent.iter().any(|c| matches!(
+                c,
+                egui::ViewportCommand::Close | egui::ViewportCommand::Minimized(true)
+            )),
+            "{modifiers:?}+{key:?} sent {sent:?}"
+        );
+        assert_eq!(k.h.ctx.zoom_factor(), 1.0, "{modifiers:?}+{key:?} zoomed");
+    }
+    // The window manager asks to close (Alt+F4, a close button): the kiosk cancels it.
+    k.h.input_mut()
+        .viewports
+        .entry(egui::ViewportId::ROOT)
+        .or_default()
+        .events
+        .push(egui::ViewportEvent::Close);
+    k.h.step();
+    let sent = commands(&k);
+    assert!(
+        sent.contains(&egui::ViewportCommand::CancelClose),
+        "{sent:?}"
+    );
+    assert!(!sent.contains(&egui::ViewportCommand::Close), "{sent:?}");
+    assert!(!k.h.state().close_requested);
+}

@@ -655,10 +655,34 @@ impl KioskApp {
         for action in out {
             self.apply(action, &ctx, now);
         }
+        self.hold_the_window(&ctx);
+        self.schedule_repaint(&ctx, now);
+    }
+
+    /// Lockdown: no key, key combination or window event ends or leaves the kiosk; only the
+    /// staff area's 「关闭终端程序」 (behind the PIN) closes it. egui's own Ctrl+Q quit and
+    /// keyboard zoom are switched off, a close request (Alt+F4, the window manager) is
+    /// cancelled, and a minimised window is restored.
+    fn hold_the_window(&self, ctx: &egui::Context) {
         if self.close_requested {
             ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+            return;
         }
-        self.schedule_repaint(&ctx, now);
+        ctx.options_mut(|o| {
+            o.quit_shortcuts.clear();
+            o.zoom_with_keyboard = false;
+        });
+        let (close, minimized) = ctx.input(|i| {
+            let v = i.viewport();
+            (v.close_requested(), v.minimized)
+        });
+        if close {
+            tracing::warn!("a request to close the kiosk window was refused (only the staff area may close it)");
+            ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
+        }
+        if minimized == Some(true) {
+            ctx.send_viewport_cmd(egui::ViewportCommand::Minimized(false));
+        }
     }
 
     /// Asks for the next frame only when something will change: the idle countdown, the clock's
