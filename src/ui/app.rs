@@ -5,7 +5,6 @@
 use super::action::Action;
 use super::document::{OpenDoc, PrintState};
 use super::idle::{IdlePhase, IdleTimer};
-use super::keyboard::Keyboard;
 use super::request_form::{self, RequestFormState};
 use super::request_worker::{self, RequestWorker};
 use super::staff::{StaffArea, StaffPinPad};
@@ -13,73 +12,15 @@ use super::theme::Theme;
 use super::worker::{Command, Event, WorkerHandle, RESULT_LIMIT};
 use crate::config::Settings;
 use crate::search::facets::{Dim, FacetCounts, Filter};
-use crate::search::query::{SearchRequest, SearchResults, Sort};
-use crate::search::{GenerationInfo, Hit};
+use crate::search::query::{SearchRequest, Sort};
+use crate::search::Hit;
 use crate::staff_pin::StaffGate;
 use std::time::{Duration, Instant};
 
 mod navigation;
 mod request_screen;
 
-/// Where the index stands, as the screen tells it.
-#[derive(Debug, Clone, PartialEq)]
-pub enum IndexState {
-    Loading,
-    Ready(GenerationInfo),
-    Failed(String),
-}
-
-/// The screen shown.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub enum Screen {
-    #[default]
-    Home,
-    /// Search results (typed) or a category or area (browsed).
-    List,
-    Document,
-    Service,
-    Request,
-    StaffPin,
-    Staff,
-}
-
-/// The result list: typed search or browsing.
-#[derive(Debug, Clone, Default)]
-pub struct ListState {
-    /// Set when browsing a category or area (no query): the heading of the list.
-    pub browse: Option<String>,
-    pub filters: Vec<Filter>,
-    pub sort: Sort,
-    pub results: Option<SearchResults>,
-    /// Nothing was found for the query; these are the results of this correction.
-    pub corrected: Option<String>,
-    /// Nothing was found: shorter queries of the query's own words that find records.
-    pub alternatives: Vec<String>,
-    pub failed: bool,
-}
-
-/// Everything a visitor leaves behind. Replaced whole on the idle reset.
-#[derive(Default)]
-pub struct Visit {
-    pub screen: Screen,
-    /// The screen a document was opened from (the list or the form).
-    pub back: Screen,
-    pub query: String,
-    pub keyboard: Keyboard,
-    pub keyboard_open: bool,
-    pub candidates: Vec<String>,
-    pub suggestions: Vec<String>,
-    pub list: ListState,
-    pub doc: Option<OpenDoc>,
-    pub form: Option<RequestFormState>,
-    /// Published records matching the form's description (Art. 36(一)).
-    pub form_matches: Vec<Hit>,
-    pub pin: Option<StaffPinPad>,
-    pub staff: Option<StaffArea>,
-    pub theme: Theme,
-    /// Taps on the hall name (the hidden staff gesture).
-    pub hall_taps: Vec<Instant>,
-}
+pub use super::state::{IndexState, ListState, Screen, View, Visit};
 
 /// The newest request of a kind; only its answer is shown.
 #[derive(Debug, Clone, Copy, Default)]
@@ -264,6 +205,17 @@ impl KioskApp {
         }
     }
 
+    /// The read-only borrow of the state a screen draws from.
+    pub fn view(&self) -> View<'_> {
+        View {
+            visit: &self.visit,
+            index: &self.index,
+            catalogue: &self.catalogue,
+            visit_no: self.visit_no,
+            hall_name: &self.settings.hall_name,
+        }
+    }
+
     /// Carries out what a screen asked for: the one place the state changes on a tap.
     pub fn apply(&mut self, action: Action, ctx: &egui::Context, now: Instant) {
         match action {
@@ -362,11 +314,11 @@ impl KioskApp {
             self.applied_theme = Some(self.visit.theme);
         }
         let mut out = Vec::new();
-        super::screens::header(self, ui, &mut out);
+        super::screens::header(&self.view(), ui, &mut out);
         let (theme, visit_no) = (self.visit.theme, self.visit_no);
         match self.visit.screen {
-            Screen::Home => super::screens::home(self, ui, &mut out),
-            Screen::List => super::screens::list(self, ui, &mut out),
+            Screen::Home => super::screens::home(&self.view(), ui, &mut out),
+            Screen::List => super::screens::list(&self.view(), ui, &mut out),
             Screen::Document | Screen::Service => match self.visit.doc.as_mut() {
                 Some(doc) if self.visit.screen == Screen::Document => {
                     super::document::document(ui, &theme, doc, visit_no, &mut out)
@@ -379,7 +331,7 @@ impl KioskApp {
             Screen::Staff => super::staff::staff_screen(self, ui),
         }
         if let IdlePhase::Warning { remaining } = phase {
-            super::screens::idle_warning(self, &ctx, remaining, &mut out);
+            super::screens::idle_warning(&self.view(), &ctx, remaining, &mut out);
         }
         for action in out {
             self.apply(action, &ctx, now);

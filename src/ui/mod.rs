@@ -13,6 +13,7 @@ pub mod request_form;
 pub mod request_worker;
 pub mod screens;
 pub mod staff;
+pub mod state;
 pub mod theme;
 pub mod widgets;
 pub mod worker;

@@ -16,7 +16,7 @@ pub enum Reply {
     Lookup(String),
 }
 
-/// The visit a command was sent from ([`KioskApp::visit_no`](super::app::KioskApp)); its reply
+/// The visit a command was sent from (the app's visit number); its reply
 /// carries it back so the UI drops replies of a visit that has been wiped.
 pub type VisitNo = u64;
 

@@ -4,13 +4,13 @@ use crate::search::facets::{Dim, Filter};
 use crate::search::query::Sort;
 use crate::search::Hit;
 use crate::ui::action::Action;
-use crate::ui::app::{IndexState, KioskApp};
+use crate::ui::state::{IndexState, View};
 use crate::ui::theme::Theme;
 use crate::ui::widgets;
 use egui::{RichText, Vec2};
 
 /// The result list, with the keyboard when searching.
-pub fn list(app: &KioskApp, ui: &mut egui::Ui, out: &mut Vec<Action>) {
+pub fn list(app: &View, ui: &mut egui::Ui, out: &mut Vec<Action>) {
     let theme = app.visit.theme;
     let p = theme.palette();
     let searching = app.visit.list.browse.is_none();
@@ -61,7 +61,7 @@ pub fn list(app: &KioskApp, ui: &mut egui::Ui, out: &mut Vec<Action>) {
 }
 
 /// The query as typed, the pending pinyin underlined, and the keyboard's switch.
-fn query_line(app: &KioskApp, ui: &mut egui::Ui, out: &mut Vec<Action>) {
+fn query_line(app: &View, ui: &mut egui::Ui, out: &mut Vec<Action>) {
     let theme = app.visit.theme;
     let s = theme.sizes();
     let p = theme.palette();
@@ -129,7 +129,7 @@ fn query_line(app: &KioskApp, ui: &mut egui::Ui, out: &mut Vec<Action>) {
 }
 
 /// Kind, area, validity and year chips with their counts, and the order.
-fn facet_chips(app: &KioskApp, ui: &mut egui::Ui, out: &mut Vec<Action>) {
+fn facet_chips(app: &View, ui: &mut egui::Ui, out: &mut Vec<Action>) {
     let theme = app.visit.theme;
     let Some(results) = &app.visit.list.results else {
         return;
@@ -186,9 +186,9 @@ fn facet_chips(app: &KioskApp, ui: &mut egui::Ui, out: &mut Vec<Action>) {
 }
 
 /// The hits, or an honest sentence when there are none.
-fn result_body(app: &KioskApp, ui: &mut egui::Ui, out: &mut Vec<Action>) {
+fn result_body(app: &View, ui: &mut egui::Ui, out: &mut Vec<Action>) {
     let theme = app.visit.theme;
-    match &app.index {
+    match app.index {
         IndexState::Loading => {
             widgets::body(ui, &theme, "正在准备资料库，请稍候……");
             return;
