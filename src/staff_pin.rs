@@ -1,9 +1,71 @@
 //! The staff PIN: stored only as an Argon2id hash (PHC string) in the configuration, checked
-//! off the UI thread, and locked for a while after five wrong tries in a row.
+//! off the UI thread, and locked for a while after five wrong tries in a row. The demo PIN of
+//! the shipped configuration opens the staff area only while the kiosk runs on the shipped
+//! demo data: the staff area shows full ID numbers of real applicants.
 
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
 use std::time::{Duration, Instant};
+
+use crate::config::{Format, SourceSettings};
+
+/// The PIN of the shipped demo configuration, documented in the README.
+pub const DEMO_PIN: &str = "246810";
+
+/// The command that hashes a new PIN (see `src/main.rs`).
+pub const SET_PIN_COMMAND: &str = "kiosk staff-pin";
+
+/// What the PIN pad says when the demo PIN is used on real data.
+pub const DEMO_PIN_REFUSED: &str = "本终端的工作人员密码仍是演示密码，只能用于演示数据，不能打开工作人员区。\
+请在本机终端运行 kiosk staff-pin 命令，输入新密码（6至12位数字），把它输出的 staff_pin_hash 一行写入配置文件，然后重新启动本程序。";
+
+/// The shipped demo data (`assets/demo/`), byte for byte.
+const DEMO_FILES: [&[u8]; 2] = [
+    include_bytes!("../assets/demo/disclosure.jsonl"),
+    include_bytes!("../assets/demo/service-guide.jsonl"),
+];
+
+/// Whether the kiosk runs on the shipped demo data and nothing else: at least one source, and
+/// every source a `kiosk-jsonl` file identical to one of the files of `assets/demo/`. A copy of
+/// the demo configuration pointed at real exports, or the shared-corpus configuration, is not
+/// the demo; neither is a demo file that was edited.
+pub fn runs_on_demo_data(sources: &[SourceSettings]) -> bool {
+    !sources.is_empty()
+        && sources.iter().all(|s| {
+            s.format == Format::KioskJsonl
+                && std::fs::metadata(&s.path).is_ok_and(|m| {
+                    m.is_file() && DEMO_FILES.iter().any(|d| d.len() as u64 == m.len())
+                })
+                && std::fs::read(&s.path).is_ok_and(|bytes| DEMO_FILES.contains(&&bytes[..]))
+        })
+}
+
+/// What a PIN typed on the pad amounts to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PinCheck {
+    Correct,
+    Wrong,
+    /// The configured PIN is still the demo PIN and the data is not the demo: the staff area
+    /// stays shut until a PIN of the hall's own is set.
+    DemoPinOnRealData,
+}
+
+/// Checks a PIN typed on the pad against the configured hash, refusing the demo PIN outside
+/// the demo data. Slow on purpose (Argon2) and reads the source files: call it off the UI
+/// thread.
+pub fn check_staff_pin(hash: &str, pin: &str, sources: &[SourceSettings]) -> PinCheck {
+    if !verify_pin(hash, pin) {
+        return PinCheck::Wrong;
+    }
+    // The typed PIN verified, so the configured hash is the demo one exactly when the PIN is.
+    if pin == DEMO_PIN && !runs_on_demo_data(sources) {
+        tracing::warn!(
+            "the demo staff PIN was entered but the kiosk does not run on the demo data: staff area refused; set a PIN with `{SET_PIN_COMMAND}`"
+        );
+        return PinCheck::DemoPinOnRealData;
+    }
+    PinCheck::Correct
+}
 
 /// Wrong tries in a row before the lock.
 pub const MAX_FAILURES: u32 = 5;
@@ -118,6 +180,79 @@ impl StaffGate {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::config::Settings;
+    use std::path::Path;
+
+    /// A shipped configuration, parsed as if read from `kiosk-config/`.
+    fn shipped(text: &str, name: &str) -> Settings {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("kiosk-config");
+        Settings::parse(text, &dir.join(name)).unwrap()
+    }
+
+    #[test]
+    fn the_shipped_demo_configuration_runs_on_demo_data_and_the_shared_corpus_does_not() {
+        let demo = shipped(crate::config::EXAMPLE_CONFIG, "kiosk.toml");
+        assert!(runs_on_demo_data(&demo.sources));
+        let shared = shipped(
+            include_str!("../kiosk-config/shared-corpus.toml"),
+            "shared-corpus.toml",
+        );
+        assert!(!runs_on_demo_data(&shared.sources));
+        assert!(!runs_on_demo_data(&[]), "no data is not the demo either");
+
+        // A copy of the demo file is still the demo; once edited, or with one real source
+        // added, it is not.
+        let tmp = tempfile::tempdir().unwrap();
+        let mut sources = demo.sources.clone();
+        let copy = tmp.path().join("disclosure.jsonl");
+        std::fs::copy(&sources[0].path, &copy).unwrap();
+        sources[0].path = copy.clone();
+        assert!(runs_on_demo_data(&sources));
+        let mut text = std::fs::read_to_string(&copy).unwrap();
+        text.push_str(&text.lines().next().unwrap().replace("青禾县", "某某县"));
+        std::fs::write(&copy, text).unwrap();
+        assert!(!runs_on_demo_data(&sources));
+        let mut with_real = demo.sources.clone();
+        with_real.push(shared.sources[0].clone());
+        assert!(!runs_on_demo_data(&with_real));
+    }
+
+    #[test]
+    fn the_demo_pin_opens_only_on_the_demo_data_and_a_pin_of_ones_own_opens_anywhere() {
+        let demo = shipped(crate::config::EXAMPLE_CONFIG, "kiosk.toml");
+        let shared = shipped(
+            include_str!("../kiosk-config/shared-corpus.toml"),
+            "shared-corpus.toml",
+        );
+        // Both shipped configurations carry the demo PIN's hash.
+        for s in [&demo, &shared] {
+            let hash = s.screen.staff_pin_hash.as_deref().unwrap();
+            assert!(verify_pin(hash, DEMO_PIN));
+        }
+        let demo_hash = demo.screen.staff_pin_hash.as_deref().unwrap();
+        assert_eq!(
+            check_staff_pin(demo_hash, DEMO_PIN, &demo.sources),
+            PinCheck::Correct
+        );
+        assert_eq!(
+            check_staff_pin(demo_hash, DEMO_PIN, &shared.sources),
+            PinCheck::DemoPinOnRealData
+        );
+        assert_eq!(
+            check_staff_pin(demo_hash, "135790", &shared.sources),
+            PinCheck::Wrong
+        );
+        let own = hash_pin("731946").unwrap();
+        assert_eq!(
+            check_staff_pin(&own, "731946", &shared.sources),
+            PinCheck::Correct
+        );
+        assert_eq!(
+            check_staff_pin(&own, DEMO_PIN, &shared.sources),
+            PinCheck::Wrong
+        );
+        assert!(DEMO_PIN_REFUSED.contains(SET_PIN_COMMAND));
+    }
 
     #[test]
     fn a_hashed_pin_verifies_and_a_wrong_one_does_not() {

@@ -57,28 +57,8 @@ impl IndexStatus {
         let current = current_generation(dir).ok().flatten();
         let last = last_run(dir);
         let mut warnings = Vec::new();
-        let mut damaged = Vec::new();
-        for g in &generations {
-            if let Err(e) = verify_generation(&generation_path(dir, &g.name), g, hashes) {
-                let is_current = Some(&g.name) == current.as_ref();
-                warnings.push(Warning {
-                    english: format!(
-                        "{}{e}",
-                        if is_current {
-                            "the CURRENT generation: "
-                        } else {
-                            ""
-                        }
-                    ),
-                    chinese: if is_current {
-                        format!("当前使用的资料库版本 {} 已损坏，请立即回退或重建。", g.name)
-                    } else {
-                        format!("资料库旧版本 {} 已损坏，不能用于回退。", g.name)
-                    },
-                });
-                damaged.push((g.name.clone(), e.to_string()));
-            }
-        }
+        let damaged =
+            damaged_generations(dir, &generations, current.as_ref(), hashes, &mut warnings);
         let withdrawn = match WithdrawalLog::read(dir) {
             Ok(log) => log.withdrawn().len(),
             Err(e) => {
@@ -90,45 +70,11 @@ impl IndexStatus {
                 0
             }
         };
-        match generations
-            .iter()
-            .find(|g| Some(&g.name) == current.as_ref())
-        {
-            None => warnings.push(Warning {
-                english: "no index generation is current: run `kiosk index build`".into(),
-                chinese: "尚未建立资料库索引，请执行数据更新。".into(),
-            }),
-            Some(g) => {
-                let age = (now - g.built_at).num_days();
-                if age > i64::from(settings.refresh.stale_after_days) {
-                    warnings.push(Warning {
-                        english: format!(
-                            "the current data was refreshed {age} days ago (limit {} days); published information must be live within 20 working days (条例 Art. 26)",
-                            settings.refresh.stale_after_days
-                        ),
-                        chinese: format!("数据已有{age}天未更新，请尽快更新（政府信息应在20个工作日内公开）。"),
-                    });
-                }
-            }
+        if let Some(w) = freshness(settings, &generations, current.as_ref(), now) {
+            warnings.push(w);
         }
-        if let Some(run) = last.as_ref().filter(|r| !r.ok) {
-            warnings.push(Warning {
-                english: format!(
-                    "the last {} at {} did not go through: {}",
-                    run.mode,
-                    run.at.format("%Y-%m-%d %H:%M"),
-                    run.message
-                ),
-                chinese: format!(
-                    "{} 的数据更新未成功，当前仍使用原有数据。原因：{}",
-                    run.at.format("%Y-%m-%d %H:%M"),
-                    if run.chinese.is_empty() {
-                        &run.message
-                    } else {
-                        &run.chinese
-                    }
-                ),
-            });
+        if let Some(w) = last.as_ref().and_then(failed_run) {
+            warnings.push(w);
         }
         IndexStatus {
             generations,
@@ -208,4 +154,81 @@ impl IndexStatus {
         }
         out
     }
+}
+
+/// The generations whose files do not match their manifests, each with its warning.
+fn damaged_generations(
+    dir: &std::path::Path,
+    generations: &[GenerationInfo],
+    current: Option<&String>,
+    hashes: bool,
+    warnings: &mut Vec<Warning>,
+) -> Vec<(String, String)> {
+    let mut damaged = Vec::new();
+    for g in generations {
+        if let Err(e) = verify_generation(&generation_path(dir, &g.name), g, hashes) {
+            let is_current = Some(&g.name) == current;
+            warnings.push(Warning {
+                english: format!(
+                    "{}{e}",
+                    if is_current {
+                        "the CURRENT generation: "
+                    } else {
+                        ""
+                    }
+                ),
+                chinese: if is_current {
+                    format!("当前使用的资料库版本 {} 已损坏，请立即回退或重建。", g.name)
+                } else {
+                    format!("资料库旧版本 {} 已损坏，不能用于回退。", g.name)
+                },
+            });
+            damaged.push((g.name.clone(), e.to_string()));
+        }
+    }
+    damaged
+}
+
+/// The warning when no generation is current or the current data is stale.
+fn freshness(
+    settings: &Settings,
+    generations: &[GenerationInfo],
+    current: Option<&String>,
+    now: chrono::DateTime<chrono::Local>,
+) -> Option<Warning> {
+    let Some(g) = generations.iter().find(|g| Some(&g.name) == current) else {
+        return Some(Warning {
+            english: "no index generation is current: run `kiosk index build`".into(),
+            chinese: "尚未建立资料库索引，请执行数据更新。".into(),
+        });
+    };
+    let age = (now - g.built_at).num_days();
+    (age > i64::from(settings.refresh.stale_after_days)).then(|| Warning {
+        english: format!(
+            "the current data was refreshed {age} days ago (limit {} days); published information must be live within 20 working days (条例 Art. 26)",
+            settings.refresh.stale_after_days
+        ),
+        chinese: format!("数据已有{age}天未更新，请尽快更新（政府信息应在20个工作日内公开）。"),
+    })
+}
+
+/// The warning when the last build or refresh did not go through.
+fn failed_run(run: &LastRun) -> Option<Warning> {
+    (!run.ok).then(|| Warning {
+        english: format!(
+            "the last {} at {} did not go through: {}",
+            run.mode,
+            run.at.format("%Y-%m-%d %H:%M"),
+            run.message
+        ),
+        chinese: format!(
+            "{} 的数据更新未成功，当前仍使用原有数据。原因：{}",
+            run.at.format("%Y-%m-%d %H:%M"),
+            if run.chinese.is_empty() {
+                &run.message
+            } else {
+                &run.chinese
+            }
+        ),
+    })
 }

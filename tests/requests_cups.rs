@@ -1,9 +1,12 @@
 //! Printing through a real CUPS queue (cups-pdf): the spooled job carries the masked ID, the
-//! receipt number and the due date; a disabled printer leaves the request registered and
-//! 待打印 until `print-pending` succeeds.
+//! receipt number and the due date; once the job is done CUPS has deleted the spooled PDF (it
+//! holds personal data); a disabled printer leaves the request registered and 待打印 until
+//! `print-pending` succeeds.
 //!
-//! The tests start cupsd and create their queues themselves. Without CUPS they are skipped with
-//! a note, unless KIOSK_SHARED is set (CI), where a missing CUPS fails them.
+//! The tests start cupsd, apply the server settings of `deploy/cups/setup-cups.sh` and create
+//! their queues themselves. The queues hold every job on arrival, so a test reads what the kiosk
+//! sent from the spool before it releases the job. Without CUPS they are skipped with a note,
+//! unless KIOSK_SHARED is set (CI), where a missing CUPS fails them.
 
 mod common;
 
@@ -29,7 +32,45 @@ fn scheduler_running() -> bool {
         .is_some_and(|o| String::from_utf8_lossy(&o.stdout).contains("scheduler is running"))
 }
 
-/// Starts cupsd if needed and (re)creates `queue` on cups-pdf. `None` means skip.
+/// Starts cupsd if needed and applies the deployment's server settings, once for all tests
+/// (the settings may restart the scheduler). `Err` says why CUPS cannot be used.
+fn cups_server() -> Result<(), String> {
+    static SERVER: std::sync::OnceLock<Result<(), String>> = std::sync::OnceLock::new();
+    SERVER
+        .get_or_init(|| {
+            if !scheduler_running() {
+                if !std::path::Path::new("/usr/sbin/cupsd").exists() {
+                    return Err(
+                        "cupsd is not installed (apt-get install cups printer-driver-cups-pdf)"
+                            .into(),
+                    );
+                }
+                let _ = Command::new("/usr/sbin/cupsd").status();
+                let start = Instant::now();
+                while !scheduler_running() {
+                    if start.elapsed() > Duration::from_secs(15) {
+                        return Err("cupsd did not start".into());
+                    }
+                    std::thread::sleep(Duration::from_millis(200));
+                }
+            }
+            let script = common::repo().join("deploy/cups/setup-cups.sh");
+            let out = sh("sh", &[script.to_str().unwrap()])
+                .ok_or("cannot run deploy/cups/setup-cups.sh")?;
+            if !out.status.success() {
+                return Err(format!(
+                    "deploy/cups/setup-cups.sh failed: {}{}",
+                    text(&out.stdout),
+                    text(&out.stderr)
+                ));
+            }
+            Ok(())
+        })
+        .clone()
+}
+
+/// Starts cupsd if needed and (re)creates `queue` on cups-pdf, holding every job until the test
+/// releases it. `None` means skip.
 fn cups_queue(queue: &str) -> Option<String> {
     let required = std::env::var_os("KIOSK_SHARED").is_some();
     let fail = |why: String| -> Option<String> {
@@ -39,20 +80,8 @@ fn cups_queue(queue: &str) -> Option<String> {
         eprintln!("note: skipping a CUPS test: {why}");
         None
     };
-    if !scheduler_running() {
-        if !std::path::Path::new("/usr/sbin/cupsd").exists() {
-            return fail(
-                "cupsd is not installed (apt-get install cups printer-driver-cups-pdf)".into(),
-            );
-        }
-        let _ = Command::new("/usr/sbin/cupsd").status();
-        let start = Instant::now();
-        while !scheduler_running() {
-            if start.elapsed() > Duration::from_secs(15) {
-                return fail("cupsd did not start".into());
-            }
-            std::thread::sleep(Duration::from_millis(200));
-        }
+    if let Err(why) = cups_server() {
+        return fail(why);
     }
     let ppd = "/usr/share/ppd/cups-pdf/CUPS-PDF_opt.ppd";
     if !std::path::Path::new(ppd).exists() {
@@ -62,7 +91,17 @@ fn cups_queue(queue: &str) -> Option<String> {
     }
     if !ok(
         "lpadmin",
-        &["-p", queue, "-v", "cups-pdf:/", "-E", "-P", ppd],
+        &[
+            "-p",
+            queue,
+            "-v",
+            "cups-pdf:/",
+            "-E",
+            "-P",
+            ppd,
+            "-o",
+            "job-hold-until-default=indefinite",
+        ],
     ) {
         return fail(format!("lpadmin could not create {queue}"));
     }
@@ -89,15 +128,46 @@ fn wait_completed(queue: &str, job: &str) {
     }
 }
 
-/// The text of the spooled original of `job` (`QUEUE-N` → /var/spool/cups/d000NN-001).
-fn spooled_text(job: &str) -> String {
+/// The spooled documents of `job` (`QUEUE-N` → /var/spool/cups/d000NN-001, -002 …).
+fn spool_files(job: &str) -> Vec<std::path::PathBuf> {
     let n: u32 = job.rsplit('-').next().unwrap().parse().unwrap();
-    let path = format!("/var/spool/cups/d{n:05}-001");
+    let prefix = format!("d{n:05}-");
+    std::fs::read_dir("/var/spool/cups")
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| {
+            p.file_name()
+                .is_some_and(|f| f.to_string_lossy().starts_with(&prefix))
+        })
+        .collect()
+}
+
+/// What the kiosk sent as `job`: the text of the spooled PDF, read while CUPS holds the job.
+/// Then releases the job, waits until it completes, and checks that CUPS deleted the spooled
+/// PDF (personal data) as `deploy/cups/setup-cups.sh` configures it to.
+fn printed_text(queue: &str, job: &str) -> String {
+    let files = spool_files(job);
+    assert_eq!(files.len(), 1, "one spooled document for {job}: {files:?}");
+    let path = files[0].display().to_string();
     let out = sh("pdftotext", &[&path, "-"]).unwrap();
     assert!(
         out.status.success(),
         "pdftotext {path}: {}",
         text(&out.stderr)
+    );
+    assert!(
+        ok("lp", &["-i", job, "-H", "resume"]),
+        "cannot release {job}"
+    );
+    wait_completed(queue, job);
+    let start = Instant::now();
+    while !spool_files(job).is_empty() && start.elapsed() < Duration::from_secs(5) {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert!(
+        spool_files(job).is_empty(),
+        "CUPS kept the spooled PDF of the finished job {job} (personal data): {:?}",
+        spool_files(job)
     );
     text(&out.stdout)
 }
@@ -124,7 +194,7 @@ fn due_of(config: &std::path::Path, receipt_no: &str) -> String {
 }
 
 #[test]
-fn a_printed_receipt_reaches_cups_with_masked_id_receipt_number_and_due_date() {
+fn a_printed_receipt_reaches_cups_with_masked_id_receipt_number_and_due_date_and_is_not_kept() {
     let Some(queue) = cups_queue("KioskTest") else {
         return;
     };
@@ -144,8 +214,7 @@ fn a_printed_receipt_reaches_cups_with_masked_id_receipt_number_and_due_date() {
     assert!(out.status.success(), "{}", text(&out.stderr));
     let receipt_no = text(&out.stdout).trim().to_string();
     let job = job_of(&text(&out.stderr), &receipt_no);
-    wait_completed(&queue, &job);
-    let printed = spooled_text(&job);
+    let printed = printed_text(&queue, &job);
     assert!(printed.contains("110105********002X"), "{printed}");
     assert!(
         !printed.contains("11010519491231002X"),
@@ -211,8 +280,7 @@ fn a_disabled_printer_leaves_the_request_registered_and_pending_until_retried() 
         .unwrap_or_else(|| panic!("{line}"))
         .trim()
         .to_string();
-    wait_completed(&queue, &job);
-    assert!(spooled_text(&job).contains(&receipt_no));
+    assert!(printed_text(&queue, &job).contains(&receipt_no));
     let list = text(&kiosk(&config, &["requests", "list"]).stdout);
     assert!(!list.contains("[待打印]"), "{list}");
 }

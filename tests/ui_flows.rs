@@ -38,6 +38,16 @@ fn settings_in(dir: &Path) -> Settings {
 }
 
 fn kiosk_with(tmp: tempfile::TempDir, settings: Settings) -> Kiosk {
+    let requests = kiosk::ui::request_worker::spawn(settings.clone(), || {}).unwrap();
+    kiosk_with_requests(tmp, settings, requests)
+}
+
+/// The kiosk with a given request worker (a test may stand in for it).
+fn kiosk_with_requests(
+    tmp: tempfile::TempDir,
+    settings: Settings,
+    requests: kiosk::ui::request_worker::RequestWorker,
+) -> Kiosk {
     if kiosk::search::index::current_generation(&settings.index_dir)
         .unwrap()
         .is_none()
@@ -45,7 +55,6 @@ fn kiosk_with(tmp: tempfile::TempDir, settings: Settings) -> Kiosk {
         run(&settings, Mode::Full, false).unwrap();
     }
     let worker = kiosk::ui::worker::spawn(settings.clone(), || {}).unwrap();
-    let requests = kiosk::ui::request_worker::spawn(settings.clone(), || {}).unwrap();
     let app = KioskApp::new(settings, worker, requests);
     let font = common::repo().join("assets/fonts/NotoSansSC-kiosk-subset.otf");
     let (defs, loaded) =
@@ -361,7 +370,7 @@ fn the_request_form_is_wiped_on_idle_and_answers_on_the_spot_from_published_reco
     k.tap_first("张");
     assert_eq!(k.app().visit.form.as_ref().unwrap().form.name, "张");
     // The description typed with the keyboard finds the published notice.
-    k.tap("所需信息的内容描述");
+    k.tap("所需信息的内容描述（不超过2000字）");
     assert_eq!(
         k.app().visit.form.as_ref().unwrap().active,
         Some("description")
@@ -395,6 +404,71 @@ fn the_request_form_is_wiped_on_idle_and_answers_on_the_spot_from_published_reco
         form.name.is_empty() && form.description.is_empty(),
         "a new visitor gets an empty form"
     );
+}
+
+#[test]
+fn a_late_reply_of_the_request_worker_never_reaches_the_next_visitors_form() {
+    use kiosk::ui::request_form::{Filed, Stage};
+    use kiosk::ui::request_worker::{Reply, RequestWorker};
+    let tmp = tempfile::tempdir().unwrap();
+    let settings = settings_in(tmp.path());
+    // The test stands in for the request worker: it decides when replies arrive.
+    let (commands, _sent) = std::sync::mpsc::channel();
+    let (reply_tx, replies) = std::sync::mpsc::channel();
+    let mut k = kiosk_with_requests(tmp, settings, RequestWorker { commands, replies });
+    let open_form = |k: &mut Kiosk| {
+        k.h.get_by_label_contains("依申请公开").click();
+        k.h.run();
+        assert_eq!(k.app().visit.screen, Screen::Request);
+    };
+    open_form(&mut k);
+    let first_visit = k.app().visit_no;
+    // The visitor walks away while the request is being filed: the idle reset wipes the visit.
+    let (idle, warn) = (
+        k.app().settings.screen.idle,
+        k.app().settings.screen.idle_warning,
+    );
+    k.h.state_mut().idle = IdleTimer::new(
+        idle,
+        warn,
+        Instant::now() - idle - warn - Duration::from_secs(1),
+    );
+    k.h.run();
+    assert_eq!(k.app().visit.screen, Screen::Home);
+    assert!(k.app().visit_no > first_visit);
+    // The next visitor opens the form; only now does the first visitor's receipt arrive.
+    open_form(&mut k);
+    let filed = Filed {
+        receipt_no: "QH01-20261125-0001".into(),
+        query_code: "ABCD2345".into(),
+        received_on: chrono::NaiveDate::from_ymd_opt(2026, 11, 25).unwrap(),
+        due: chrono::NaiveDate::from_ymd_opt(2026, 12, 23).unwrap(),
+        print_note: None,
+    };
+    reply_tx.send((first_visit, Reply::Filed(filed))).unwrap();
+    reply_tx
+        .send((
+            first_visit,
+            Reply::Lookup("受理编号QH01-20261125-0001：已受理。".into()),
+        ))
+        .unwrap();
+    k.h.run();
+    let form = k.app().visit.form.as_ref().unwrap();
+    assert_eq!(
+        form.stage,
+        Stage::Editing,
+        "the new visitor's form is untouched"
+    );
+    assert!(form.lookup_answer.is_none());
+    assert!(k.h.query_by_label("您的申请已受理").is_none());
+    assert!(k.h.query_by_label_contains("QH01-20261125-0001").is_none());
+    // A reply of the visit on screen is shown.
+    let now_visit = k.app().visit_no;
+    reply_tx
+        .send((now_visit, Reply::Lookup("未查到该申请。".into())))
+        .unwrap();
+    k.h.run();
+    k.h.get_by_label("未查到该申请。");
 }
 
 fn open_pin_pad(k: &mut Kiosk) {
@@ -434,10 +508,43 @@ fn five_wrong_pins_lock_the_staff_gate_even_against_the_right_pin() {
     assert!(k.app().visit.staff.is_none());
 }
 
+/// A PIN of the hall's own, not the demo one.
+const OWN_PIN: &str = "731946";
+
+/// The settings with the staff PIN hash of [`OWN_PIN`].
+fn with_own_pin(mut settings: Settings) -> Settings {
+    settings.screen.staff_pin_hash = Some(kiosk::staff_pin::hash_pin(OWN_PIN).unwrap());
+    settings
+}
+
+#[test]
+fn the_demo_pin_does_not_open_the_staff_area_outside_the_demo_data_and_says_how_to_set_a_pin() {
+    let tmp = tempfile::tempdir().unwrap();
+    let settings = settings_in(tmp.path());
+    // The hall's own records replace the demo ones; the configuration keeps the demo PIN.
+    common::edit_jsonl(&tmp.path().join("data/disclosure.jsonl"), |i, v| {
+        if i == 0 {
+            v["title"] = "青禾县人民政府关于本馆真实公开事项的通知".into();
+        }
+        true
+    });
+    let mut k = kiosk_with(tmp, settings);
+    open_pin_pad(&mut k);
+    enter_pin(&mut k, kiosk::ui::DEMO_PIN);
+    assert_eq!(k.app().visit.screen, Screen::StaffPin);
+    assert!(k.app().visit.staff.is_none(), "the staff area stays shut");
+    k.h.get_by_label_contains("演示密码");
+    k.h.get_by_label_contains("kiosk staff-pin");
+    // It is not a wrong try: no count-down of tries, no lock.
+    assert!(k.h.query_by_label_contains("还可尝试").is_none());
+    assert!(k.app().gate.locked(Instant::now()).is_none());
+}
+
 #[test]
 fn the_staff_area_opens_with_the_pin_and_shows_a_refused_refresh() {
     let tmp = tempfile::tempdir().unwrap();
-    let settings = settings_in(tmp.path());
+    // The data is changed below, so it is no longer the demo: the hall's own PIN.
+    let settings = with_own_pin(settings_in(tmp.path()));
     run(&settings, Mode::Full, false).unwrap();
     // Tonight's export lost most of the notices: the refresh is refused.
     let gi = tmp.path().join("data/disclosure.jsonl");
@@ -445,7 +552,7 @@ fn the_staff_area_opens_with_the_pin_and_shows_a_refused_refresh() {
     assert!(run(&settings, Mode::Incremental, false).is_err());
     let mut k = kiosk_with(tmp, settings);
     open_pin_pad(&mut k);
-    enter_pin(&mut k, kiosk::ui::DEMO_PIN);
+    enter_pin(&mut k, OWN_PIN);
     assert_eq!(k.app().visit.screen, Screen::Staff);
     k.wait("the index status", |a| {
         a.visit.staff.as_ref().is_some_and(|s| s.index.is_some())
@@ -528,4 +635,66 @@ fn a_query_that_finds_nothing_offers_shorter_queries_of_its_own_words() {
     k.tap("老年人");
     k.wait("the offered query's results", results_shown);
     assert_eq!(k.app().visit.query, "老年人");
+}
+
+/// The viewport commands of the last frame.
+fn commands(k: &Kiosk) -> Vec<egui::ViewportCommand> {
+    k.h.output()
+        .viewport_output
+        .get(&egui::ViewportId::ROOT)
+        .map(|v| v.commands.clone())
+        .unwrap_or_default()
+}
+
+/// Issue 21 item 1: egui's built-in Ctrl+Q closed the kiosk without the staff PIN. No key,
+/// combination or window event may end or leave it.
+#[test]
+fn no_shortcut_or_close_request_ends_the_kiosk_without_the_staff_pin() {
+    use egui::{Key, Modifiers};
+    let mut k = kiosk();
+    let combos = [
+        (Modifiers::COMMAND, Key::Q),
+        (Modifiers::CTRL, Key::Q),
+        (Modifiers::CTRL, Key::W),
+        (Modifiers::ALT, Key::F4),
+        (Modifiers::NONE, Key::Escape),
+        (Modifiers::NONE, Key::F11),
+        (Modifiers::MAC_CMD, Key::Q),
+        (Modifiers::CTRL, Key::Minus),
+    ];
+    for (modifiers, key) in combos {
+        // Pressed within one frame, so that frame's commands are the ones read back.
+        k.h.input_mut().events.push(egui::Event::Key {
+            key,
+            pressed: true,
+            modifiers,
+            repeat: false,
+            physical_key: None,
+        });
+        k.h.step();
+        let sent = commands(&k);
+        assert!(
+            !sent.iter().any(|c| matches!(
+                c,
+                egui::ViewportCommand::Close | egui::ViewportCommand::Minimized(true)
+            )),
+            "{modifiers:?}+{key:?} sent {sent:?}"
+        );
+        assert_eq!(k.h.ctx.zoom_factor(), 1.0, "{modifiers:?}+{key:?} zoomed");
+    }
+    // The window manager asks to close (Alt+F4, a close button): the kiosk cancels it.
+    k.h.input_mut()
+        .viewports
+        .entry(egui::ViewportId::ROOT)
+        .or_default()
+        .events
+        .push(egui::ViewportEvent::Close);
+    k.h.step();
+    let sent = commands(&k);
+    assert!(
+        sent.contains(&egui::ViewportCommand::CancelClose),
+        "{sent:?}"
+    );
+    assert!(!sent.contains(&egui::ViewportCommand::Close), "{sent:?}");
+    assert!(!k.h.state().close_requested);
 }

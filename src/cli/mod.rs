@@ -13,6 +13,19 @@ use clap::{Parser, Subcommand};
 use kiosk::config::{PathUse, Settings};
 use std::path::PathBuf;
 
+/// The most hits `kiosk search --limit` shows (the kiosk screen shows fewer).
+const MAX_SEARCH_LIMIT: usize = 200;
+
+/// `--limit`: a whole number from 1 to [`MAX_SEARCH_LIMIT`]; anything else is refused by clap
+/// with this message (a huge number once made the index allocate without bound and panic).
+fn parse_limit(s: &str) -> Result<usize, String> {
+    s.trim()
+        .parse::<usize>()
+        .ok()
+        .filter(|n| (1..=MAX_SEARCH_LIMIT).contains(n))
+        .ok_or_else(|| format!("the limit must be a whole number in 1..={MAX_SEARCH_LIMIT}"))
+}
+
 #[derive(Parser)]
 #[command(
     name = "kiosk",
@@ -41,7 +54,8 @@ pub enum Cmd {
         /// One JSON object per hit per line, best first.
         #[arg(long)]
         json: bool,
-        #[arg(long, default_value_t = 10)]
+        /// How many hits to show, 1 to 200.
+        #[arg(long, default_value_t = 10, value_parser = parse_limit, allow_negative_numbers = true)]
         limit: usize,
     },
     /// Disclosure requests (依申请公开): file, list, show, move on, export, purge, reprint.

@@ -113,7 +113,9 @@ pub fn cups_ready(queue: &str) -> Result<(), PrintError> {
     Ok(())
 }
 
-/// Sends a PDF to a CUPS queue with `lp`; returns the job id (`QUEUE-N`).
+/// Sends a PDF to a CUPS queue with `lp`; returns the job id (`QUEUE-N`). The PDF holds
+/// personal data: cupsd deletes its spooled copy when the job is done only with
+/// `PreserveJobFiles No` (server-wide in CUPS 2.4; `deploy/cups/setup-cups.sh` sets it).
 pub fn cups_submit(queue: &str, pdf: &[u8], title: &str) -> Result<String, PrintError> {
     cups_ready(queue)?;
     let out = run(

@@ -1,6 +1,7 @@
 //! Staff export of the register as CSV or XLSX: one row per request, ID numbers masked.
 //!
 //! Pure formatting of [`Stored`] rows into a table, then one writer per format. No SQL here.
+//! Every cell goes through [`safe_cell`]: resident text never reaches a spreadsheet as a formula.
 
 use super::register::Stored;
 use std::path::Path;
@@ -68,6 +69,22 @@ pub fn row(s: &Stored) -> Vec<String> {
     ]
 }
 
+/// Characters that make a spreadsheet read a cell as a formula (or a DDE command) when they
+/// come first: the ASCII ones OWASP names, and their full-width forms a Chinese input method
+/// types.
+const FORMULA_START: [char; 10] = ['=', '+', '-', '@', '\t', '\r', '＝', '＋', '－', '＠'];
+
+/// A cell as written to a spreadsheet: text a resident typed that starts like a formula
+/// (`=HYPERLINK(…)`) gets a leading `'`, as OWASP recommends against CSV injection, so a
+/// spreadsheet shows it as text and never runs it.
+pub fn safe_cell(cell: &str) -> std::borrow::Cow<'_, str> {
+    if cell.starts_with(FORMULA_START) {
+        std::borrow::Cow::Owned(format!("'{cell}"))
+    } else {
+        std::borrow::Cow::Borrowed(cell)
+    }
+}
+
 /// Writes a UTF-8 CSV with a byte-order mark (so spreadsheet programs read the Chinese).
 pub fn write_csv(rows: &[Stored], path: &Path) -> Result<(), ExportError> {
     let err = |source| ExportError::Csv {
@@ -80,7 +97,9 @@ pub fn write_csv(rows: &[Stored], path: &Path) -> Result<(), ExportError> {
     let mut out = csv::Writer::from_writer(w);
     out.write_record(HEADERS).map_err(err)?;
     for s in rows {
-        out.write_record(row(s)).map_err(err)?;
+        let cells = row(s);
+        out.write_record(cells.iter().map(|c| safe_cell(c).into_owned()))
+            .map_err(err)?;
     }
     out.flush().map_err(|e| err(e.into()))?;
     Ok(())
@@ -104,10 +123,34 @@ pub fn write_xlsx(rows: &[Stored], path: &Path) -> Result<(), ExportError> {
     for (r, s) in rows.iter().enumerate() {
         for (c, cell) in row(s).iter().enumerate() {
             sheet
-                .write_string(r as u32 + 1, c as u16, cell)
+                .write_string(r as u32 + 1, c as u16, safe_cell(cell))
                 .map_err(err)?;
         }
     }
     book.save(path).map_err(err)?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_cell;
+
+    #[test]
+    fn cells_starting_like_a_formula_get_a_quote_and_others_stay_as_they_are() {
+        for (cell, want) in [
+            ("=HYPERLINK(\"http://x\")", "'=HYPERLINK(\"http://x\")"),
+            ("+1", "'+1"),
+            ("-2+3", "'-2+3"),
+            ("@SUM(A1)", "'@SUM(A1)"),
+            ("\t=1", "'\t=1"),
+            ("\r=1", "'\r=1"),
+            ("＝1+1", "'＝1+1"),
+            ("张三", "张三"),
+            ("QH01-20261125-0001", "QH01-20261125-0001"),
+            ("a=b", "a=b"),
+            ("", ""),
+        ] {
+            assert_eq!(safe_cell(cell), want, "{cell:?}");
+        }
+    }
 }

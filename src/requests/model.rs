@@ -5,7 +5,9 @@
 //! these types.
 
 pub use super::hints::{hints_for, Hint};
-use super::validate::{CreditCode, Email, FieldError, IdKind, IdNumber, Phone, Postcode};
+use super::validate::{
+    check_length, CreditCode, Email, FieldError, IdKind, IdNumber, Phone, Postcode,
+};
 use serde::{Deserialize, Serialize};
 
 /// Who applies: a natural person or a legal person / other organisation.
@@ -267,7 +269,15 @@ impl Collector {
             }
         }
     }
+    /// Whether `v` fits its field's length limit; records the error when it does not.
+    fn within(&mut self, field: &'static str, label: &'static str, v: &str) -> bool {
+        self.check(field, label, check_length(field, label, v))
+            .is_some()
+    }
     fn required(&mut self, field: &'static str, label: &'static str, v: &str) -> Option<String> {
+        if !self.within(field, label, v) {
+            return None;
+        }
         let r = optional(v).ok_or_else(|| format!("请填写{label}。"));
         self.check(field, label, r)
     }
@@ -279,6 +289,9 @@ impl Collector {
         needed: Option<&str>,
         parse: fn(&str) -> Result<T, String>,
     ) -> Option<Option<T>> {
+        if !self.within(field, label, v) {
+            return None;
+        }
         match (optional(v), needed) {
             (Some(v), _) => self.check(field, label, parse(&v)).map(Some),
             (None, Some(why)) => {
@@ -306,7 +319,11 @@ impl RawForm {
         need_address: Option<&str>,
         need_email: Option<&str>,
     ) -> Option<ContactFields> {
-        let phone = c.check("phone", "联系电话", Phone::parse(&self.phone));
+        let phone = if c.within("phone", "联系电话", &self.phone) {
+            c.check("phone", "联系电话", Phone::parse(&self.phone))
+        } else {
+            None
+        };
         let address = c.optional_with(
             "address",
             "联系地址",
@@ -336,6 +353,7 @@ impl RawForm {
         let name = c.required("name", "姓名", &self.name);
         let id = match self.id_kind {
             None => c.check("id_kind", "证件类型", Err("请选择证件类型。".to_string())),
+            Some(_) if !c.within("id_number", "证件号码", &self.id_number) => None,
             Some(kind) => c.check(
                 "id_number",
                 "证件号码",
@@ -370,11 +388,16 @@ impl RawForm {
             ApplicantType::Citizen => self.citizen(&mut c, today, need_address, need_email),
             ApplicantType::Organization => {
                 let name = c.required("name", "名称", &self.name);
-                let code = c.check(
-                    "credit_code",
-                    "统一社会信用代码",
-                    CreditCode::parse(&self.credit_code),
-                );
+                let code = if c.within("credit_code", "统一社会信用代码", &self.credit_code)
+                {
+                    c.check(
+                        "credit_code",
+                        "统一社会信用代码",
+                        CreditCode::parse(&self.credit_code),
+                    )
+                } else {
+                    None
+                };
                 let rep = c.required(
                     "legal_representative",
                     "法定代表人",
@@ -404,14 +427,29 @@ impl RawForm {
             }
         };
         let description = c.required("description", "所需信息的内容描述", &self.description);
-        match (applicant, description) {
-            (Some(applicant), Some(description)) if c.0.is_empty() => Ok(Request {
+        let title = c.optional_with("title", "信息名称", &self.title, None, parse_text);
+        let doc_number = c.optional_with("doc_number", "文号", &self.doc_number, None, parse_text);
+        let index_number = c.optional_with(
+            "index_number",
+            "索引号",
+            &self.index_number,
+            None,
+            parse_text,
+        );
+        match (applicant, description, title, doc_number, index_number) {
+            (
+                Some(applicant),
+                Some(description),
+                Some(title),
+                Some(doc_number),
+                Some(index_number),
+            ) if c.0.is_empty() => Ok(Request {
                 applicant,
                 info: InfoWanted {
                     description,
-                    title: optional(&self.title),
-                    doc_number: optional(&self.doc_number),
-                    index_number: optional(&self.index_number),
+                    title,
+                    doc_number,
+                    index_number,
                 },
                 provide_as: self.provide_as,
                 obtain_by: self.obtain_by,
@@ -523,6 +561,72 @@ mod tests {
             .map(|e| e.field)
             .collect();
         assert_eq!(fields, ["credit_code", "contact_person"]);
+    }
+
+    #[test]
+    fn every_text_field_past_its_limit_is_refused_naming_the_field_and_the_limit() {
+        let stem = "91330100MA2AAAAA0";
+        let organisation = RawForm {
+            applicant_type: ApplicantType::Organization,
+            name: "青禾县某某科技有限公司".into(),
+            credit_code: format!(
+                "{stem}{}",
+                super::super::validate::credit_code_check_char(stem).unwrap()
+            ),
+            legal_representative: "李四".into(),
+            contact_person: "王五".into(),
+            phone: "0571-87654321".into(),
+            description: "本县2025年度企业技术改造专项资金分配结果".into(),
+            ..RawForm::default()
+        };
+        type Set = fn(&mut RawForm, String);
+        let cases: [(&str, &str, bool, Set); 13] = [
+            ("name", "姓名", false, |f, v| f.name = v),
+            ("id_number", "证件号码", false, |f, v| f.id_number = v),
+            ("phone", "联系电话", false, |f, v| f.phone = v),
+            ("address", "联系地址", false, |f, v| f.address = v),
+            ("postcode", "邮政编码", false, |f, v| f.postcode = v),
+            ("email", "电子邮箱", false, |f, v| f.email = v),
+            (
+                "description",
+                "所需信息的内容描述",
+                false,
+                |f, v| f.description = v,
+            ),
+            ("title", "信息名称", false, |f, v| f.title = v),
+            ("doc_number", "文号", false, |f, v| f.doc_number = v),
+            ("index_number", "索引号", false, |f, v| {
+                f.index_number = v
+            }),
+            ("credit_code", "统一社会信用代码", true, |f, v| {
+                f.credit_code = v
+            }),
+            ("legal_representative", "法定代表人", true, |f, v| {
+                f.legal_representative = v
+            }),
+            ("contact_person", "联系人", true, |f, v| {
+                f.contact_person = v
+            }),
+        ];
+        for (field, label, org, set) in cases {
+            let max = super::super::validate::limit_of(field).unwrap();
+            let mut form = if org { organisation.clone() } else { citizen() };
+            set(&mut form, "1".repeat(max + 1));
+            let errors = form.validate(today()).unwrap_err();
+            assert_eq!(errors.len(), 1, "{field}: {errors:?}");
+            assert_eq!(errors[0].field, field);
+            assert_eq!(
+                errors[0].to_string(),
+                format!(
+                    "{label}：{label}不能超过{max}字，您填写了{}字，请精简后再提交。",
+                    max + 1
+                )
+            );
+        }
+        // The 2.4-million-character description of the audit.
+        let mut form = citizen();
+        form.description = "请".repeat(2_400_000);
+        assert_eq!(form.validate(today()).unwrap_err()[0].field, "description");
     }
 
     #[test]

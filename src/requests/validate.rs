@@ -24,6 +24,47 @@ impl fmt::Display for FieldError {
     }
 }
 
+/// The longest text each form field takes, in characters (not bytes). Long enough for real
+/// names, addresses and requests; short enough that one request prints on a few pages and every
+/// exported cell stays far below a spreadsheet's 32,767 characters. Keyed as [`FieldError::field`].
+pub const FIELD_LIMITS: [(&str, usize); 13] = [
+    ("name", 100),
+    ("id_number", 30),
+    ("credit_code", 30),
+    ("legal_representative", 50),
+    ("contact_person", 50),
+    ("phone", 30),
+    ("address", 200),
+    ("postcode", 10),
+    ("email", 254),
+    ("description", 2000),
+    ("title", 200),
+    ("doc_number", 100),
+    ("index_number", 100),
+];
+
+/// The character limit of a form field, if it has one.
+pub fn limit_of(field: &str) -> Option<usize> {
+    FIELD_LIMITS
+        .iter()
+        .find(|(f, _)| *f == field)
+        .map(|(_, max)| *max)
+}
+
+/// Refuses text longer than its field's limit, with a sentence naming the field and the limit.
+pub fn check_length(field: &str, label: &str, value: &str) -> Result<(), String> {
+    let Some(max) = limit_of(field) else {
+        return Ok(());
+    };
+    let n = value.trim().chars().count();
+    if n > max {
+        return Err(format!(
+            "{label}不能超过{max}字，您填写了{n}字，请精简后再提交。"
+        ));
+    }
+    Ok(())
+}
+
 fn regex(pattern: &str) -> regex::Regex {
     // The patterns are constants of this file; a test compiles each one.
     #[allow(clippy::expect_used)]
@@ -526,6 +567,38 @@ mod tests {
                 "{raw}: {got:?}"
             );
         }
+    }
+
+    #[test]
+    fn every_form_field_has_a_length_limit_and_the_message_names_field_and_limit() {
+        let fields = [
+            "name",
+            "id_number",
+            "credit_code",
+            "legal_representative",
+            "contact_person",
+            "phone",
+            "address",
+            "postcode",
+            "email",
+            "description",
+            "title",
+            "doc_number",
+            "index_number",
+        ];
+        for f in fields {
+            let max = limit_of(f).unwrap_or_else(|| panic!("{f} has no limit"));
+            assert!(max < 32_767, "{f}: an exported cell must fit a spreadsheet");
+            assert!(check_length(f, "字段", &"字".repeat(max)).is_ok(), "{f}");
+            let err = check_length(f, "字段", &"字".repeat(max + 1)).unwrap_err();
+            assert!(
+                err.starts_with(&format!("字段不能超过{max}字")),
+                "{f}: {err}"
+            );
+        }
+        assert_eq!(limit_of("description"), Some(2000));
+        // Characters, not bytes: 2,000 Hanzi are 6,000 bytes of UTF-8 and still fit.
+        assert!(check_length("description", "内容描述", &"政".repeat(2000)).is_ok());
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! The places a text names (广州市 → 广州, 海陵区), read with jieba's place-name tags: used when
 //! a record is indexed (its title and issuer) and when a query is understood. A leaf: text in,
-//! names out; the ranking that uses them is [`super::locality`].
+//! names out; the locality ranking uses them.
 
 use super::analysis::{jieba, normalize};
 

@@ -1,6 +1,5 @@
-//! What a tap asks for. Screens draw from the kiosk's state and return these; only
-//! [`super::app::KioskApp::apply`] changes the state, sends work to the workers or starts a
-//! thread.
+//! What a tap asks for. Screens draw from the kiosk's state and return these; only the app's
+//! `apply` changes the state, sends work to the workers or starts a thread.
 
 use super::keyboard::Key;
 use crate::search::facets::{Dim, Filter};

@@ -5,7 +5,6 @@
 use super::action::Action;
 use super::document::{OpenDoc, PrintState};
 use super::idle::{IdlePhase, IdleTimer};
-use super::keyboard::{Applied, Key, Keyboard};
 use super::request_form::{self, RequestFormState};
 use super::request_worker::{self, RequestWorker};
 use super::staff::{StaffArea, StaffPinPad};
@@ -13,70 +12,15 @@ use super::theme::Theme;
 use super::worker::{Command, Event, WorkerHandle, RESULT_LIMIT};
 use crate::config::Settings;
 use crate::search::facets::{Dim, FacetCounts, Filter};
-use crate::search::query::{SearchRequest, SearchResults, Sort};
-use crate::search::{GenerationInfo, Hit};
+use crate::search::query::{SearchRequest, Sort};
+use crate::search::Hit;
 use crate::staff_pin::StaffGate;
 use std::time::{Duration, Instant};
 
-/// Where the index stands, as the screen tells it.
-#[derive(Debug, Clone, PartialEq)]
-pub enum IndexState {
-    Loading,
-    Ready(GenerationInfo),
-    Failed(String),
-}
+mod navigation;
+mod request_screen;
 
-/// The screen shown.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub enum Screen {
-    #[default]
-    Home,
-    /// Search results (typed) or a category or area (browsed).
-    List,
-    Document,
-    Service,
-    Request,
-    StaffPin,
-    Staff,
-}
-
-/// The result list: typed search or browsing.
-#[derive(Debug, Clone, Default)]
-pub struct ListState {
-    /// Set when browsing a category or area (no query): the heading of the list.
-    pub browse: Option<String>,
-    pub filters: Vec<Filter>,
-    pub sort: Sort,
-    pub results: Option<SearchResults>,
-    /// Nothing was found for the query; these are the results of this correction.
-    pub corrected: Option<String>,
-    /// Nothing was found: shorter queries of the query's own words that find records.
-    pub alternatives: Vec<String>,
-    pub failed: bool,
-}
-
-/// Everything a visitor leaves behind. Replaced whole on the idle reset.
-#[derive(Default)]
-pub struct Visit {
-    pub screen: Screen,
-    /// The screen a document was opened from (the list or the form).
-    pub back: Screen,
-    pub query: String,
-    pub keyboard: Keyboard,
-    pub keyboard_open: bool,
-    pub candidates: Vec<String>,
-    pub suggestions: Vec<String>,
-    pub list: ListState,
-    pub doc: Option<OpenDoc>,
-    pub form: Option<RequestFormState>,
-    /// Published records matching the form's description (Art. 36(一)).
-    pub form_matches: Vec<Hit>,
-    pub pin: Option<StaffPinPad>,
-    pub staff: Option<StaffArea>,
-    pub theme: Theme,
-    /// Taps on the hall name (the hidden staff gesture).
-    pub hall_taps: Vec<Instant>,
-}
+pub use super::state::{IndexState, ListState, Screen, View, Visit};
 
 /// The newest request of a kind; only its answer is shown.
 #[derive(Debug, Clone, Copy, Default)]
@@ -120,7 +64,8 @@ pub struct KioskApp {
     /// Counts of the whole catalogue per kind and area, for browsing without typing.
     pub catalogue: FacetCounts,
     pub visit: Visit,
-    /// Grows with every visit: egui state (scroll positions, cursors) is keyed by it.
+    /// Grows with every visit (each idle reset and each return home): egui state (scroll
+    /// positions, cursors) is keyed by it, and request-worker replies carry it.
     pub visit_no: u64,
     seq: u64,
     tracks: Tracks,
@@ -247,283 +192,28 @@ impl KioskApp {
                 }
             }
         }
-        while let Ok(reply) = self.requests.replies.try_recv() {
+        while let Ok((visit, reply)) = self.requests.replies.try_recv() {
+            // A reply to a visit that has since been wiped (or left) is the last visitor's:
+            // it never reaches the form on screen.
+            if visit != self.visit_no {
+                tracing::info!("a request reply of an ended visit was dropped");
+                continue;
+            }
             if let Some(form) = &mut self.visit.form {
                 request_worker::apply(form, reply);
             }
         }
     }
 
-    /// Browse counts of the whole catalogue (seq 0: not a visitor's request).
-    fn refresh_catalogue(&self) {
-        self.send(Command::Browse {
-            seq: 0,
-            filters: Vec::new(),
-        });
-    }
-
-    /// Sends the list's search (or browse) for the current query, filters and order.
-    pub fn run_list(&mut self) {
-        let seq = self.next_seq();
-        self.tracks.list = Track {
-            sent: seq,
-            answered: false,
-        };
-        let list = &self.visit.list;
-        let query = self.visit.keyboard.preview(&self.visit.query);
-        if list.browse.is_some() && query.trim().is_empty() {
-            self.send(Command::Browse {
-                seq,
-                filters: list.filters.clone(),
-            });
-        } else if query.trim().is_empty() {
-            self.visit.list.results = None;
-            self.tracks.list.answered = true;
-        } else {
-            self.send(Command::Search {
-                seq,
-                request: SearchRequest {
-                    query,
-                    limit: RESULT_LIMIT,
-                    filters: list.filters.clone(),
-                    sort: list.sort,
-                },
-            });
+    /// The read-only borrow of the state a screen draws from.
+    pub fn view(&self) -> View<'_> {
+        View {
+            visit: &self.visit,
+            index: &self.index,
+            catalogue: &self.catalogue,
+            visit_no: self.visit_no,
+            hall_name: &self.settings.hall_name,
         }
-    }
-
-    /// After any change of the query or the pinyin: results, candidates and completions.
-    fn query_changed(&mut self) {
-        self.run_list();
-        let pinyin = self.visit.keyboard.pinyin.clone();
-        if pinyin.is_empty() {
-            self.visit.candidates.clear();
-            self.tracks.candidates.answered = true;
-        } else {
-            let seq = self.next_seq();
-            self.tracks.candidates = Track {
-                sent: seq,
-                answered: false,
-            };
-            self.send(Command::Candidates {
-                seq,
-                pinyin: pinyin.clone(),
-            });
-        }
-        let prefix = self.visit.query.trim().to_string();
-        if prefix.is_empty() || !pinyin.is_empty() {
-            self.visit.suggestions.clear();
-            self.tracks.suggest.answered = true;
-        } else {
-            let seq = self.next_seq();
-            self.tracks.suggest = Track {
-                sent: seq,
-                answered: false,
-            };
-            self.send(Command::Suggest { seq, prefix });
-        }
-    }
-
-    /// A key of the on-screen keyboard on the search screen.
-    pub fn key(&mut self, key: Key) {
-        let candidates = self.visit.candidates.clone();
-        let v = &mut self.visit;
-        match v.keyboard.apply(&mut v.query, key, &candidates) {
-            Applied::Nothing => {}
-            Applied::Edited => self.query_changed(),
-            Applied::Submitted => {
-                self.visit.keyboard_open = false;
-                self.query_changed();
-            }
-        }
-    }
-
-    /// Replaces the query (a suggestion or 「您是不是要找」 tapped).
-    pub fn set_query(&mut self, query: &str) {
-        self.visit.query = query.to_string();
-        self.visit.keyboard.pinyin.clear();
-        self.query_changed();
-    }
-
-    /// Opens the search screen with the keyboard.
-    pub fn start_search(&mut self) {
-        self.visit.screen = Screen::List;
-        self.visit.list = ListState::default();
-        self.visit.keyboard_open = true;
-        self.query_changed();
-    }
-
-    /// Opens a category or area without typing.
-    pub fn browse(&mut self, heading: &str, filters: Vec<Filter>) {
-        self.visit.screen = Screen::List;
-        self.visit.query.clear();
-        self.visit.keyboard = Keyboard::default();
-        self.visit.keyboard_open = false;
-        self.visit.list = ListState {
-            browse: Some(heading.to_string()),
-            filters,
-            ..ListState::default()
-        };
-        self.run_list();
-    }
-
-    /// A preset search from a home tile (a query within a kind).
-    pub fn preset(&mut self, query: &str, filters: Vec<Filter>) {
-        self.visit.screen = Screen::List;
-        self.visit.keyboard = Keyboard::default();
-        self.visit.keyboard_open = false;
-        self.visit.query = query.to_string();
-        self.visit.list = ListState {
-            filters,
-            ..ListState::default()
-        };
-        self.query_changed();
-    }
-
-    /// Chooses or drops a filter value of one dimension (one value per dimension).
-    pub fn toggle_filter(&mut self, dim: Dim, value: &str) {
-        let filters = &mut self.visit.list.filters;
-        let chosen = filters.iter().any(|f| f.dim == dim && f.value == value);
-        filters.retain(|f| f.dim != dim);
-        if !chosen {
-            filters.push(Filter {
-                dim,
-                value: value.to_string(),
-            });
-        }
-        self.run_list();
-    }
-
-    pub fn set_sort(&mut self, sort: Sort) {
-        if self.visit.list.sort != sort {
-            self.visit.list.sort = sort;
-            self.run_list();
-        }
-    }
-
-    /// Opens a hit: the service-guide screen for a service item, the document screen otherwise.
-    pub fn open(&mut self, hit: Hit) {
-        let seq = self.next_seq();
-        self.tracks.open = Track {
-            sent: seq,
-            answered: false,
-        };
-        self.send(Command::Open {
-            seq,
-            source: hit.source.clone(),
-            source_id: hit.id.clone(),
-        });
-        let service = hit.record.as_ref().is_some_and(|r| r.service.is_some());
-        if self.visit.screen != Screen::Document && self.visit.screen != Screen::Service {
-            self.visit.back = self.visit.screen;
-        }
-        self.visit.doc = Some(OpenDoc::new(hit));
-        self.visit.screen = if service {
-            Screen::Service
-        } else {
-            Screen::Document
-        };
-    }
-
-    /// Leaves a document for where it was opened from.
-    pub fn close_document(&mut self) {
-        self.visit.doc = None;
-        self.visit.screen = self.visit.back;
-    }
-
-    /// Opens the request form, prefilled from a document when given.
-    pub fn open_request_form(&mut self, from: Option<&Hit>) {
-        let mut form = RequestFormState::new(chrono::Local::now().date_naive());
-        if let Some(hit) = from {
-            form.form.title = hit.title.clone();
-            if let Some(r) = &hit.record {
-                form.form.doc_number = r.doc_number.clone().unwrap_or_default();
-                form.form.index_number = r.index_number.clone().unwrap_or_default();
-            }
-        }
-        self.visit.form = Some(form);
-        self.visit.form_matches.clear();
-        self.visit.keyboard = Keyboard::default();
-        self.visit.screen = Screen::Request;
-    }
-
-    /// The form's description changed: look for published records that already answer it.
-    fn form_description_changed(&mut self, description: String) {
-        let seq = self.next_seq();
-        self.tracks.form = Track {
-            sent: seq,
-            answered: false,
-        };
-        if description.chars().count() < 2 {
-            self.visit.form_matches.clear();
-            self.tracks.form.answered = true;
-            return;
-        }
-        self.send(Command::Search {
-            seq,
-            request: SearchRequest {
-                query: description,
-                limit: 3,
-                ..SearchRequest::default()
-            },
-        });
-    }
-
-    pub fn go_home(&mut self) {
-        let theme = self.visit.theme;
-        self.visit = Visit {
-            theme,
-            ..Visit::default()
-        };
-    }
-
-    /// Whether the visitor left anything behind that the idle reset must wipe.
-    pub fn has_traces(&self) -> bool {
-        let v = &self.visit;
-        v.screen != Screen::Home
-            || !v.query.is_empty()
-            || !v.keyboard.pinyin.is_empty()
-            || v.doc.is_some()
-            || v.form.is_some()
-            || v.pin.is_some()
-            || v.staff.is_some()
-            || v.list.results.is_some()
-            || v.theme != default_theme(&self.settings)
-    }
-
-    /// The idle reset: every trace of the visitor goes, and the home screen returns.
-    pub fn wipe(&mut self, ctx: &egui::Context) {
-        tracing::info!("idle reset: visit wiped");
-        self.visit = Visit {
-            theme: default_theme(&self.settings),
-            ..Visit::default()
-        };
-        // Answers still on their way belong to the old visit.
-        self.tracks = Tracks::default();
-        self.visit_no += 1;
-        ctx.memory_mut(|m| {
-            m.data.clear();
-            m.stop_text_input();
-        });
-    }
-
-    /// Staff gesture: five taps on the hall name within a few seconds.
-    pub fn hall_tapped(&mut self, now: Instant) {
-        let taps = &mut self.visit.hall_taps;
-        taps.retain(|t| now.saturating_duration_since(*t) < STAFF_TAP_WINDOW);
-        taps.push(now);
-        if taps.len() >= STAFF_TAPS {
-            taps.clear();
-            self.visit.pin = Some(StaffPinPad::default());
-            self.visit.screen = Screen::StaffPin;
-        }
-    }
-
-    pub fn open_staff_area(&mut self) {
-        self.visit.pin = None;
-        self.visit.staff = Some(StaffArea::open(&self.settings));
-        self.visit.screen = Screen::Staff;
-        self.send(Command::Status);
     }
 
     /// Carries out what a screen asked for: the one place the state changes on a tap.
@@ -624,11 +314,11 @@ impl KioskApp {
             self.applied_theme = Some(self.visit.theme);
         }
         let mut out = Vec::new();
-        super::screens::header(self, ui, &mut out);
+        super::screens::header(&self.view(), ui, &mut out);
         let (theme, visit_no) = (self.visit.theme, self.visit_no);
         match self.visit.screen {
-            Screen::Home => super::screens::home(self, ui, &mut out),
-            Screen::List => super::screens::list(self, ui, &mut out),
+            Screen::Home => super::screens::home(&self.view(), ui, &mut out),
+            Screen::List => super::screens::list(&self.view(), ui, &mut out),
             Screen::Document | Screen::Service => match self.visit.doc.as_mut() {
                 Some(doc) if self.visit.screen == Screen::Document => {
                     super::document::document(ui, &theme, doc, visit_no, &mut out)
@@ -641,15 +331,39 @@ impl KioskApp {
             Screen::Staff => super::staff::staff_screen(self, ui),
         }
         if let IdlePhase::Warning { remaining } = phase {
-            super::screens::idle_warning(self, &ctx, remaining, &mut out);
+            super::screens::idle_warning(&self.view(), &ctx, remaining, &mut out);
         }
         for action in out {
             self.apply(action, &ctx, now);
         }
+        self.hold_the_window(&ctx);
+        self.schedule_repaint(&ctx, now);
+    }
+
+    /// Lockdown: no key, key combination or window event ends or leaves the kiosk; only the
+    /// staff area's 「关闭终端程序」 (behind the PIN) closes it. egui's own Ctrl+Q quit and
+    /// keyboard zoom are switched off, a close request (Alt+F4, the window manager) is
+    /// cancelled, and a minimised window is restored.
+    fn hold_the_window(&self, ctx: &egui::Context) {
         if self.close_requested {
             ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+            return;
         }
-        self.schedule_repaint(&ctx, now);
+        ctx.options_mut(|o| {
+            o.quit_shortcuts.clear();
+            o.zoom_with_keyboard = false;
+        });
+        let (close, minimized) = ctx.input(|i| {
+            let v = i.viewport();
+            (v.close_requested(), v.minimized)
+        });
+        if close {
+            tracing::warn!("a request to close the kiosk window was refused (only the staff area may close it)");
+            ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
+        }
+        if minimized == Some(true) {
+            ctx.send_viewport_cmd(egui::ViewportCommand::Minimized(false));
+        }
     }
 
     /// Asks for the next frame only when something will change: the idle countdown, the clock's
@@ -670,95 +384,6 @@ impl KioskApp {
             wake = wake.min(Duration::from_millis(100));
         }
         ctx.request_repaint_after(wake);
-    }
-
-    fn request_screen(&mut self, ui: &mut egui::Ui) {
-        let theme = self.visit.theme;
-        let mut open_hit = None;
-        let mut key = None;
-        let Some(description_before) = self.visit.form.as_ref().map(|f| f.form.description.clone())
-        else {
-            self.visit.screen = Screen::Home;
-            return;
-        };
-        let action = {
-            let Some(form) = self.visit.form.as_mut() else {
-                return;
-            };
-            let keyboard = &self.visit.keyboard;
-            let candidates = &self.visit.candidates;
-            egui::Panel::bottom(("form-keyboard", self.visit_no)).show(ui, |ui| {
-                key = keyboard.show(ui, &theme, candidates, "确定");
-            });
-            let matches = &self.visit.form_matches;
-            egui::CentralPanel::default()
-                .show(ui, |ui| {
-                    if !matches.is_empty() {
-                        super::widgets::title(
-                            ui,
-                            &theme,
-                            "已主动公开，可直接查看/打印（您仍可继续提交申请）：",
-                        );
-                        for hit in matches {
-                            if super::widgets::button(ui, &theme, &hit.title).clicked() {
-                                open_hit = Some(hit.clone());
-                            }
-                        }
-                        ui.separator();
-                    }
-                    request_form::show(ui, form, &theme)
-                })
-                .inner
-        };
-        if let Some(k) = key {
-            self.form_key(k);
-        }
-        // Typed on the form or on the keyboard: look again for published records.
-        let description = self.visit.form.as_ref().map(|f| &f.form.description);
-        if let Some(d) = description.filter(|d| **d != description_before).cloned() {
-            self.form_description_changed(d);
-        }
-        if let Some(hit) = open_hit {
-            self.open(hit);
-            return;
-        }
-        let sent = match action {
-            Some(request_form::Action::Close) => {
-                self.go_home();
-                Ok(())
-            }
-            Some(action) => self.requests.commands.send(action),
-            None => Ok(()),
-        };
-        if sent.is_err() {
-            tracing::error!("the request worker has stopped");
-        }
-    }
-
-    /// A key of the on-screen keyboard on the form: it types into the field last touched.
-    fn form_key(&mut self, key: Key) {
-        let candidates = self.visit.candidates.clone();
-        let Some(form) = self.visit.form.as_mut() else {
-            return;
-        };
-        let Some(field) = form.active_text() else {
-            return;
-        };
-        let applied = self.visit.keyboard.apply(field, key, &candidates);
-        if applied == Applied::Nothing {
-            return;
-        }
-        let pinyin = self.visit.keyboard.pinyin.clone();
-        let seq = self.next_seq();
-        self.tracks.candidates = Track {
-            sent: seq,
-            answered: pinyin.is_empty(),
-        };
-        if pinyin.is_empty() {
-            self.visit.candidates.clear();
-        } else {
-            self.send(Command::Candidates { seq, pinyin });
-        }
     }
 }
 

@@ -14,6 +14,7 @@ pub mod request_worker;
 pub mod screens;
 pub mod staff;
 pub mod staff_desk;
+pub mod state;
 pub mod theme;
 pub mod widgets;
 pub mod worker;
@@ -55,7 +56,11 @@ pub fn run(settings: Settings) -> Result<(), UiError> {
     };
     if let Some(hash) = &settings.screen.staff_pin_hash {
         if staff_pin_is_the_demo_one(hash) {
-            tracing::warn!("the staff PIN is still the demo PIN of the shipped configuration: set your own with `kiosk staff-pin`");
+            if crate::staff_pin::runs_on_demo_data(&settings.sources) {
+                tracing::warn!("the staff PIN is still the demo PIN of the shipped configuration: set your own with `kiosk staff-pin`");
+            } else {
+                tracing::error!("the staff PIN is still the demo PIN and the data is not the demo: the staff area will not open until a PIN is set with `kiosk staff-pin`");
+            }
         }
     } else {
         tracing::warn!("no staff_pin_hash configured: the staff area cannot be opened");
@@ -82,8 +87,7 @@ pub fn run(settings: Settings) -> Result<(), UiError> {
     .map_err(|e| UiError::Window(e.to_string()))
 }
 
-/// The PIN of the shipped demo configuration, documented in the README.
-pub const DEMO_PIN: &str = "246810";
+pub use crate::staff_pin::DEMO_PIN;
 
 fn staff_pin_is_the_demo_one(hash: &str) -> bool {
     crate::staff_pin::verify_pin(hash, DEMO_PIN)

@@ -111,6 +111,18 @@ struct Ctx<'a> {
     active: &'a mut Option<&'static str>,
 }
 
+/// A label that states its field's length limit: 「联系地址（不超过200字）」, or for an optional
+/// field 「信息名称（选填，不超过200字）」.
+fn with_limit(label: &str, key: &str) -> String {
+    let Some(max) = crate::requests::validate::limit_of(key) else {
+        return label.to_string();
+    };
+    match label.strip_suffix("（选填）") {
+        Some(base) => format!("{base}（选填，不超过{max}字）"),
+        None => format!("{label}（不超过{max}字）"),
+    }
+}
+
 fn text_field(ui: &mut egui::Ui, c: &mut Ctx, label: &str, value: &mut String, key: &'static str) {
     let size = c.s.body;
     ui.horizontal(|ui| {
@@ -187,7 +199,13 @@ fn applicant(ui: &mut egui::Ui, c: &mut Ctx, f: &mut RawForm) {
         }
     }
     text_field(ui, c, "联系电话", &mut f.phone, "phone");
-    text_field(ui, c, "联系地址", &mut f.address, "address");
+    text_field(
+        ui,
+        c,
+        &with_limit("联系地址", "address"),
+        &mut f.address,
+        "address",
+    );
     text_field(ui, c, "邮政编码", &mut f.postcode, "postcode");
     text_field(ui, c, "电子邮箱", &mut f.email, "email");
 }
@@ -196,14 +214,20 @@ fn wanted(ui: &mut egui::Ui, c: &mut Ctx, f: &mut RawForm) {
     text_field(
         ui,
         c,
-        "所需信息的内容描述",
+        &with_limit("所需信息的内容描述", "description"),
         &mut f.description,
         "description",
     );
     for hint in hints_for(&f.description) {
         ui.label(RichText::new(hint.message()).size(c.s.body).color(HINT));
     }
-    text_field(ui, c, "信息名称（选填）", &mut f.title, "title");
+    text_field(
+        ui,
+        c,
+        &with_limit("信息名称（选填）", "title"),
+        &mut f.title,
+        "title",
+    );
     text_field(ui, c, "文号（选填）", &mut f.doc_number, "doc_number");
     text_field(ui, c, "索引号（选填）", &mut f.index_number, "index_number");
     let provide: Vec<(ProvideAs, &str)> = ProvideAs::ALL.iter().map(|p| (*p, p.label())).collect();
@@ -362,7 +386,10 @@ mod tests {
             ("姓名", "张三"),
             ("证件号码", "11010519491231002X"),
             ("联系电话", "13812345678"),
-            ("所需信息的内容描述", "2025年城区道路改造项目立项批复"),
+            (
+                "所需信息的内容描述（不超过2000字）",
+                "2025年城区道路改造项目立项批复",
+            ),
         ] {
             h.get_by_label(label).focus();
             h.run();
@@ -392,5 +419,22 @@ mod tests {
         assert!(h.state().1.is_none());
         h.get_by_label("！居民身份证号码校验位不符，请逐位核对。");
         h.get_by_label("！请填写姓名。");
+    }
+
+    #[test]
+    fn the_form_states_the_length_limits_and_an_overlong_description_is_refused_naming_it() {
+        let mut h = harness(RequestFormState::new(today()));
+        h.get_by_label("联系地址（不超过200字）");
+        h.get_by_label("信息名称（选填，不超过200字）");
+        let description = "所需信息的内容描述（不超过2000字）";
+        h.get_by_label(description).focus();
+        h.run();
+        h.get_by_label(description).type_text(&"请公开".repeat(700));
+        h.run();
+        h.get_by_label("提交申请").click();
+        h.run();
+        h.run();
+        assert!(h.state().1.is_none(), "nothing is filed");
+        h.get_by_label("！所需信息的内容描述不能超过2000字，您填写了2100字，请精简后再提交。");
     }
 }

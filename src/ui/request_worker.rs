@@ -16,10 +16,14 @@ pub enum Reply {
     Lookup(String),
 }
 
+/// The visit a command was sent from (the app's visit number); its reply
+/// carries it back so the UI drops replies of a visit that has been wiped.
+pub type VisitNo = u64;
+
 /// The UI side of the worker.
 pub struct RequestWorker {
-    pub commands: Sender<Action>,
-    pub replies: Receiver<Reply>,
+    pub commands: Sender<(VisitNo, Action)>,
+    pub replies: Receiver<(VisitNo, Reply)>,
 }
 
 const CANNOT_FILE: &str =
@@ -35,8 +39,8 @@ pub fn spawn(
     settings: Settings,
     wake: impl Fn() + Send + 'static,
 ) -> std::io::Result<RequestWorker> {
-    let (cmd_tx, cmd_rx) = channel::<Action>();
-    let (reply_tx, reply_rx) = channel::<Reply>();
+    let (cmd_tx, cmd_rx) = channel::<(VisitNo, Action)>();
+    let (reply_tx, reply_rx) = channel::<(VisitNo, Reply)>();
     std::thread::Builder::new()
         .name("request-worker".into())
         .spawn(move || {
@@ -44,9 +48,9 @@ pub fn spawn(
                 settings,
                 open: None,
             };
-            for action in cmd_rx {
+            for (visit, action) in cmd_rx {
                 if let Some(reply) = desk.handle(action) {
-                    if reply_tx.send(reply).is_err() {
+                    if reply_tx.send((visit, reply)).is_err() {
                         return;
                     }
                     wake();
@@ -172,10 +176,10 @@ mod tests {
         let request = form.validate(today).unwrap();
         worker
             .commands
-            .send(Action::Submit(Box::new(request)))
+            .send((7, Action::Submit(Box::new(request))))
             .unwrap();
         let wait = Duration::from_secs(30);
-        let Reply::Filed(filed) = worker.replies.recv_timeout(wait).unwrap() else {
+        let (7, Reply::Filed(filed)) = worker.replies.recv_timeout(wait).unwrap() else {
             panic!("expected a filed reply")
         };
         assert!(filed.receipt_no.starts_with("QH01-"));
@@ -187,12 +191,17 @@ mod tests {
         ] {
             worker
                 .commands
-                .send(Action::Lookup {
-                    receipt_no: filed.receipt_no.clone(),
-                    query_code: code,
-                })
+                .send((
+                    8,
+                    Action::Lookup {
+                        receipt_no: filed.receipt_no.clone(),
+                        query_code: code,
+                    },
+                ))
                 .unwrap();
-            apply(&mut state, worker.replies.recv_timeout(wait).unwrap());
+            let (visit, reply) = worker.replies.recv_timeout(wait).unwrap();
+            assert_eq!(visit, 8, "the reply names the visit it answers");
+            apply(&mut state, reply);
             let answer = state.lookup_answer.clone().unwrap();
             assert!(answer.contains(expect), "{answer}");
         }
@@ -203,9 +212,11 @@ mod tests {
         let request = form.validate(today).unwrap();
         worker
             .commands
-            .send(Action::Submit(Box::new(request)))
+            .send((9, Action::Submit(Box::new(request))))
             .unwrap();
-        apply(&mut state, worker.replies.recv_timeout(wait).unwrap());
+        let (visit, reply) = worker.replies.recv_timeout(wait).unwrap();
+        assert_eq!(visit, 9);
+        apply(&mut state, reply);
         let Stage::Failed(message) = &state.stage else {
             panic!("filed without its key")
         };
@@ -246,9 +257,9 @@ mod tests {
             let request = form.validate(today).unwrap();
             worker
                 .commands
-                .send(Action::Submit(Box::new(request)))
+                .send((1, Action::Submit(Box::new(request))))
                 .unwrap();
-            let reply = worker.replies.recv_timeout(wait).unwrap();
+            let (_, reply) = worker.replies.recv_timeout(wait).unwrap();
             assert!(matches!(reply, Reply::Filed(_)), "round {round}: {reply:?}");
             // The calendar was read when the register was opened; it is not read again.
             std::fs::remove_dir_all(&holidays).ok();

@@ -9,7 +9,7 @@ use super::theme::Theme;
 use super::widgets;
 use crate::config::Settings;
 use crate::requests::{Outcome, Status};
-use crate::staff_pin::{verify_pin, PinOutcome};
+use crate::staff_pin::{check_staff_pin, PinCheck, PinOutcome, DEMO_PIN_REFUSED};
 use crate::status::IndexStatus;
 use egui::{RichText, Vec2};
 use std::sync::mpsc::{channel, Receiver};
@@ -60,7 +60,7 @@ impl<T: Send + 'static> Job<T> {
 pub struct StaffPinPad {
     pub digits: String,
     pub message: Option<String>,
-    check: Option<(Job<bool>, Instant)>,
+    check: Option<(Job<PinCheck>, Instant)>,
 }
 
 impl StaffPinPad {
@@ -78,16 +78,23 @@ pub fn pin_screen(app: &mut KioskApp, ui: &mut egui::Ui, now: Instant) {
     };
     let mut opened = false;
     if let Some((job, at)) = &mut pad.check {
-        if let Some(correct) = job.poll().copied() {
+        if let Some(checked) = job.poll().copied() {
             let at = *at;
             pad.check = None;
             pad.digits.clear();
-            match app.gate.record(correct, at) {
-                PinOutcome::Open => opened = true,
-                PinOutcome::Wrong { tries_left } => {
+            let outcome = match checked {
+                // Not a guess: the lock and the count of wrong tries stay as they are.
+                PinCheck::DemoPinOnRealData => None,
+                PinCheck::Correct => Some(app.gate.record(true, at)),
+                PinCheck::Wrong => Some(app.gate.record(false, at)),
+            };
+            match outcome {
+                None => pad.message = Some(DEMO_PIN_REFUSED.into()),
+                Some(PinOutcome::Open) => opened = true,
+                Some(PinOutcome::Wrong { tries_left }) => {
                     pad.message = Some(format!("密码不正确，还可尝试{tries_left}次。"))
                 }
-                PinOutcome::Locked { remaining } => {
+                Some(PinOutcome::Locked { remaining }) => {
                     pad.message = Some(format!(
                         "密码输入错误次数过多，已锁定，请{}分钟后再试。",
                         remaining.as_secs().div_ceil(60)
@@ -167,10 +174,13 @@ pub fn pin_screen(app: &mut KioskApp, ui: &mut egui::Ui, now: Instant) {
                     }
                     (Some(hash), None) => {
                         let hash = hash.clone();
+                        let sources = app.settings.sources.clone();
                         let pin = std::mem::take(&mut pad.digits);
                         let ctx = ui.ctx().clone();
                         pad.check = Some((
-                            Job::spawn("pin-check", Some(ctx), move || verify_pin(&hash, &pin)),
+                            Job::spawn("pin-check", Some(ctx), move || {
+                                check_staff_pin(&hash, &pin, &sources)
+                            }),
                             now,
                         ));
                     }

@@ -1,7 +1,7 @@
 //! The bar on every screen and the idle warning over it.
 
 use crate::ui::action::Action;
-use crate::ui::app::{IndexState, KioskApp, Screen};
+use crate::ui::state::{IndexState, Screen, View};
 use crate::ui::widgets;
 use egui::{RichText, Vec2};
 use std::time::Duration;
@@ -10,7 +10,7 @@ const WEEKDAYS: [&str; 7] = ["一", "二", "三", "四", "五", "六", "日"];
 
 /// The bar on every screen: hall name (five taps open the staff PIN pad), date and time, the
 /// data date, the display switches and the way home.
-pub fn header(app: &KioskApp, ui: &mut egui::Ui, out: &mut Vec<Action>) {
+pub fn header(app: &View, ui: &mut egui::Ui, out: &mut Vec<Action>) {
     let theme = app.visit.theme;
     let s = theme.sizes();
     let p = theme.palette();
@@ -19,7 +19,7 @@ pub fn header(app: &KioskApp, ui: &mut egui::Ui, out: &mut Vec<Action>) {
         .show(ui, |ui| {
             ui.horizontal_wrapped(|ui| {
                 let hall = egui::Label::new(
-                    RichText::new(&app.settings.hall_name)
+                    RichText::new(app.hall_name)
                         .size(s.heading)
                         .strong()
                         .color(p.accent),
@@ -40,7 +40,7 @@ pub fn header(app: &KioskApp, ui: &mut egui::Ui, out: &mut Vec<Action>) {
                     .size(s.body)
                     .color(p.text),
                 );
-                if let IndexState::Ready(info) = &app.index {
+                if let IndexState::Ready(info) = app.index {
                     ui.label(
                         RichText::new(format!("数据更新至 {}", info.built_at.format("%Y-%m-%d")))
                             .size(s.body)
@@ -75,12 +75,7 @@ pub fn header(app: &KioskApp, ui: &mut egui::Ui, out: &mut Vec<Action>) {
 }
 
 /// The idle warning: a countdown and one large 「继续使用」. Returns whether it was tapped.
-pub fn idle_warning(
-    app: &KioskApp,
-    ctx: &egui::Context,
-    remaining: Duration,
-    out: &mut Vec<Action>,
-) {
+pub fn idle_warning(app: &View, ctx: &egui::Context, remaining: Duration, out: &mut Vec<Action>) {
     let theme = app.visit.theme;
     let s = theme.sizes();
     let p = theme.palette();

@@ -3,7 +3,7 @@
 use crate::catalog::Kind;
 use crate::search::facets::{Dim, Filter};
 use crate::ui::action::Action;
-use crate::ui::app::{IndexState, KioskApp};
+use crate::ui::state::{IndexState, View};
 use crate::ui::theme::Theme;
 use crate::ui::widgets;
 use egui::{RichText, Vec2};
@@ -48,7 +48,7 @@ const TILES: [(&str, &str, Tile); 6] = [
     ),
 ];
 
-pub fn home(app: &KioskApp, ui: &mut egui::Ui, out: &mut Vec<Action>) {
+pub fn home(app: &View, ui: &mut egui::Ui, out: &mut Vec<Action>) {
     let theme = app.visit.theme;
     let s = theme.sizes();
     let p = theme.palette();
@@ -56,7 +56,7 @@ pub fn home(app: &KioskApp, ui: &mut egui::Ui, out: &mut Vec<Action>) {
         egui::ScrollArea::vertical()
             .id_salt(("home", app.visit_no))
             .show(ui, |ui| {
-                if let IndexState::Failed(msg) = &app.index {
+                if let IndexState::Failed(msg) = app.index {
                     widgets::warning(ui, &theme, msg);
                 }
                 // The search line: one tap opens the keyboard.
@@ -145,7 +145,7 @@ fn open_tile(i: usize) -> Action {
 }
 
 /// 「按领域浏览」: the areas of the catalogue with their record counts.
-fn browse_areas(app: &KioskApp, ui: &mut egui::Ui, theme: &Theme, out: &mut Vec<Action>) {
+fn browse_areas(app: &View, ui: &mut egui::Ui, theme: &Theme, out: &mut Vec<Action>) {
     let areas = app.catalogue.get(&Dim::Area).cloned().unwrap_or_default();
     if areas.is_empty() {
         return;

@@ -1,16 +1,16 @@
 //! The result list (typed search or browsing) with the on-screen keyboard and facet chips.
 
 use crate::search::facets::{Dim, Filter};
-use crate::search::query::Sort;
+use crate::search::query::{SearchResults, Sort};
 use crate::search::Hit;
 use crate::ui::action::Action;
-use crate::ui::app::{IndexState, KioskApp};
+use crate::ui::state::{IndexState, View};
 use crate::ui::theme::Theme;
 use crate::ui::widgets;
 use egui::{RichText, Vec2};
 
 /// The result list, with the keyboard when searching.
-pub fn list(app: &KioskApp, ui: &mut egui::Ui, out: &mut Vec<Action>) {
+pub fn list(app: &View, ui: &mut egui::Ui, out: &mut Vec<Action>) {
     let theme = app.visit.theme;
     let p = theme.palette();
     let searching = app.visit.list.browse.is_none();
@@ -61,7 +61,7 @@ pub fn list(app: &KioskApp, ui: &mut egui::Ui, out: &mut Vec<Action>) {
 }
 
 /// The query as typed, the pending pinyin underlined, and the keyboard's switch.
-fn query_line(app: &KioskApp, ui: &mut egui::Ui, out: &mut Vec<Action>) {
+fn query_line(app: &View, ui: &mut egui::Ui, out: &mut Vec<Action>) {
     let theme = app.visit.theme;
     let s = theme.sizes();
     let p = theme.palette();
@@ -129,7 +129,7 @@ fn query_line(app: &KioskApp, ui: &mut egui::Ui, out: &mut Vec<Action>) {
 }
 
 /// Kind, area, validity and year chips with their counts, and the order.
-fn facet_chips(app: &KioskApp, ui: &mut egui::Ui, out: &mut Vec<Action>) {
+fn facet_chips(app: &View, ui: &mut egui::Ui, out: &mut Vec<Action>) {
     let theme = app.visit.theme;
     let Some(results) = &app.visit.list.results else {
         return;
@@ -186,9 +186,9 @@ fn facet_chips(app: &KioskApp, ui: &mut egui::Ui, out: &mut Vec<Action>) {
 }
 
 /// The hits, or an honest sentence when there are none.
-fn result_body(app: &KioskApp, ui: &mut egui::Ui, out: &mut Vec<Action>) {
+fn result_body(app: &View, ui: &mut egui::Ui, out: &mut Vec<Action>) {
     let theme = app.visit.theme;
-    match &app.index {
+    match app.index {
         IndexState::Loading => {
             widgets::body(ui, &theme, "正在准备资料库，请稍候……");
             return;
@@ -216,8 +216,25 @@ fn result_body(app: &KioskApp, ui: &mut egui::Ui, out: &mut Vec<Action>) {
         widgets::muted(ui, &theme, "正在查询……");
         return;
     };
-    let mut set_query = None;
-    if let Some(fixed) = &list.corrected {
+    offers(app, ui, results, &query, out);
+    if results.hits.is_empty() {
+        nothing_found(app, ui, out);
+    } else {
+        hit_list(app, ui, results, out);
+    }
+}
+
+/// What the kiosk says above the hits: the correction searched, 「您是不是要找」, the pinyin
+/// reading, partial matches.
+fn offers(
+    app: &View,
+    ui: &mut egui::Ui,
+    results: &SearchResults,
+    query: &str,
+    out: &mut Vec<Action>,
+) {
+    let theme = app.visit.theme;
+    if let Some(fixed) = &app.visit.list.corrected {
         widgets::body(
             ui,
             &theme,
@@ -227,7 +244,7 @@ fn result_body(app: &KioskApp, ui: &mut egui::Ui, out: &mut Vec<Action>) {
         ui.horizontal_wrapped(|ui| {
             widgets::body(ui, &theme, "您是不是要找：");
             if widgets::chip(ui, &theme, sug, false).clicked() {
-                set_query = Some(sug.clone());
+                out.push(Action::SetQuery(sug.clone()));
             }
         });
     }
@@ -237,56 +254,54 @@ fn result_body(app: &KioskApp, ui: &mut egui::Ui, out: &mut Vec<Action>) {
     if results.partial {
         widgets::body(ui, &theme, crate::desk::search::PARTIAL_HEADING);
     }
-    let mut open = None;
-    let mut request = false;
-    if results.hits.is_empty() {
-        widgets::body(
-            ui,
-            &theme,
-            "没有找到相关内容。请换一个词再试，或到服务窗口咨询；如需获取未公开的政府信息，可以提出政府信息公开申请。",
-        );
-        if !list.alternatives.is_empty() {
-            ui.horizontal_wrapped(|ui| {
-                widgets::body(ui, &theme, "您可以试试：");
-                for alt in &list.alternatives {
-                    if widgets::chip(ui, &theme, alt, false).clicked() {
-                        set_query = Some(alt.clone());
-                    }
+}
+
+/// The honest zero: what to do next, shorter queries that find records, the request form.
+fn nothing_found(app: &View, ui: &mut egui::Ui, out: &mut Vec<Action>) {
+    let theme = app.visit.theme;
+    widgets::body(
+        ui,
+        &theme,
+        "没有找到相关内容。请换一个词再试，或到服务窗口咨询；如需获取未公开的政府信息，可以提出政府信息公开申请。",
+    );
+    if !app.visit.list.alternatives.is_empty() {
+        ui.horizontal_wrapped(|ui| {
+            widgets::body(ui, &theme, "您可以试试：");
+            for alt in &app.visit.list.alternatives {
+                if widgets::chip(ui, &theme, alt, false).clicked() {
+                    out.push(Action::SetQuery(alt.clone()));
                 }
-            });
-        }
-        request = widgets::button(ui, &theme, "填写政府信息公开申请").clicked();
-    } else {
-        let shown = results.hits.len();
-        let total = results.total;
-        let count = if results.more {
-            format!("相关结果较多，按相关程度显示前 {shown} 条")
-        } else if total > shown {
-            format!("共找到 {total} 条结果，显示前 {shown} 条")
-        } else {
-            format!("共找到 {total} 条结果")
-        };
-        widgets::muted(ui, &theme, &count);
-        egui::ScrollArea::vertical()
-            .id_salt(("results", app.visit_no, list.browse.is_some()))
-            .auto_shrink([false, false])
-            .show(ui, |ui| {
-                for hit in &results.hits {
-                    if hit_row(ui, &theme, hit) {
-                        open = Some(hit.clone());
-                    }
-                }
-            });
+            }
+        });
     }
-    if let Some(q) = set_query {
-        out.push(Action::SetQuery(q));
-    }
-    if let Some(hit) = open {
-        out.push(Action::Open(hit));
-    }
-    if request {
+    if widgets::button(ui, &theme, "填写政府信息公开申请").clicked() {
         out.push(Action::RequestForm(None));
     }
+}
+
+/// The count and the scrolled hits.
+fn hit_list(app: &View, ui: &mut egui::Ui, results: &SearchResults, out: &mut Vec<Action>) {
+    let theme = app.visit.theme;
+    let shown = results.hits.len();
+    let total = results.total;
+    let count = if results.more {
+        format!("相关结果较多，按相关程度显示前 {shown} 条")
+    } else if total > shown {
+        format!("共找到 {total} 条结果，显示前 {shown} 条")
+    } else {
+        format!("共找到 {total} 条结果")
+    };
+    widgets::muted(ui, &theme, &count);
+    egui::ScrollArea::vertical()
+        .id_salt(("results", app.visit_no, app.visit.list.browse.is_some()))
+        .auto_shrink([false, false])
+        .show(ui, |ui| {
+            for hit in &results.hits {
+                if hit_row(ui, &theme, hit) {
+                    out.push(Action::Open(hit.clone()));
+                }
+            }
+        });
 }
 
 /// One hit: highlighted title (tap to open), 文号, issuer, date, validity in words, snippet.
