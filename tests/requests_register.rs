@@ -418,7 +418,8 @@ fn a_key_of_another_fingerprint_is_refused_by_every_file_constructor() {
 /// A register as the first release wrote it (schema 1): one request sealed with `keys`, a
 /// plaintext audit note and a deadline computed long ago.
 fn legacy_register(path: &Path, keys: &kiosk::requests::Keys, note: &str) {
-    let kiosk::requests::migrations::Step::Sql(schema) = &kiosk::requests::register::MIGRATIONS[0]
+    let kiosk::requests::register::migrations::Step::Sql(schema) =
+        &kiosk::requests::register::MIGRATIONS[0]
     else {
         panic!("schema 1 is SQL")
     };

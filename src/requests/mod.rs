@@ -8,7 +8,6 @@ pub mod crypto;
 pub mod deadlines;
 pub mod export;
 mod hints;
-pub mod migrations;
 pub mod model;
 pub mod register;
 pub mod status;

@@ -4,7 +4,7 @@
 //! Every change is one transaction with its audit line. Extends [`Register`]; no IO of its own.
 
 use super::deadlines::{Clock, Due};
-use super::migrations::warnings_text;
+use super::register::migrations::warnings_text;
 use super::register::{insert_audit, pauses, AuditLine, Register, RegisterError, StatusChange};
 use super::status::Status;
 use chrono::{Days, NaiveDate, NaiveDateTime};

@@ -43,4 +43,10 @@ pub enum Action {
     HallTapped,
     /// 「继续使用」 on the idle warning.
     KeepVisit,
+    /// The right staff PIN was entered.
+    OpenStaffArea,
+    /// 「刷新状态」 in the staff area: read the index folder again.
+    RefreshIndexStatus,
+    /// 「关闭终端程序」 in the staff area (behind the PIN): the one way to end the kiosk.
+    CloseKiosk,
 }

@@ -238,6 +238,9 @@ impl KioskApp {
             }
             Action::HallTapped => self.hall_tapped(now),
             Action::KeepVisit => self.idle.touch(now),
+            Action::OpenStaffArea => self.open_staff_area(),
+            Action::RefreshIndexStatus => self.send(Command::Status),
+            Action::CloseKiosk => self.close_requested = true,
         }
     }
 
@@ -327,8 +330,19 @@ impl KioskApp {
                 None => out.push(Action::CloseDocument),
             },
             Screen::Request => self.request_screen(ui),
-            Screen::StaffPin => super::staff::pin_screen(self, ui, now),
-            Screen::Staff => super::staff::staff_screen(self, ui),
+            Screen::StaffPin => match self.visit.pin.as_mut() {
+                Some(pad) => {
+                    let gate = &mut self.gate;
+                    super::staff::pin_screen(ui, &theme, pad, gate, &self.settings, now, &mut out)
+                }
+                None => out.push(Action::GoHome),
+            },
+            Screen::Staff => match self.visit.staff.as_mut() {
+                Some(area) => {
+                    super::staff::staff_screen(ui, &theme, area, &self.settings, visit_no, &mut out)
+                }
+                None => out.push(Action::GoHome),
+            },
         }
         if let IdlePhase::Warning { remaining } = phase {
             super::screens::idle_warning(&self.view(), &ctx, remaining, &mut out);

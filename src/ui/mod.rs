@@ -6,6 +6,7 @@ pub mod app;
 pub mod document;
 pub mod fonts;
 pub mod idle;
+pub mod job;
 pub mod keyboard;
 pub mod print_worker;
 pub mod qr;

@@ -3,57 +3,18 @@
 //! 待打印 receipts, closing the kiosk). Argon2 checks, register reads and printing run on
 //! their own threads.
 
-use super::app::KioskApp;
+use super::action::Action;
+pub use super::job::Job;
 use super::staff_desk::{read_detail, read_requests, RequestList, SharedDesk};
 use super::theme::Theme;
 use super::widgets;
 use crate::config::Settings;
 use crate::requests::{Outcome, Status};
+use crate::staff_pin::StaffGate;
 use crate::staff_pin::{check_staff_pin, PinCheck, PinOutcome, DEMO_PIN_REFUSED};
 use crate::status::IndexStatus;
 use egui::{RichText, Vec2};
-use std::sync::mpsc::{channel, Receiver};
 use std::time::Instant;
-
-/// A result computed on another thread.
-pub struct Job<T> {
-    rx: Receiver<T>,
-    result: Option<T>,
-}
-
-impl<T: Send + 'static> Job<T> {
-    pub fn spawn(
-        name: &str,
-        ctx: Option<egui::Context>,
-        f: impl FnOnce() -> T + Send + 'static,
-    ) -> Job<T> {
-        let (tx, rx) = channel();
-        let started = std::thread::Builder::new()
-            .name(name.into())
-            .spawn(move || {
-                let _ = tx.send(f());
-                if let Some(ctx) = ctx {
-                    ctx.request_repaint();
-                }
-            });
-        if let Err(e) = started {
-            tracing::error!(error = %e, name, "cannot start a staff thread");
-        }
-        Job { rx, result: None }
-    }
-
-    /// The result once there is one.
-    pub fn poll(&mut self) -> Option<&T> {
-        if self.result.is_none() {
-            self.result = self.rx.try_recv().ok();
-        }
-        self.result.as_ref()
-    }
-
-    pub fn done(&self) -> bool {
-        self.result.is_some()
-    }
-}
 
 /// The PIN pad: digits typed, and the check in flight.
 #[derive(Default)]
@@ -69,13 +30,18 @@ impl StaffPinPad {
     }
 }
 
-pub fn pin_screen(app: &mut KioskApp, ui: &mut egui::Ui, now: Instant) {
-    let theme = app.visit.theme;
+/// The PIN pad. `gate` counts the wrong tries; the check runs on its own thread.
+pub fn pin_screen(
+    ui: &mut egui::Ui,
+    theme: &Theme,
+    pad: &mut StaffPinPad,
+    gate: &mut StaffGate,
+    settings: &Settings,
+    now: Instant,
+    out: &mut Vec<Action>,
+) {
+    let theme = *theme;
     let s = theme.sizes();
-    let Some(pad) = app.visit.pin.as_mut() else {
-        app.go_home();
-        return;
-    };
     let mut opened = false;
     if let Some((job, at)) = &mut pad.check {
         if let Some(checked) = job.poll().copied() {
@@ -85,8 +51,8 @@ pub fn pin_screen(app: &mut KioskApp, ui: &mut egui::Ui, now: Instant) {
             let outcome = match checked {
                 // Not a guess: the lock and the count of wrong tries stay as they are.
                 PinCheck::DemoPinOnRealData => None,
-                PinCheck::Correct => Some(app.gate.record(true, at)),
-                PinCheck::Wrong => Some(app.gate.record(false, at)),
+                PinCheck::Correct => Some(gate.record(true, at)),
+                PinCheck::Wrong => Some(gate.record(false, at)),
             };
             match outcome {
                 None => pad.message = Some(DEMO_PIN_REFUSED.into()),
@@ -114,7 +80,7 @@ pub fn pin_screen(app: &mut KioskApp, ui: &mut egui::Ui, now: Instant) {
             })
             .size(s.heading),
         );
-        match (app.gate.locked(now), &pad.message) {
+        match (gate.locked(now), &pad.message) {
             (Some(remaining), _) => {
                 widgets::warning(
                     ui,
@@ -163,7 +129,7 @@ pub fn pin_screen(app: &mut KioskApp, ui: &mut egui::Ui, now: Instant) {
             }
             let ok = egui::Button::new(RichText::new("确定").size(s.title)).min_size(key);
             if ui.add(ok).clicked() && pad.check.is_none() {
-                match (&app.settings.screen.staff_pin_hash, app.gate.locked(now)) {
+                match (&settings.screen.staff_pin_hash, gate.locked(now)) {
                     (_, Some(_)) => {}
                     (None, _) => {
                         pad.message = Some(
@@ -174,7 +140,7 @@ pub fn pin_screen(app: &mut KioskApp, ui: &mut egui::Ui, now: Instant) {
                     }
                     (Some(hash), None) => {
                         let hash = hash.clone();
-                        let sources = app.settings.sources.clone();
+                        let sources = settings.sources.clone();
                         let pin = std::mem::take(&mut pad.digits);
                         let ctx = ui.ctx().clone();
                         pad.check = Some((
@@ -189,7 +155,7 @@ pub fn pin_screen(app: &mut KioskApp, ui: &mut egui::Ui, now: Instant) {
         });
     });
     if opened {
-        app.open_staff_area();
+        out.push(Action::OpenStaffArea);
     }
 }
 
@@ -241,43 +207,41 @@ impl StaffArea {
     }
 }
 
-pub fn staff_screen(app: &mut KioskApp, ui: &mut egui::Ui) {
-    let theme = app.visit.theme;
-    let visit_no = app.visit_no;
+/// The staff area: index state, the register, reprinting, closing the kiosk.
+pub fn staff_screen(
+    ui: &mut egui::Ui,
+    theme: &Theme,
+    area: &mut StaffArea,
+    settings: &Settings,
+    visit_no: u64,
+    out: &mut Vec<Action>,
+) {
+    let theme = *theme;
     let mut close = false;
     let mut reload_status = false;
-    {
-        let Some(area) = app.visit.staff.as_mut() else {
-            app.go_home();
-            return;
-        };
-        let settings = &app.settings;
-        egui::CentralPanel::default().show(ui, |ui| {
-            ui.horizontal_wrapped(|ui| {
-                widgets::heading(ui, &theme, "工作人员管理");
-                reload_status = widgets::button(ui, &theme, "刷新状态").clicked();
-                close = widgets::button(ui, &theme, "关闭终端程序").clicked();
-            });
-            egui::ScrollArea::vertical()
-                .id_salt(("staff", visit_no))
-                .auto_shrink([false, false])
-                .show(ui, |ui| {
-                    index_section(ui, &theme, area.index.as_ref(), settings);
-                    ui.separator();
-                    requests_section(ui, &theme, area);
-                });
+    egui::CentralPanel::default().show(ui, |ui| {
+        ui.horizontal_wrapped(|ui| {
+            widgets::heading(ui, &theme, "工作人员管理");
+            reload_status = widgets::button(ui, &theme, "刷新状态").clicked();
+            close = widgets::button(ui, &theme, "关闭终端程序").clicked();
         });
-    }
+        egui::ScrollArea::vertical()
+            .id_salt(("staff", visit_no))
+            .auto_shrink([false, false])
+            .show(ui, |ui| {
+                index_section(ui, &theme, area.index.as_ref(), settings);
+                ui.separator();
+                requests_section(ui, &theme, area);
+            });
+    });
     if reload_status {
-        if let Some(area) = app.visit.staff.as_mut() {
-            area.index = None;
-            area.requests = read_requests(&area.desk);
-        }
-        app.send(super::worker::Command::Status);
+        area.index = None;
+        area.requests = read_requests(&area.desk);
+        out.push(Action::RefreshIndexStatus);
     }
     if close {
         tracing::warn!("kiosk closed from the staff area");
-        app.close_requested = true;
+        out.push(Action::CloseKiosk);
     }
 }
 

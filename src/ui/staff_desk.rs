@@ -2,7 +2,7 @@
 //! jobs that read the list and one request's detail. Failures reach the screen as polite
 //! Chinese ([`DeskError::staff_message`]); the technical error is logged once.
 
-use super::staff::Job;
+use super::job::Job;
 use crate::config::Settings;
 use crate::desk::requests::{description_text, due_text, DeskError, RequestDesk};
 use crate::requests::Status;

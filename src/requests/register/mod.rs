@@ -27,7 +27,8 @@ use rows::{month_count, RawRow, SELECT_STORED};
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
-pub use super::migrations::MIGRATIONS;
+pub mod migrations;
+pub use migrations::MIGRATIONS;
 
 /// The readable requests of a list, and the receipt numbers of rows that could not be read
 /// (damaged data, a field that does not decrypt): one bad row never hides the others.

@@ -3,7 +3,7 @@
 
 use super::super::crypto::{random_bytes, Keys};
 use super::super::deadlines::Calendar;
-use super::super::migrations::{migrate, FINGERPRINT_KEY};
+use super::migrations::{migrate, FINGERPRINT_KEY};
 use super::{Register, RegisterError};
 use rusqlite::{Connection, OptionalExtension};
 use std::path::Path;

@@ -2,10 +2,10 @@
 
 use super::super::crypto::Keys;
 use super::super::deadlines::Clock;
-use super::super::migrations::warnings_text;
 use super::super::model::{hints_for, Request};
 use super::super::status::Status;
 use super::audit::{insert_audit, AuditLine};
+use super::migrations::warnings_text;
 use super::rows::{hints_text, month_count};
 use super::{date_str, new_query_code, Personal, Receipt, Register, RegisterError};
 use chrono::NaiveDateTime;

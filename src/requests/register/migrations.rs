@@ -4,9 +4,9 @@
 //! when it has to seal data with the key or compute deadlines with the calendar. Each step runs
 //! in its own transaction. Knows the tables, nothing of the form or the screens.
 
-use super::crypto::Keys;
-use super::deadlines::{Calendar, Clock};
-use super::register::{pauses, seal_note, RegisterError};
+use super::{pauses, seal_note, RegisterError};
+use crate::requests::crypto::Keys;
+use crate::requests::deadlines::{Calendar, Clock};
 use chrono::NaiveDate;
 use rusqlite::{params, Connection, Transaction, TransactionBehavior};
 
@@ -182,7 +182,7 @@ fn store_due_dates(
 }
 
 /// Deadline warnings as stored (a JSON array of strings).
-pub(super) fn warnings_text(warnings: &[String]) -> String {
+pub(crate) fn warnings_text(warnings: &[String]) -> String {
     serde_json::to_string(warnings).unwrap_or_else(|_| "[]".into())
 }
 
