@@ -274,6 +274,99 @@ fn number(row: &Row, i: usize, file: &'static str, line: usize) -> Result<f64, D
         .map_err(|_| DictError::Line { file, line })
 }
 
+/// A text, its readings (`|`-separated) and its frequency or weight.
+type ReadingsRow<'a> = (&'a str, &'a str, f64);
+
+/// The word table of `lexicon`, and its single characters with their readings and frequency.
+fn word_table<'a>(
+    lexicon: &'a str,
+    syllables: &mut Syllables,
+) -> Result<(Table, Vec<ReadingsRow<'a>>), DictError> {
+    let mut words = Table::default();
+    let mut char_freq: Vec<ReadingsRow<'a>> = Vec::new();
+    let mut total = 0.0;
+    let mut parsed = Vec::new();
+    for (i, row) in rows(lexicon, "lexicon.tsv", 3).enumerate() {
+        let row = row?;
+        let freq = number(&row, 2, "lexicon.tsv", i + 1)?;
+        total += freq;
+        parsed.push((row.fields[0], row.fields[1], freq));
+    }
+    for &(word, readings, freq) in &parsed {
+        let logp = (freq / total).ln() as f32;
+        for (i, reading) in readings.split('|').enumerate() {
+            let penalty = if word.chars().count() > 1 {
+                READING_PENALTY
+            } else {
+                CHAR_READING_PENALTY
+            } * i as f32;
+            words.add(syllables, word, reading, logp - penalty);
+        }
+        if word.chars().count() == 1 {
+            char_freq.push((word, readings, freq));
+        }
+    }
+    words.finish();
+    Ok((words, char_freq))
+}
+
+/// The surname table of the `S` rows (text, readings, weight, 百家姓 rank).
+fn surname_table(surname_rows: &[(&str, &str, f64, f64)], syllables: &mut Syllables) -> Table {
+    // Surnames: share of the person names, plus one so that every 百家姓 surname can be
+    // typed; the 百家姓 order breaks ties.
+    let mut surnames = Table::by_text();
+    let sum: f64 = surname_rows.iter().map(|r| r.2 + 1.0).sum();
+    for &(text, readings, weight, rank) in surname_rows {
+        let order = if rank > 0.0 { rank } else { 1000.0 };
+        let logp = ((weight + 1.0) / sum).ln() - order * 1e-5;
+        // Later readings cost less than for characters: surnames often read unusually
+        // (曾 zeng, 单 shan), but 方 must not come up for `wang`.
+        for (i, reading) in readings.split('|').enumerate() {
+            let l = logp as f32 - SURNAME_READING_PENALTY * i as f32;
+            surnames.add(syllables, text, reading, l);
+        }
+    }
+    surnames.finish();
+    surnames
+}
+
+/// The given-name character table: every character of `char_freq`, weighted by `given_count`.
+fn given_char_table(
+    char_freq: &[ReadingsRow],
+    given_count: &HashMap<&str, f64>,
+    syllables: &mut Syllables,
+) -> Table {
+    // Given-name characters: the share among given names, smoothed with the character's
+    // general frequency (equal mass), so that any character can be typed in a name.
+    let mut given_chars = Table::by_text();
+    let n_given: f64 = given_count.values().sum();
+    let n_chars: f64 = char_freq.iter().map(|c| c.2).sum();
+    for &(text, readings, freq) in char_freq {
+        let count = given_count.get(text).copied().unwrap_or(0.0);
+        let p = (count + n_given * freq / n_chars) / (2.0 * n_given);
+        for (i, reading) in readings.split('|').enumerate() {
+            let logp = p.ln() as f32 - CHAR_READING_PENALTY * i as f32;
+            given_chars.add(syllables, text, reading, logp);
+        }
+    }
+    given_chars.finish();
+    given_chars
+}
+
+/// The whole-given-name table of the `W` rows (text, readings, weight).
+fn given_name_table(given_name_rows: &[ReadingsRow], syllables: &mut Syllables) -> Table {
+    let mut given_names = Table::by_text();
+    let sum: f64 = given_name_rows.iter().map(|r| r.2).sum();
+    for &(text, readings, weight) in given_name_rows {
+        for (i, reading) in readings.split('|').enumerate() {
+            let logp = (weight / sum).ln() as f32 - READING_PENALTY * i as f32;
+            given_names.add(syllables, text, reading, logp);
+        }
+    }
+    given_names.finish();
+    given_names
+}
+
 impl Dict {
     pub(crate) fn load() -> Result<Dict, DictError> {
         let lexicon = lz4_flex::decompress_size_prepended(LEXICON)?;
@@ -283,31 +376,7 @@ impl Dict {
 
     fn parse(lexicon: &str, names: &str) -> Result<Dict, DictError> {
         let mut syllables = Syllables::default();
-        let mut words = Table::default();
-        let mut char_freq: Vec<(&str, &str, f64)> = Vec::new();
-        let mut total = 0.0;
-        let mut parsed = Vec::new();
-        for (i, row) in rows(lexicon, "lexicon.tsv", 3).enumerate() {
-            let row = row?;
-            let freq = number(&row, 2, "lexicon.tsv", i + 1)?;
-            total += freq;
-            parsed.push((row.fields[0], row.fields[1], freq));
-        }
-        for &(word, readings, freq) in &parsed {
-            let logp = (freq / total).ln() as f32;
-            for (i, reading) in readings.split('|').enumerate() {
-                let penalty = if word.chars().count() > 1 {
-                    READING_PENALTY
-                } else {
-                    CHAR_READING_PENALTY
-                } * i as f32;
-                words.add(&mut syllables, word, reading, logp - penalty);
-            }
-            if word.chars().count() == 1 {
-                char_freq.push((word, readings, freq));
-            }
-        }
-        words.finish();
+        let (words, char_freq) = word_table(lexicon, &mut syllables)?;
 
         let mut surname_rows = Vec::new();
         let mut given_count: HashMap<&str, f64> = HashMap::new();
@@ -342,46 +411,9 @@ impl Dict {
             }
         }
 
-        // Surnames: share of the person names, plus one so that every 百家姓 surname can be
-        // typed; the 百家姓 order breaks ties.
-        let mut surnames = Table::by_text();
-        let sum: f64 = surname_rows.iter().map(|r| r.2 + 1.0).sum();
-        for &(text, readings, weight, rank) in &surname_rows {
-            let order = if rank > 0.0 { rank } else { 1000.0 };
-            let logp = ((weight + 1.0) / sum).ln() - order * 1e-5;
-            // Later readings cost less than for characters: surnames often read unusually
-            // (曾 zeng, 单 shan), but 方 must not come up for `wang`.
-            for (i, reading) in readings.split('|').enumerate() {
-                let l = logp as f32 - SURNAME_READING_PENALTY * i as f32;
-                surnames.add(&mut syllables, text, reading, l);
-            }
-        }
-        surnames.finish();
-
-        // Given-name characters: the share among given names, smoothed with the character's
-        // general frequency (equal mass), so that any character can be typed in a name.
-        let mut given_chars = Table::by_text();
-        let n_given: f64 = given_count.values().sum();
-        let n_chars: f64 = char_freq.iter().map(|c| c.2).sum();
-        for &(text, readings, freq) in &char_freq {
-            let count = given_count.get(text).copied().unwrap_or(0.0);
-            let p = (count + n_given * freq / n_chars) / (2.0 * n_given);
-            for (i, reading) in readings.split('|').enumerate() {
-                let logp = p.ln() as f32 - CHAR_READING_PENALTY * i as f32;
-                given_chars.add(&mut syllables, text, reading, logp);
-            }
-        }
-        given_chars.finish();
-
-        let mut given_names = Table::by_text();
-        let sum: f64 = given_name_rows.iter().map(|r| r.2).sum();
-        for &(text, readings, weight) in &given_name_rows {
-            for (i, reading) in readings.split('|').enumerate() {
-                let logp = (weight / sum).ln() as f32 - READING_PENALTY * i as f32;
-                given_names.add(&mut syllables, text, reading, logp);
-            }
-        }
-        given_names.finish();
+        let surnames = surname_table(&surname_rows, &mut syllables);
+        let given_chars = given_char_table(&char_freq, &given_count, &mut syllables);
+        let given_names = given_name_table(&given_name_rows, &mut syllables);
         attested_names.finish();
         syllables.add_aliases();
 

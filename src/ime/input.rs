@@ -44,6 +44,51 @@ fn is_vowel(b: u8) -> bool {
     matches!(b, b'a' | b'e' | b'i' | b'o' | b'u' | b'v')
 }
 
+/// Whether the tokens lead from letter position 0 to `n`.
+fn reads_whole(tokens: &[Vec<Token>], n: usize) -> bool {
+    let mut reach = vec![false; n + 1];
+    reach[0] = true;
+    for i in 0..n {
+        if reach[i] {
+            for t in &tokens[i] {
+                reach[t.end] = true;
+            }
+        }
+    }
+    reach[n]
+}
+
+/// Adds an initial token (`z`, and `zh` `ch` `sh` not split by `crosses`) at every consonant.
+fn add_initials(tokens: &mut [Vec<Token>], letters: &[u8], crosses: impl Fn(usize, usize) -> bool) {
+    let n = letters.len();
+    for (i, at) in tokens.iter_mut().enumerate().take(n) {
+        let b = letters[i];
+        if is_vowel(b) {
+            continue;
+        }
+        let mut add = |end: usize| {
+            if !at
+                .iter()
+                .any(|t| t.end == end && matches!(t.how, Match::Prefix))
+            {
+                at.push(Token {
+                    end,
+                    how: Match::Prefix,
+                    cost: INITIAL_COST,
+                });
+            }
+        };
+        add(i + 1);
+        if matches!(b, b'z' | b'c' | b's')
+            && i + 2 <= n
+            && letters[i + 1] == b'h'
+            && !crosses(i, i + 2)
+        {
+            add(i + 2);
+        }
+    }
+}
+
 impl Lattice {
     pub(crate) fn new(typed: &str, syllables: &Syllables) -> Lattice {
         let mut letters = Vec::new();
@@ -106,42 +151,8 @@ impl Lattice {
 
         // Initials only when the text does not read as whole syllables: `renshe` is 人社,
         // never 人 + s + he.
-        let mut reach = vec![false; n + 1];
-        reach[0] = true;
-        for i in 0..n {
-            if reach[i] {
-                for t in &tokens[i] {
-                    reach[t.end] = true;
-                }
-            }
-        }
-        if !reach[n] {
-            for (i, at) in tokens.iter_mut().enumerate().take(n) {
-                let b = letters[i];
-                if is_vowel(b) {
-                    continue;
-                }
-                let mut add = |end: usize| {
-                    if !at
-                        .iter()
-                        .any(|t| t.end == end && matches!(t.how, Match::Prefix))
-                    {
-                        at.push(Token {
-                            end,
-                            how: Match::Prefix,
-                            cost: INITIAL_COST,
-                        });
-                    }
-                };
-                add(i + 1);
-                if matches!(b, b'z' | b'c' | b's')
-                    && i + 2 <= n
-                    && letters[i + 1] == b'h'
-                    && !crosses(i, i + 2)
-                {
-                    add(i + 2);
-                }
-            }
+        if !reads_whole(&tokens, n) {
+            add_initials(&mut tokens, &letters, crosses);
         }
         Lattice {
             letters,

@@ -68,21 +68,57 @@ struct Placed {
     text: String,
 }
 
+/// Moves `y` down by `dy`, onto the next page if the line would not fit on this one.
+fn advance(y: &mut f32, page: &mut usize, dy: f32) {
+    let (_, h) = A4;
+    if *y + dy > h - MARGIN {
+        *page += 1;
+        *y = MARGIN;
+    }
+    *y += dy;
+}
+
+/// Places a labelled field: the label on its first line, the value wrapped beside it.
+fn place_field(
+    out: &mut Vec<Placed>,
+    y: &mut f32,
+    page: &mut usize,
+    label: &str,
+    value: &str,
+    inner: f32,
+) {
+    let size = 11.0;
+    let label = format!("{label}：");
+    let indent = text_width(&label, size).max(6.0 * size);
+    for (i, line) in wrap(value, size, inner - indent).into_iter().enumerate() {
+        advance(y, page, size * 1.7);
+        if i == 0 {
+            out.push(Placed {
+                page: *page,
+                x: MARGIN,
+                y: *y,
+                size,
+                text: label.clone(),
+            });
+        }
+        out.push(Placed {
+            page: *page,
+            x: MARGIN + indent,
+            y: *y,
+            size,
+            text: line,
+        });
+    }
+}
+
 /// Lays blocks out on A4 pages: returns text lines and rule positions (page, y).
 fn place(blocks: &[Block]) -> (Vec<Placed>, Vec<(usize, f32)>) {
-    let (w, h) = A4;
+    let (w, _) = A4;
     let inner = w - 2.0 * MARGIN;
     let mut out = Vec::new();
     let mut rules = Vec::new();
     let mut page = 0;
     let mut y = MARGIN;
-    let advance = |y: &mut f32, page: &mut usize, dy: f32| {
-        if *y + dy > h - MARGIN {
-            *page += 1;
-            *y = MARGIN;
-        }
-        *y += dy;
-    };
     for b in blocks {
         match b {
             Block::Title(t) | Block::Subtitle(t) => {
@@ -112,28 +148,7 @@ fn place(blocks: &[Block]) -> (Vec<Placed>, Vec<(usize, f32)>) {
                 });
             }
             Block::Field(label, value) => {
-                let size = 11.0;
-                let label = format!("{label}：");
-                let indent = text_width(&label, size).max(6.0 * size);
-                for (i, line) in wrap(value, size, inner - indent).into_iter().enumerate() {
-                    advance(&mut y, &mut page, size * 1.7);
-                    if i == 0 {
-                        out.push(Placed {
-                            page,
-                            x: MARGIN,
-                            y,
-                            size,
-                            text: label.clone(),
-                        });
-                    }
-                    out.push(Placed {
-                        page,
-                        x: MARGIN + indent,
-                        y,
-                        size,
-                        text: line,
-                    });
-                }
+                place_field(&mut out, &mut y, &mut page, label, value, inner);
             }
             Block::Paragraph(t) => {
                 let size = 10.5;

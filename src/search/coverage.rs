@@ -116,6 +116,42 @@ fn sub_words(word: &str) -> Vec<String> {
         .collect()
 }
 
+/// The share of a variant's words a passage must cover, by how many words it has.
+fn required_coverage(words: usize) -> f32 {
+    match words {
+        0..=2 => 0.6,
+        3..=4 => 0.5,
+        // A long question: its words need not all be in the answer, but those that
+        // are must stand together.
+        _ => 0.25,
+    }
+}
+
+/// Fills each variant's `unit_of`: for every term, the variant's words it is a unit of.
+fn link_units(variants: &mut [VariantWords], words: &[QueryWord], terms: usize) {
+    for v in variants {
+        v.unit_of = vec![Vec::new(); terms];
+        for (k, &w) in v.words.iter().enumerate() {
+            for &(t, c) in &words[w].units {
+                v.unit_of[t].push((k, c));
+            }
+        }
+    }
+}
+
+/// Which query terms each candidate holds (`nt` flags per candidate) and, for terms its title
+/// does not hold, their packed body positions.
+struct Holdings {
+    /// In the title or the searched extra fields.
+    in_title: Vec<bool>,
+    /// In the title field alone.
+    title_only: Vec<bool>,
+    /// In the body.
+    in_body: Vec<bool>,
+    /// Packed (position, term) of body terms the title does not hold, per candidate.
+    body: Vec<Vec<u64>>,
+}
+
 impl Coverage {
     pub fn new(searcher: &tantivy::Searcher, f: &Fields, u: &Understanding) -> Coverage {
         let n = searcher.num_docs().max(1) as f32;
@@ -170,13 +206,7 @@ impl Coverage {
                 };
                 ids.push(id);
             }
-            let required = match ids.len() {
-                0..=2 => 0.6,
-                3..=4 => 0.5,
-                // A long question: its words need not all be in the answer, but those that
-                // are must stand together.
-                _ => 0.25,
-            };
+            let required = required_coverage(ids.len());
             variants.push(VariantWords {
                 short: ids.len() <= SHORT_QUERY_WORDS,
                 words: ids,
@@ -184,14 +214,7 @@ impl Coverage {
                 unit_of: Vec::new(),
             });
         }
-        for v in &mut variants {
-            v.unit_of = vec![Vec::new(); terms.len()];
-            for (k, &w) in v.words.iter().enumerate() {
-                for &(t, c) in &words[w].units {
-                    v.unit_of[t].push((k, c));
-                }
-            }
-        }
+        link_units(&mut variants, &words, terms.len());
         Coverage {
             terms,
             words,
@@ -219,6 +242,58 @@ impl Coverage {
                 docs.len()
             ]);
         }
+        let nt = self.terms.len();
+        let Holdings {
+            in_title,
+            title_only,
+            in_body,
+            mut body,
+        } = self.holdings(searcher, f, docs)?;
+        let mut scratch = Scratch::default();
+        Ok((0..docs.len())
+            .map(|i| {
+                let title = &in_title[i * nt..(i + 1) * nt];
+                let anywhere = |t: usize| title[t] || in_body[i * nt + t];
+                let held = &mut body[i];
+                held.sort_unstable();
+                let mut passes = false;
+                let mut subject = false;
+                let mut best = 0.0f32;
+                let in_title = self
+                    .variants
+                    .iter()
+                    .map(|v| self.title_coverage(v, &title_only[i * nt..(i + 1) * nt]))
+                    .fold(0.0f32, f32::max);
+                for v in &self.variants {
+                    let coverage = self.passage_coverage(v, title, held, &mut scratch);
+                    let holds = self.holds_subject(v, anywhere);
+                    passes |= coverage >= v.required && holds;
+                    subject |= holds;
+                    best = best.max(coverage);
+                    if best >= 1.0 {
+                        // Nothing covers more; every variant's requirement is below it.
+                        break;
+                    }
+                }
+                let factor = FLOOR + (1.0 - FLOOR) * best;
+                Verdict {
+                    passes,
+                    factor: factor * factor,
+                    coverage: best,
+                    subject,
+                    title: in_title,
+                }
+            })
+            .collect())
+    }
+
+    /// Which terms each candidate's title, extra fields and body hold, read segment by segment.
+    fn holdings(
+        &self,
+        searcher: &tantivy::Searcher,
+        f: &Fields,
+        docs: &[DocAddress],
+    ) -> Result<Holdings, SearchError> {
         let by_segment = by_segment(docs);
         // Per candidate: which terms its title (or searched extra fields) holds, and where each
         // term stands in its body.
@@ -261,42 +336,12 @@ impl Coverage {
                 });
             }
         }
-        let mut scratch = Scratch::default();
-        Ok((0..docs.len())
-            .map(|i| {
-                let title = &in_title[i * nt..(i + 1) * nt];
-                let anywhere = |t: usize| title[t] || in_body[i * nt + t];
-                let held = &mut body[i];
-                held.sort_unstable();
-                let mut passes = false;
-                let mut subject = false;
-                let mut best = 0.0f32;
-                let in_title = self
-                    .variants
-                    .iter()
-                    .map(|v| self.title_coverage(v, &title_only[i * nt..(i + 1) * nt]))
-                    .fold(0.0f32, f32::max);
-                for v in &self.variants {
-                    let coverage = self.passage_coverage(v, title, held, &mut scratch);
-                    let holds = self.holds_subject(v, anywhere);
-                    passes |= coverage >= v.required && holds;
-                    subject |= holds;
-                    best = best.max(coverage);
-                    if best >= 1.0 {
-                        // Nothing covers more; every variant's requirement is below it.
-                        break;
-                    }
-                }
-                let factor = FLOOR + (1.0 - FLOOR) * best;
-                Verdict {
-                    passes,
-                    factor: factor * factor,
-                    coverage: best,
-                    subject,
-                    title: in_title,
-                }
-            })
-            .collect())
+        Ok(Holdings {
+            in_title,
+            title_only,
+            in_body,
+            body,
+        })
     }
 
     /// Whether a record holding the terms `anywhere` tells holds every subject word of a

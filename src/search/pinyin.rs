@@ -348,27 +348,15 @@ impl PinyinIndex {
                 if bounds.as_ref().is_some_and(|b| !b[start] || !b[end]) {
                     continue;
                 }
-                // Entries are sorted best first: past the first KEY_WORDS distinct words that
-                // allow the input, no entry can reach the beam from any partial conversion.
-                chosen.clear();
-                distinct.clear();
-                for e in entries {
-                    if bounds.is_some() && e.initials {
-                        continue;
-                    }
-                    let (word, _, readings) = &self.words[e.word as usize];
-                    if !letters.allows(start, end, word, &readings[e.reading as usize], e.initials)
-                    {
-                        continue;
-                    }
-                    if !distinct.contains(&e.word) {
-                        if distinct.len() == KEY_WORDS {
-                            break;
-                        }
-                        distinct.push(e.word);
-                    }
-                    chosen.push(e);
-                }
+                let syllables = bounds.is_some();
+                self.choose_entries(
+                    &letters,
+                    syllables,
+                    start..end,
+                    entries,
+                    &mut chosen,
+                    &mut distinct,
+                );
                 for e in &chosen {
                     let (word, weight, _) = &self.words[e.word as usize];
                     let cost = entry_cost(word, e);
@@ -399,8 +387,52 @@ impl PinyinIndex {
                 .collect();
             best[end] = kept;
         }
+        self.distinct_conversions(&best[len], n)
+    }
+
+    /// Into `chosen`, the entries of a key for `letters[span]` that allow the input
+    /// (`distinct` holds their words), stopping past the first `KEY_WORDS` distinct words.
+    fn choose_entries<'a>(
+        &'a self,
+        letters: &Letters,
+        syllables: bool,
+        span: std::ops::Range<usize>,
+        entries: &'a [Entry],
+        chosen: &mut Vec<&'a Entry>,
+        distinct: &mut Vec<u32>,
+    ) {
+        // Entries are sorted best first: past the first KEY_WORDS distinct words that
+        // allow the input, no entry can reach the beam from any partial conversion.
+        chosen.clear();
+        distinct.clear();
+        for e in entries {
+            if syllables && e.initials {
+                continue;
+            }
+            let (word, _, readings) = &self.words[e.word as usize];
+            if !letters.allows(
+                span.start,
+                span.end,
+                word,
+                &readings[e.reading as usize],
+                e.initials,
+            ) {
+                continue;
+            }
+            if !distinct.contains(&e.word) {
+                if distinct.len() == KEY_WORDS {
+                    break;
+                }
+                distinct.push(e.word);
+            }
+            chosen.push(e);
+        }
+    }
+
+    /// The first `n` distinct texts of the whole-input conversions `best`, with their scores.
+    fn distinct_conversions(&self, best: &[(f32, Vec<u32>)], n: usize) -> Vec<Conversion> {
         let mut out: Vec<Conversion> = Vec::new();
-        for (score, words) in &best[len] {
+        for (score, words) in best {
             let text: String = words
                 .iter()
                 .map(|&w| self.words[w as usize].0.as_str())

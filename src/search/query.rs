@@ -318,29 +318,7 @@ impl SearchIndex {
         )?;
         let candidates = top.len();
         let coverage = Coverage::new(&searcher, f, &u);
-        let mut ranked = Vec::with_capacity(top.len());
-        // The two fast-field columns, opened once per segment (opening one looks it up by name).
-        let mut columns = HashMap::new();
-        for (score, addr) in top {
-            let (current, kind) = match columns.entry(addr.segment_ord) {
-                std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
-                std::collections::hash_map::Entry::Vacant(e) => {
-                    let fast = searcher.segment_reader(addr.segment_ord).fast_fields();
-                    e.insert((fast.u64("current")?, fast.u64("kind_code")?))
-                }
-            };
-            let current = current.first(addr.doc_id).unwrap_or(1);
-            let kind = kind.first(addr.doc_id).unwrap_or(0);
-            let mut score = score;
-            // Records no longer in force stay findable but rank below current ones.
-            if current != 1 {
-                score *= SUPERSEDED_FACTOR;
-            }
-            if u.howto && kind == kind_code(Kind::ServiceGuide) {
-                score *= HOWTO_FACTOR;
-            }
-            ranked.push((score, addr));
-        }
+        let mut ranked = validity_scores(&searcher, top, u.howto)?;
         // Honest zero: a candidate must carry enough of what was asked, together; the more
         // it carries together, the higher it ranks.
         let addrs: Vec<tantivy::DocAddress> = ranked.iter().map(|r| r.1).collect();
@@ -369,31 +347,11 @@ impl SearchIndex {
         let kept: Vec<tantivy::DocAddress> = ranked.iter().map(|r| r.1).collect();
         let facets = super::facets::count(&searcher, &self.facet_values, &kept)?;
         if req.sort == Sort::Newest {
-            let mut dated = Vec::with_capacity(ranked.len());
-            let mut dates = HashMap::new();
-            for (score, addr) in ranked {
-                let column = segment_column(&mut dates, &searcher, addr, |f| f.i64("date"))?;
-                let date = column.first(addr.doc_id).unwrap_or(0);
-                dated.push((date, score, addr));
-            }
-            dated.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.total_cmp(&a.1)));
-            ranked = dated.into_iter().map(|(_, s, a)| (s, a)).collect();
+            ranked = newest_first(&searcher, ranked)?;
         }
         ranked.truncate(limit);
 
-        // Snippets only for the hits returned, and only over a window of the body around the
-        // first query word: scanning a whole code of law per hit would dominate the time.
-        let terms = snippet_terms(&searcher, f, &u);
-        let words: Vec<&str> = u.words.iter().map(|(w, _)| w.as_str()).collect();
-        let first_word = FirstWord::new(&words);
-        let mut hits = Vec::with_capacity(ranked.len());
-        let addrs: Vec<tantivy::DocAddress> = ranked.iter().map(|r| r.1).collect();
-        let body_at = body_locations(&searcher, &addrs)?;
-        for ((score, addr), at) in ranked.into_iter().zip(body_at) {
-            let mut hit = self.hit(&searcher, addr, at, score, &first_word, &terms)?;
-            hit.partial = partial;
-            hits.push(hit);
-        }
+        let hits = self.hits(&searcher, &u, ranked, partial)?;
         Ok(SearchResults {
             hits,
             facets,
@@ -405,6 +363,31 @@ impl SearchIndex {
             more: candidates >= POOL.max(limit),
             partial,
         })
+    }
+
+    /// The hits of `ranked`, in order, each with its highlighted title and snippet.
+    fn hits(
+        &self,
+        searcher: &tantivy::Searcher,
+        u: &Understanding,
+        ranked: Vec<(f32, tantivy::DocAddress)>,
+        partial: bool,
+    ) -> Result<Vec<Hit>, SearchError> {
+        let f = &self.open.fields;
+        // Snippets only for the hits returned, and only over a window of the body around the
+        // first query word: scanning a whole code of law per hit would dominate the time.
+        let terms = snippet_terms(searcher, f, u);
+        let words: Vec<&str> = u.words.iter().map(|(w, _)| w.as_str()).collect();
+        let first_word = FirstWord::new(&words);
+        let mut hits = Vec::with_capacity(ranked.len());
+        let addrs: Vec<tantivy::DocAddress> = ranked.iter().map(|r| r.1).collect();
+        let body_at = body_locations(searcher, &addrs)?;
+        for ((score, addr), at) in ranked.into_iter().zip(body_at) {
+            let mut hit = self.hit(searcher, addr, at, score, &first_word, &terms)?;
+            hit.partial = partial;
+            hits.push(hit);
+        }
+        Ok(hits)
     }
 
     /// A hit of the record at `addr`, whose body is at `body_at`.
@@ -521,6 +504,55 @@ fn order_ties(
         start = end;
     }
     Ok(())
+}
+
+/// The candidates' scores with records no longer in force lowered and, for a how-to query,
+/// service guides raised.
+fn validity_scores(
+    searcher: &tantivy::Searcher,
+    top: Vec<(f32, tantivy::DocAddress)>,
+    howto: bool,
+) -> Result<Vec<(f32, tantivy::DocAddress)>, SearchError> {
+    let mut ranked = Vec::with_capacity(top.len());
+    // The two fast-field columns, opened once per segment (opening one looks it up by name).
+    let mut columns = HashMap::new();
+    for (score, addr) in top {
+        let (current, kind) = match columns.entry(addr.segment_ord) {
+            std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+            std::collections::hash_map::Entry::Vacant(e) => {
+                let fast = searcher.segment_reader(addr.segment_ord).fast_fields();
+                e.insert((fast.u64("current")?, fast.u64("kind_code")?))
+            }
+        };
+        let current = current.first(addr.doc_id).unwrap_or(1);
+        let kind = kind.first(addr.doc_id).unwrap_or(0);
+        let mut score = score;
+        // Records no longer in force stay findable but rank below current ones.
+        if current != 1 {
+            score *= SUPERSEDED_FACTOR;
+        }
+        if howto && kind == kind_code(Kind::ServiceGuide) {
+            score *= HOWTO_FACTOR;
+        }
+        ranked.push((score, addr));
+    }
+    Ok(ranked)
+}
+
+/// `ranked` reordered newest first, ties by score.
+fn newest_first(
+    searcher: &tantivy::Searcher,
+    ranked: Vec<(f32, tantivy::DocAddress)>,
+) -> Result<Vec<(f32, tantivy::DocAddress)>, SearchError> {
+    let mut dated = Vec::with_capacity(ranked.len());
+    let mut dates = HashMap::new();
+    for (score, addr) in ranked {
+        let column = segment_column(&mut dates, searcher, addr, |f| f.i64("date"))?;
+        let date = column.first(addr.doc_id).unwrap_or(0);
+        dated.push((date, score, addr));
+    }
+    dated.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.total_cmp(&a.1)));
+    Ok(dated.into_iter().map(|(_, s, a)| (s, a)).collect())
 }
 
 /// The fast-field column of `addr`'s segment, opened once per segment (opening one looks it up

@@ -185,6 +185,12 @@ impl Fields {
         let mut meta = r.clone();
         meta.body = String::new();
         doc.add_text(self.meta, serde_json::to_string(&meta).unwrap_or_default());
+        self.add_facets(&mut doc, r, areas);
+        doc
+    }
+
+    /// Adds the facet values of `r` (kind, source, issuer, category, year, validity, areas).
+    fn add_facets(&self, doc: &mut TantivyDocument, r: &Record, areas: &super::areas::Areas) {
         doc.add_facet(self.facet_kind, Facet::from_path([r.kind.label()]));
         doc.add_facet(self.facet_source, Facet::from_path([r.source.as_str()]));
         if let Some(i) = &r.issuer {
@@ -212,7 +218,6 @@ impl Fields {
         for area in areas.of(&[&r.title, category, &keywords]) {
             doc.add_facet(self.facet_area, Facet::from_path([area]));
         }
-        doc
     }
 
     /// The stored text of a field, or "".

@@ -310,6 +310,53 @@ fn correct_runs(text: &str, ctx: &Context) -> Option<String> {
     changed.then_some(out)
 }
 
+/// Pushes the best two conversions of the pinyin `text` and the letters as typed onto
+/// `variants`; returns the best conversion.
+fn push_conversions(variants: &mut Vec<Variant>, text: &str, ctx: &Context) -> Option<String> {
+    // Conversions whose characters also meet in the index are more likely what was meant:
+    // the rarest character pair bounds how many records can hold the whole (a phrase count
+    // would read the positions of every common word of 领导不 or 法律或者).
+    let mut conversions = ctx.pinyin.convert(text, 8);
+    for c in &mut conversions {
+        c.score += (1.0 + pair_bound(&c.text, ctx) as f32).ln();
+    }
+    conversions.sort_by(|a, b| b.score.total_cmp(&a.score));
+    conversions.truncate(2);
+    for (i, c) in conversions.iter().enumerate() {
+        variants.push(variant(
+            c.text.clone(),
+            if i == 0 { 1.0 } else { SECOND_CONVERSION },
+        ));
+    }
+    let converted = conversions.first().map(|c| c.text.clone());
+    variants.push(variant(
+        text.to_string(),
+        if conversions.is_empty() {
+            1.0
+        } else {
+            LATIN_AS_TYPED
+        },
+    ));
+    converted
+}
+
+/// The synonym rewrites of `variants` not already among them, each at its source's weight.
+fn synonym_rewrites(variants: &[Variant], ctx: &Context) -> Vec<Variant> {
+    let mut rewritten = Vec::new();
+    for v in variants {
+        for r in ctx.synonyms.rewrites(&v.text) {
+            if !variants
+                .iter()
+                .chain(rewritten.iter())
+                .any(|x: &Variant| x.text == r)
+            {
+                rewritten.push(variant(r, v.weight));
+            }
+        }
+    }
+    rewritten
+}
+
 /// Understands a raw query.
 pub fn understand(raw: &str, ctx: &Context) -> Understanding {
     let bounded: String = raw.chars().take(MAX_QUERY_CHARS).collect();
@@ -328,30 +375,7 @@ pub fn understand(raw: &str, ctx: &Context) -> Understanding {
     }
     let mut variants: Vec<Variant> = Vec::new();
     if PinyinIndex::is_pinyin_input(&text) {
-        // Conversions whose characters also meet in the index are more likely what was meant:
-        // the rarest character pair bounds how many records can hold the whole (a phrase count
-        // would read the positions of every common word of 领导不 or 法律或者).
-        let mut conversions = ctx.pinyin.convert(&text, 8);
-        for c in &mut conversions {
-            c.score += (1.0 + pair_bound(&c.text, ctx) as f32).ln();
-        }
-        conversions.sort_by(|a, b| b.score.total_cmp(&a.score));
-        conversions.truncate(2);
-        for (i, c) in conversions.iter().enumerate() {
-            variants.push(variant(
-                c.text.clone(),
-                if i == 0 { 1.0 } else { SECOND_CONVERSION },
-            ));
-        }
-        u.converted = conversions.first().map(|c| c.text.clone());
-        variants.push(variant(
-            text.clone(),
-            if conversions.is_empty() {
-                1.0
-            } else {
-                LATIN_AS_TYPED
-            },
-        ));
+        u.converted = push_conversions(&mut variants, &text, ctx);
     } else {
         variants.push(variant(text.clone(), 1.0));
     }
@@ -365,18 +389,7 @@ pub fn understand(raw: &str, ctx: &Context) -> Understanding {
             variants.push(variant(spelled, 1.0));
         }
     }
-    let mut rewritten = Vec::new();
-    for v in &variants {
-        for r in ctx.synonyms.rewrites(&v.text) {
-            if !variants
-                .iter()
-                .chain(rewritten.iter())
-                .any(|x: &Variant| x.text == r)
-            {
-                rewritten.push(variant(r, v.weight));
-            }
-        }
-    }
+    let rewritten = synonym_rewrites(&variants, ctx);
     variants.extend(rewritten);
     let mut words: HashMap<String, f32> = HashMap::new();
     let mut grams: HashMap<String, f32> = HashMap::new();

@@ -109,27 +109,18 @@ impl Keyboard {
         Applied::Edited
     }
 
-    /// Draws the candidate bar and the keys; returns the key tapped this frame.
-    /// `enter_label` is 「搜索」 on the search screen and 「确定」 in forms.
-    pub fn show(
+    /// Draws the candidate bar (the pinyin typed and its candidates, or a hint); a tapped
+    /// candidate goes into `pressed`.
+    fn candidate_bar(
         &self,
         ui: &mut egui::Ui,
         theme: &Theme,
         candidates: &[String],
-        enter_label: &str,
-    ) -> Option<Key> {
+        pressed: &std::cell::Cell<Option<Key>>,
+    ) {
         let s = theme.sizes();
         let p = theme.palette();
         let key_size = Vec2::splat(s.key);
-        let pressed = std::cell::Cell::new(None);
-        let key = |ui: &mut egui::Ui, label: &str, width: f32, k: Key| {
-            let b = egui::Button::new(RichText::new(label).size(s.title).color(p.button_text))
-                .fill(p.button_bg)
-                .min_size(Vec2::new(width, s.key));
-            if ui.add(b).clicked() {
-                pressed.set(Some(k));
-            }
-        };
         // The candidate bar: always as high as a key, so the keys do not jump.
         ui.horizontal(|ui| {
             ui.set_min_height(s.key);
@@ -163,6 +154,29 @@ impl Keyboard {
                 }
             }
         });
+    }
+
+    /// Draws the candidate bar and the keys; returns the key tapped this frame.
+    /// `enter_label` is 「搜索」 on the search screen and 「确定」 in forms.
+    pub fn show(
+        &self,
+        ui: &mut egui::Ui,
+        theme: &Theme,
+        candidates: &[String],
+        enter_label: &str,
+    ) -> Option<Key> {
+        let s = theme.sizes();
+        let p = theme.palette();
+        let pressed = std::cell::Cell::new(None);
+        let key = |ui: &mut egui::Ui, label: &str, width: f32, k: Key| {
+            let b = egui::Button::new(RichText::new(label).size(s.title).color(p.button_text))
+                .fill(p.button_bg)
+                .min_size(Vec2::new(width, s.key));
+            if ui.add(b).clicked() {
+                pressed.set(Some(k));
+            }
+        };
+        self.candidate_bar(ui, theme, candidates, &pressed);
         let symbols = if self.latin {
             SYMBOLS_LATIN
         } else {
