@@ -15,6 +15,7 @@ use super::locality::{Home, Locality};
 use super::pinyin::PinyinIndex;
 use super::plan::{build_query, phrase_count, Memo};
 use super::schema::{kind_code, kind_label, Fields};
+pub use super::snippet::Highlighted;
 use super::snippet::{
     best_window, occurrences, snippet_window, FirstWord, Term as SnippetTerm, SNIPPET_CHARS,
     WINDOW_BEFORE, WINDOW_CHARS,
@@ -24,7 +25,6 @@ use super::understand::{understand, Context, Understanding};
 use crate::catalog::{Kind, Record, Validity};
 use serde::Serialize;
 use std::collections::HashMap;
-use std::ops::Range;
 use tantivy::collector::TopDocs;
 use tantivy::query::TermQuery;
 use tantivy::schema::IndexRecordOption;
@@ -45,34 +45,6 @@ const EXCERPT_REACH: super::bodies::Reach = super::bodies::Reach {
 const HOWTO_FACTOR: f32 = 1.6;
 /// Candidates scored before the relevance cut-off and the final ranking.
 pub(super) const POOL: usize = 100;
-
-/// A highlighted piece of text: the text and the byte ranges to emphasise.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-pub struct Highlighted {
-    pub text: String,
-    #[serde(skip)]
-    pub highlights: Vec<Range<usize>>,
-}
-
-impl Highlighted {
-    /// The text with every highlight wrapped in `open`/`close`.
-    pub fn marked(&self, open: &str, close: &str) -> String {
-        let mut out = String::with_capacity(self.text.len() + 8 * self.highlights.len());
-        let mut at = 0;
-        for r in &self.highlights {
-            if r.start < at || r.end > self.text.len() {
-                continue;
-            }
-            out.push_str(&self.text[at..r.start]);
-            out.push_str(open);
-            out.push_str(&self.text[r.clone()]);
-            out.push_str(close);
-            at = r.end;
-        }
-        out.push_str(&self.text[at..]);
-        out
-    }
-}
 
 /// One search hit, ready for display.
 #[derive(Debug, Clone, Serialize)]
@@ -602,18 +574,4 @@ fn snippet_terms(searcher: &tantivy::Searcher, f: &Fields, u: &Understanding) ->
                         .unwrap_or(0) as f32),
         })
         .collect()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn marked_wraps_each_highlight() {
-        let h = Highlighted {
-            text: "护士条例全文".into(),
-            highlights: vec![0..6, 6..12],
-        };
-        assert_eq!(h.marked("[", "]"), "[护士][条例]全文");
-    }
 }

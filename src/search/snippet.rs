@@ -3,6 +3,7 @@
 //! tokenizer runs per hit (segmenting each hit's text again used to cost a quarter of a search).
 //! Must not know about the index.
 
+use serde::Serialize;
 use std::ops::Range;
 
 /// Length of a plain snippet (a body with no query word), in characters.
@@ -131,6 +132,34 @@ pub fn snippet_window(body: &str, first: Option<usize>) -> &str {
     &body[start..end]
 }
 
+/// A highlighted piece of text: the text and the byte ranges to emphasise.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Highlighted {
+    pub text: String,
+    #[serde(skip)]
+    pub highlights: Vec<Range<usize>>,
+}
+
+impl Highlighted {
+    /// The text with every highlight wrapped in `open`/`close`.
+    pub fn marked(&self, open: &str, close: &str) -> String {
+        let mut out = String::with_capacity(self.text.len() + 8 * self.highlights.len());
+        let mut at = 0;
+        for r in &self.highlights {
+            if r.start < at || r.end > self.text.len() {
+                continue;
+            }
+            out.push_str(&self.text[at..r.start]);
+            out.push_str(open);
+            out.push_str(&self.text[r.clone()]);
+            out.push_str(close);
+            at = r.end;
+        }
+        out.push_str(&self.text[at..]);
+        out
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -192,5 +221,14 @@ mod tests {
             snippet_window("短文", FirstWord::new(&["无"]).find("短文")),
             "短文"
         );
+    }
+
+    #[test]
+    fn marked_wraps_each_highlight() {
+        let h = Highlighted {
+            text: "护士条例全文".into(),
+            highlights: vec![0..6, 6..12],
+        };
+        assert_eq!(h.marked("[", "]"), "[护士][条例]全文");
     }
 }
