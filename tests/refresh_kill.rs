@@ -92,10 +92,15 @@ fn refreshes_killed_at_random_moments_never_expose_a_half_written_generation() {
             true
         });
     };
-    change_data(&mut toggle);
-    let started = Instant::now();
-    assert!(refresh(&config).status().unwrap().success());
-    let full_run = started.elapsed().as_millis() as u64;
+    // The fastest of three runs: the first one pays for cold caches, and kills spread over a
+    // longer time than a warm refresh takes land after it has finished.
+    let mut full_run = u64::MAX;
+    for _ in 0..3 {
+        change_data(&mut toggle);
+        let started = Instant::now();
+        assert!(refresh(&config).status().unwrap().success());
+        full_run = full_run.min(started.elapsed().as_millis() as u64);
+    }
 
     let seed = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -112,7 +117,7 @@ fn refreshes_killed_at_random_moments_never_expose_a_half_written_generation() {
     for kill in 0..KILLS {
         change_data(&mut toggle);
         let mut child = refresh(&config).spawn().unwrap();
-        std::thread::sleep(Duration::from_millis(rng.below(full_run + 20)));
+        std::thread::sleep(Duration::from_millis(rng.below(full_run * 4 / 5 + 1)));
         if child.try_wait().unwrap().is_none() {
             killed_running += 1;
         }
