@@ -42,33 +42,7 @@ pub fn pin_screen(
 ) {
     let theme = *theme;
     let s = theme.sizes();
-    let mut opened = false;
-    if let Some((job, at)) = &mut pad.check {
-        if let Some(checked) = job.poll().copied() {
-            let at = *at;
-            pad.check = None;
-            pad.digits.clear();
-            let outcome = match checked {
-                // Not a guess: the lock and the count of wrong tries stay as they are.
-                PinCheck::DemoPinOnRealData => None,
-                PinCheck::Correct => Some(gate.record(true, at)),
-                PinCheck::Wrong => Some(gate.record(false, at)),
-            };
-            match outcome {
-                None => pad.message = Some(DEMO_PIN_REFUSED.into()),
-                Some(PinOutcome::Open) => opened = true,
-                Some(PinOutcome::Wrong { tries_left }) => {
-                    pad.message = Some(format!("密码不正确，还可尝试{tries_left}次。"))
-                }
-                Some(PinOutcome::Locked { remaining }) => {
-                    pad.message = Some(format!(
-                        "密码输入错误次数过多，已锁定，请{}分钟后再试。",
-                        remaining.as_secs().div_ceil(60)
-                    ))
-                }
-            }
-        }
-    }
+    let opened = poll_check(pad, gate);
     egui::CentralPanel::default().show(ui, |ui| {
         widgets::heading(ui, &theme, "工作人员入口");
         widgets::body(ui, &theme, "请输入工作人员密码。");
@@ -129,33 +103,75 @@ pub fn pin_screen(
             }
             let ok = egui::Button::new(RichText::new("确定").size(s.title)).min_size(key);
             if ui.add(ok).clicked() && pad.check.is_none() {
-                match (&settings.screen.staff_pin_hash, gate.locked(now)) {
-                    (_, Some(_)) => {}
-                    (None, _) => {
-                        pad.message = Some(
-                            "本终端尚未设置工作人员密码，请在配置文件中设置 staff_pin_hash。"
-                                .into(),
-                        );
-                        tracing::warn!("staff area requested but no staff_pin_hash is configured");
-                    }
-                    (Some(hash), None) => {
-                        let hash = hash.clone();
-                        let sources = settings.sources.clone();
-                        let pin = std::mem::take(&mut pad.digits);
-                        let ctx = ui.ctx().clone();
-                        pad.check = Some((
-                            Job::spawn("pin-check", Some(ctx), move || {
-                                check_staff_pin(&hash, &pin, &sources)
-                            }),
-                            now,
-                        ));
-                    }
-                }
+                start_check(ui.ctx(), pad, gate, settings, now);
             }
         });
     });
     if opened {
         out.push(Action::OpenStaffArea);
+    }
+}
+
+/// Takes the answer of a PIN check in flight, counts it against the gate and sets the pad's
+/// message; whether the staff area may open.
+fn poll_check(pad: &mut StaffPinPad, gate: &mut StaffGate) -> bool {
+    let mut opened = false;
+    if let Some((job, at)) = &mut pad.check {
+        if let Some(checked) = job.poll().copied() {
+            let at = *at;
+            pad.check = None;
+            pad.digits.clear();
+            let outcome = match checked {
+                // Not a guess: the lock and the count of wrong tries stay as they are.
+                PinCheck::DemoPinOnRealData => None,
+                PinCheck::Correct => Some(gate.record(true, at)),
+                PinCheck::Wrong => Some(gate.record(false, at)),
+            };
+            match outcome {
+                None => pad.message = Some(DEMO_PIN_REFUSED.into()),
+                Some(PinOutcome::Open) => opened = true,
+                Some(PinOutcome::Wrong { tries_left }) => {
+                    pad.message = Some(format!("密码不正确，还可尝试{tries_left}次。"))
+                }
+                Some(PinOutcome::Locked { remaining }) => {
+                    pad.message = Some(format!(
+                        "密码输入错误次数过多，已锁定，请{}分钟后再试。",
+                        remaining.as_secs().div_ceil(60)
+                    ))
+                }
+            }
+        }
+    }
+    opened
+}
+
+/// 「确定」: starts the Argon2 check of the typed digits on its own thread.
+fn start_check(
+    ctx: &egui::Context,
+    pad: &mut StaffPinPad,
+    gate: &StaffGate,
+    settings: &Settings,
+    now: Instant,
+) {
+    match (&settings.screen.staff_pin_hash, gate.locked(now)) {
+        (_, Some(_)) => {}
+        (None, _) => {
+            pad.message =
+                Some("本终端尚未设置工作人员密码，请在配置文件中设置 staff_pin_hash。".into());
+            tracing::warn!("staff area requested but no staff_pin_hash is configured");
+        }
+        (Some(hash), None) => {
+            let hash = hash.clone();
+            let sources = settings.sources.clone();
+            let pin = std::mem::take(&mut pad.digits);
+            let ctx = ctx.clone();
+            pad.check = Some((
+                Job::spawn("pin-check", Some(ctx), move || {
+                    check_staff_pin(&hash, &pin, &sources)
+                }),
+                now,
+            ));
+        }
     }
 }
 
