@@ -335,9 +335,13 @@ pub fn damaged_text(damaged: &[String]) -> String {
     )
 }
 
-fn requests_section(ui: &mut egui::Ui, theme: &Theme, area: &mut StaffArea) {
+/// The register's rows, newest first; the one tapped for 办理.
+fn request_rows(
+    ui: &mut egui::Ui,
+    theme: &Theme,
+    area: &mut StaffArea,
+) -> Option<(String, Status)> {
     let s = theme.sizes();
-    widgets::title(ui, theme, "政府信息公开申请登记");
     let mut select = None;
     match area.requests.poll() {
         None => {
@@ -377,28 +381,11 @@ fn requests_section(ui: &mut egui::Ui, theme: &Theme, area: &mut StaffArea) {
             }
         }
     }
-    if let Some((receipt_no, status)) = select {
-        area.selected = Some(Selected {
-            detail: read_detail(&area.desk, &receipt_no),
-            receipt_no,
-            status,
-            outcome: None,
-            change: None,
-            saved: None,
-        });
-    }
-    let mut reload = false;
-    if let Some(sel) = &mut area.selected {
-        ui.separator();
-        reload = selected_request(ui, theme, sel, &area.desk);
-    }
-    if reload {
-        area.requests = read_requests(&area.desk);
-        if let Some(sel) = &mut area.selected {
-            sel.detail = read_detail(&area.desk, &sel.receipt_no);
-        }
-    }
-    ui.separator();
+    select
+}
+
+/// 「重新打印待打印回执」 and how the reprint went.
+fn reprint(ui: &mut egui::Ui, theme: &Theme, area: &mut StaffArea) {
     let running = area.reprint.as_ref().is_some_and(|j| !j.done());
     if !running && widgets::button(ui, theme, "重新打印待打印回执").clicked() {
         let desk = area.desk.clone();
@@ -430,6 +417,34 @@ fn requests_section(ui: &mut egui::Ui, theme: &Theme, area: &mut StaffArea) {
             }
         }
     }
+}
+
+fn requests_section(ui: &mut egui::Ui, theme: &Theme, area: &mut StaffArea) {
+    widgets::title(ui, theme, "政府信息公开申请登记");
+    let select = request_rows(ui, theme, area);
+    if let Some((receipt_no, status)) = select {
+        area.selected = Some(Selected {
+            detail: read_detail(&area.desk, &receipt_no),
+            receipt_no,
+            status,
+            outcome: None,
+            change: None,
+            saved: None,
+        });
+    }
+    let mut reload = false;
+    if let Some(sel) = &mut area.selected {
+        ui.separator();
+        reload = selected_request(ui, theme, sel, &area.desk);
+    }
+    if reload {
+        area.requests = read_requests(&area.desk);
+        if let Some(sel) = &mut area.selected {
+            sel.detail = read_detail(&area.desk, &sel.receipt_no);
+        }
+    }
+    ui.separator();
+    reprint(ui, theme, area);
     widgets::muted(
         ui,
         theme,
