@@ -5,18 +5,8 @@
 
 mod common;
 
-use common::{repo, text};
+use common::{repo, run_kiosk as kiosk, text};
 use std::path::Path;
-use std::process::Command;
-
-fn kiosk(config: &Path, args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_kiosk"))
-        .arg("--config")
-        .arg(config)
-        .args(args)
-        .output()
-        .unwrap()
-}
 
 fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();

@@ -151,28 +151,38 @@ mod tests {
     use crate::requests::{IdKind, RawForm};
     use std::time::Duration;
 
-    #[test]
-    fn the_worker_files_a_request_tells_of_a_missing_printer_and_answers_lookups() {
-        let tmp = tempfile::tempdir().unwrap();
-        let holidays =
-            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("kiosk-config/holidays");
+    /// Settings with the register and key in `dir`, the holidays from `holidays` and a print
+    /// queue that does not exist.
+    fn settings_in(dir: &std::path::Path, holidays: &std::path::Path) -> Settings {
         let text = format!(
             "[kiosk]\nhall_name='大厅'\nindex_dir='i'\n[requests]\nregister={:?}\nkey_file={:?}\nholidays={:?}\ncups_queue='NoSuchQueue'\n",
-            tmp.path().join("r.sqlite").display().to_string(),
-            tmp.path().join("k.key").display().to_string(),
+            dir.join("r.sqlite").display().to_string(),
+            dir.join("k.key").display().to_string(),
             holidays.display().to_string()
         );
-        let settings = Settings::parse(&text, &tmp.path().join("kiosk.toml")).unwrap();
-        let worker = spawn(settings, || {}).unwrap();
-        let today = chrono::Local::now().date_naive();
-        let form = RawForm {
+        Settings::parse(&text, &dir.join("kiosk.toml")).unwrap()
+    }
+
+    fn citizen() -> RawForm {
+        RawForm {
             name: "张三".into(),
             id_kind: Some(IdKind::ResidentId),
             id_number: "11010519491231002X".into(),
             phone: "13812345678".into(),
             description: "城区道路改造项目立项批复".into(),
             ..RawForm::default()
-        };
+        }
+    }
+
+    #[test]
+    fn the_worker_files_a_request_tells_of_a_missing_printer_and_answers_lookups() {
+        let tmp = tempfile::tempdir().unwrap();
+        let holidays =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("kiosk-config/holidays");
+        let settings = settings_in(tmp.path(), &holidays);
+        let worker = spawn(settings, || {}).unwrap();
+        let today = chrono::Local::now().date_naive();
+        let form = citizen();
         let request = form.validate(today).unwrap();
         worker
             .commands
@@ -235,23 +245,10 @@ mod tests {
             let path = entry.unwrap().path();
             std::fs::copy(&path, holidays.join(path.file_name().unwrap())).unwrap();
         }
-        let text = format!(
-            "[kiosk]\nhall_name='大厅'\nindex_dir='i'\n[requests]\nregister={:?}\nkey_file={:?}\nholidays={:?}\ncups_queue='NoSuchQueue'\n",
-            tmp.path().join("r.sqlite").display().to_string(),
-            tmp.path().join("k.key").display().to_string(),
-            holidays.display().to_string()
-        );
-        let settings = Settings::parse(&text, &tmp.path().join("kiosk.toml")).unwrap();
+        let settings = settings_in(tmp.path(), &holidays);
         let worker = spawn(settings, || {}).unwrap();
         let today = chrono::Local::now().date_naive();
-        let form = RawForm {
-            name: "张三".into(),
-            id_kind: Some(IdKind::ResidentId),
-            id_number: "11010519491231002X".into(),
-            phone: "13812345678".into(),
-            description: "城区道路改造项目立项批复".into(),
-            ..RawForm::default()
-        };
+        let form = citizen();
         let wait = Duration::from_secs(30);
         for round in 0..2 {
             let request = form.validate(today).unwrap();
