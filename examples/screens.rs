@@ -1,7 +1,8 @@
 //! Renders every kiosk screen in a real window (eframe, glow) and saves each as PNG, in the
 //! normal and the elderly mode: `scripts/screenshots.sh` runs it under Xvfb.
 //!
-//! Usage: `cargo run --example screens -- OUT_DIR [CONFIG]`. The screens are reached through
+//! Usage: `cargo run --example screens -- OUT_DIR [CONFIG] [WIDTHxHEIGHT]` (default 1920x1080);
+//! files are named `NN-screen-WIDTHxHEIGHT-mode.png`. The screens are reached through
 //! the same calls the buttons make, with the real search and request workers behind them;
 //! each shot is taken once the workers have answered and a few frames have settled.
 
@@ -179,6 +180,7 @@ struct Shooter {
     settle: u32,
     pending: Option<Arc<Mutex<Option<Arc<egui::ColorImage>>>>>,
     out: PathBuf,
+    size: String,
 }
 
 impl eframe::App for Shooter {
@@ -212,7 +214,12 @@ impl eframe::App for Shooter {
                     (true, false) => "elderly",
                     (false, false) => "normal",
                 };
-                let name = format!("{:02}-{}-{mode}.png", step + 1, self.steps[step].name);
+                let name = format!(
+                    "{:02}-{}-{}-{mode}.png",
+                    step + 1,
+                    self.steps[step].name,
+                    self.size
+                );
                 save(&image, &self.out.join(&name));
                 println!("saved {name}");
                 self.pending = None;
@@ -261,6 +268,11 @@ fn main() {
         .next()
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from("kiosk-config/kiosk.toml"));
+    let size = args.next().unwrap_or_else(|| "1920x1080".to_string());
+    let (w, h) = size
+        .split_once('x')
+        .and_then(|(w, h)| Some((w.parse::<f32>().ok()?, h.parse::<f32>().ok()?)))
+        .expect("size as WIDTHxHEIGHT");
     std::fs::create_dir_all(&out).unwrap();
     let settings = Settings::load(&config).unwrap_or_else(|e| panic!("{e}"));
     let (fonts, _) = kiosk::ui::fonts::for_settings(&settings);
@@ -274,7 +286,7 @@ fn main() {
     plan.push((2, true, true));
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
-            .with_inner_size([1920.0, 1080.0])
+            .with_inner_size([w, h])
             .with_position([0.0, 0.0])
             .with_decorations(false),
         ..Default::default()
@@ -299,6 +311,7 @@ fn main() {
                 settle: 0,
                 pending: None,
                 out,
+                size,
             }))
         }),
     )

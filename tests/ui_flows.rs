@@ -184,7 +184,7 @@ fn pinyin_on_the_screen_keys_then_a_candidate_finds_results_and_a_document_shows
     k.h.get_by_label_contains("第 1 / ");
     k.tap("放大");
     assert_eq!(k.app().visit.doc.as_ref().unwrap().zoom, 1);
-    k.tap("返回上一页");
+    k.tap("返回");
     assert_eq!(k.app().visit.screen, Screen::List);
     assert!(k.app().visit.doc.is_none());
     assert_eq!(k.app().visit.query, "养老", "the list is as it was");
@@ -267,7 +267,7 @@ fn browsing_a_category_and_an_area_needs_no_typing_and_a_service_item_shows_its_
                 .is_some_and(|r| r.total == count)
     });
     k.h.get_by_label(&format!("已选：{area}（{count}）"));
-    k.tap("返回首页");
+    k.tap("首页");
     k.h.get_by_label_contains("办事指南（办事一本通）").click();
     k.h.run();
     k.wait("the service guide", |a| {
@@ -277,7 +277,7 @@ fn browsing_a_category_and_an_area_needs_no_typing_and_a_service_item_shows_its_
     assert_eq!(k.app().visit.screen, Screen::Service);
     k.h.get_by_label("申请材料");
     k.h.get_by_label("打印材料清单");
-    k.tap("返回首页");
+    k.tap("首页");
     assert_eq!(k.app().visit.screen, Screen::Home);
 
     // Home → an area from 「按领域浏览」.
@@ -308,7 +308,7 @@ fn the_idle_warning_counts_down_and_then_every_trace_of_the_visitor_is_wiped() {
     k.wait("results", |a| {
         !a.list_pending() && a.visit.list.results.is_some()
     });
-    k.tap("长辈模式：未开启");
+    k.tap("长辈模式");
     assert!(k.app().visit.theme.elderly);
     let any_hit = k.h.query_all_by_label("查看详情").next().is_some();
     if any_hit {
@@ -369,7 +369,8 @@ fn the_request_form_is_wiped_on_idle_and_answers_on_the_spot_from_published_reco
     });
     k.tap_first("张");
     assert_eq!(k.app().visit.form.as_ref().unwrap().form.name, "张");
-    // The description typed with the keyboard finds the published notice.
+    // The description (page 2) typed with the keyboard finds the published notice.
+    k.tap("2 所需信息");
     k.tap("所需信息的内容描述（不超过2000字）");
     assert_eq!(
         k.app().visit.form.as_ref().unwrap().active,
@@ -462,7 +463,8 @@ fn a_late_reply_of_the_request_worker_never_reaches_the_next_visitors_form() {
     assert!(form.lookup_answer.is_none());
     assert!(k.h.query_by_label("您的申请已受理").is_none());
     assert!(k.h.query_by_label_contains("QH01-20261125-0001").is_none());
-    // A reply of the visit on screen is shown.
+    // A reply of the visit on screen is shown (the visitor has the lookup open).
+    k.tap("查询办理进度");
     let now_visit = k.app().visit_no;
     reply_tx
         .send((now_visit, Reply::Lookup("未查到该申请。".into())))
@@ -561,7 +563,7 @@ fn the_staff_area_opens_with_the_pin_and_shows_a_refused_refresh() {
     k.h.get_by_label_contains("的数据更新未成功，当前仍使用原有数据");
     k.h.get_by_label_contains("【当前使用】");
     k.h.get_by_label("关闭终端程序");
-    k.tap("返回首页");
+    k.tap("首页");
     assert_eq!(k.app().visit.screen, Screen::Home);
     assert!(k.app().visit.staff.is_none());
 }

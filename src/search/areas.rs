@@ -61,9 +61,18 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_shipped_area_table_has_the_26_areas_and_classifies() {
+    fn the_shipped_area_table_has_the_26_areas_plus_the_two_home_columns_and_classifies() {
         let areas: Areas = toml::from_str(include_str!("../../kiosk-config/areas.toml")).unwrap();
-        assert_eq!(areas.len(), 26);
+        assert_eq!(areas.len(), 28);
+        // The home tiles' columns: by 文种 and by the words of village affairs.
+        assert_eq!(
+            areas.of(&["关于提高养犬管理水平的说明", "政策解读"]),
+            ["政策解读"]
+        );
+        assert_eq!(
+            areas.of(&["大河村2026年第三季度村务公开"]),
+            ["村（居）务公开"]
+        );
         assert_eq!(
             areas.of(&["关于调整城乡居民最低生活保障标准的通知"]),
             ["社会救助"]

@@ -215,7 +215,9 @@ impl Fields {
         doc.add_facet(self.facet_validity, Facet::from_path([r.validity.label()]));
         let keywords = r.keywords.join(" ");
         let category = r.category.as_deref().unwrap_or("");
-        for area in areas.of(&[&r.title, category, &keywords]) {
+        // The 文种 too: a 政策解读 is one by its kind of document, whatever its title says.
+        let doc_type = r.doc_type.as_deref().unwrap_or("");
+        for area in areas.of(&[&r.title, category, &keywords, doc_type]) {
             doc.add_facet(self.facet_area, Facet::from_path([area]));
         }
     }

@@ -16,11 +16,8 @@ pub enum Action {
         heading: String,
         filters: Vec<Filter>,
     },
-    /// A preset search within a kind (a home tile).
-    Preset {
-        query: String,
-        filters: Vec<Filter>,
-    },
+    /// A home tile whose column holds no record: say so instead of listing nothing.
+    EmptyTile(String),
     /// A key of the on-screen keyboard on the search screen.
     Key(Key),
     /// Replace the query (a suggestion, a correction or an alternative tapped).
@@ -36,6 +33,11 @@ pub enum Action {
     PrintOpenRecord,
     /// Open the request form, prefilled from a record when given.
     RequestForm(Option<Hit>),
+    /// 「代为填写申请」 in the staff area: the form with 「工作人员代为填写」 offered (Art. 29:
+    /// staff write down an oral request).
+    StaffRequestForm,
+    /// 「返回」 in the bottom bar: one step back from the screen shown.
+    Back,
     GoHome,
     ToggleElderly,
     ToggleContrast,

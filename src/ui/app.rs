@@ -221,7 +221,7 @@ impl KioskApp {
         match action {
             Action::StartSearch => self.start_search(),
             Action::Browse { heading, filters } => self.browse(&heading, filters),
-            Action::Preset { query, filters } => self.preset(&query, filters),
+            Action::EmptyTile(name) => self.visit.empty_tile = Some(name),
             Action::Key(k) => self.key(k),
             Action::SetQuery(q) => self.set_query(&q),
             Action::ToggleKeyboard => self.visit.keyboard_open = !self.visit.keyboard_open,
@@ -231,7 +231,15 @@ impl KioskApp {
             Action::CloseDocument => self.close_document(),
             Action::PrintOpenRecord => self.print_open_record(ctx),
             Action::RequestForm(hit) => self.open_request_form(hit.as_ref()),
+            Action::StaffRequestForm => {
+                self.open_request_form(None);
+                if let Some(form) = self.visit.form.as_mut() {
+                    form.staff = true;
+                    form.form.staff_assisted = true;
+                }
+            }
             Action::GoHome => self.go_home(),
+            Action::Back => self.back(),
             Action::ToggleElderly => self.visit.theme.elderly = !self.visit.theme.elderly,
             Action::ToggleContrast => {
                 self.visit.theme.high_contrast = !self.visit.theme.high_contrast
@@ -312,12 +320,14 @@ impl KioskApp {
             self.wipe(&ctx);
             self.idle.touch(now);
         }
+        self.visit.theme.compact = super::layout::Shape::of(ui).short();
         if self.applied_theme != Some(self.visit.theme) {
             self.visit.theme.apply(&ctx);
             self.applied_theme = Some(self.visit.theme);
         }
         let mut out = Vec::new();
         super::screens::header(&self.view(), ui, &mut out);
+        super::screens::bottom_bar(&self.view(), ui, &mut out);
         let (theme, visit_no) = (self.visit.theme, self.visit_no);
         match self.visit.screen {
             Screen::Home => super::screens::home(&self.view(), ui, &mut out),
@@ -404,6 +414,7 @@ impl KioskApp {
 /// The look every visit starts with, from the configuration.
 fn default_theme(settings: &Settings) -> Theme {
     Theme {
+        compact: false,
         elderly: settings.screen.elderly_mode,
         high_contrast: settings.screen.high_contrast,
     }

@@ -1,9 +1,12 @@
 //! The document screen (metadata table, the body in large paged text with 「放大/缩小」, the QR
-//! code of the public URL, 「打印」, 「申请公开」) and the service-item screen (conditions,
+//! code of the public URL, 「打印」, 「申请公开」; beside the body on a landscape screen, under
+//! it in portrait) and the service-item screen (conditions,
 //! materials checklist, time limits, fees, place, hours, phones, 「打印材料清单」, QR).
 //! Printing runs on a thread the app starts; the screen keeps answering.
 
 use super::action::Action;
+use super::icons;
+use super::layout::Shape;
 use super::theme::Theme;
 use super::widgets;
 use crate::catalog::Record;
@@ -28,6 +31,8 @@ pub struct OpenDoc {
     pub body: Option<String>,
     pub zoom: usize,
     pub page: usize,
+    /// 「更多文件信息」 tapped on a short screen.
+    pub all_metadata: bool,
     /// Pages of the body laid out for (width, font size): recomputed only when those change.
     pages: Option<((u32, u32), Vec<String>)>,
     qr: Option<egui::TextureHandle>,
@@ -41,6 +46,7 @@ impl OpenDoc {
             body: None,
             zoom: 0,
             page: 0,
+            all_metadata: false,
             pages: None,
             qr: None,
             print: PrintState::Idle,
@@ -141,14 +147,14 @@ fn print_feedback(ui: &mut egui::Ui, theme: &Theme, state: &PrintState) {
 }
 
 /// The QR code with its caption, or a sentence saying there is no public address.
-fn qr_block(ui: &mut egui::Ui, theme: &Theme, doc: &mut OpenDoc) {
-    let side = if theme.elderly { 300.0 } else { 260.0 };
+fn qr_block(ui: &mut egui::Ui, theme: &Theme, doc: &mut OpenDoc, side: f32) {
     let ctx = ui.ctx().clone();
     match doc.qr(&ctx) {
         Some(tex) => {
-            ui.add(egui::Image::new(tex).fit_to_exact_size(Vec2::splat(side)))
-                .on_hover_text("二维码");
-            widgets::title(ui, theme, "扫码手机查看");
+            ui.vertical(|ui| {
+                ui.add(egui::Image::new(tex).fit_to_exact_size(Vec2::splat(side)));
+                widgets::title(ui, theme, "扫码手机查看");
+            });
         }
         None => {
             widgets::muted(ui, theme, "本件暂无网上公开地址，可打印后带走。");
@@ -156,31 +162,114 @@ fn qr_block(ui: &mut egui::Ui, theme: &Theme, doc: &mut OpenDoc) {
     }
 }
 
-/// The column beside a document or service item: 「返回上一页」, the QR code, the print button
-/// and its feedback, then `more`. Returns whether back and print were tapped.
-fn side_panel(
+/// The QR code, the print button and its feedback, then `more`: a column beside the document
+/// on a landscape screen, a row under it in portrait. Returns whether print was tapped.
+fn actions(
     ui: &mut egui::Ui,
     id_salt: (&str, u64),
     theme: &Theme,
     doc: &mut OpenDoc,
     print_label: &str,
     more: impl FnOnce(&mut egui::Ui),
-) -> (bool, bool) {
+) -> bool {
     doc.poll_print();
-    let (mut back, mut print) = (false, false);
-    egui::Panel::right(id_salt)
-        .exact_size(if theme.elderly { 360.0 } else { 320.0 })
-        .show(ui, |ui| {
-            ui.add_space(12.0);
-            back = widgets::button(ui, theme, "返回上一页").clicked();
-            ui.add_space(12.0);
-            qr_block(ui, theme, doc);
-            ui.add_space(12.0);
-            print = widgets::primary_button(ui, theme, print_label).clicked();
+    let shape = Shape::of(ui);
+    let mut print = false;
+    let contents = |ui: &mut egui::Ui, qr_side: f32| {
+        qr_block(ui, theme, doc, qr_side);
+        ui.vertical(|ui| {
+            print = icons::button(
+                ui,
+                theme,
+                icons::Icon::Printer,
+                print_label,
+                true,
+                Vec2::new(theme.sizes().target * 3.0, theme.sizes().target),
+            )
+            .clicked();
             print_feedback(ui, theme, &doc.print);
             more(ui);
         });
-    (back, print)
+    };
+    if shape.side_columns() {
+        let width = if theme.elderly { 340.0 } else { 300.0 };
+        let qr = if shape.short() { 180.0 } else { 240.0 };
+        egui::Panel::right(id_salt)
+            .exact_size(width)
+            .show(ui, |ui| {
+                ui.add_space(12.0);
+                ui.vertical(|ui| contents(ui, qr));
+            });
+    } else {
+        egui::Panel::bottom(id_salt)
+            .frame(
+                egui::Frame::new()
+                    .fill(theme.palette().background)
+                    .inner_margin(10.0),
+            )
+            .show(ui, |ui| {
+                ui.separator();
+                ui.horizontal_top(|ui| contents(ui, 200.0));
+            });
+    }
+    print
+}
+
+/// The record's metadata: four columns (name, value, name, value) on a wide screen, two on a
+/// narrow one; on a short screen only the first rows, the rest behind 「更多文件信息」.
+fn metadata(ui: &mut egui::Ui, theme: &Theme, doc: &mut OpenDoc, visit_no: u64) {
+    let Some(r) = &doc.hit.record else {
+        return;
+    };
+    let s = theme.sizes();
+    let shape = Shape::of(ui);
+    let rows = crate::print::document::metadata_rows(r);
+    // Two pairs a row wherever a pair gets 500 px or more.
+    let pairs = if ui.available_width() >= 1000.0 { 2 } else { 1 };
+    let folded = shape.short() && !doc.all_metadata;
+    let shown = if folded {
+        (2 * pairs).min(rows.len())
+    } else {
+        rows.len()
+    };
+    let value_width = (ui.available_width() / pairs as f32 - s.body * 5.0 - 32.0).max(120.0);
+    egui::Grid::new(("meta", visit_no))
+        .num_columns(2 * pairs)
+        .spacing(Vec2::new(16.0, 6.0))
+        .show(ui, |ui| {
+            for (i, (k, v)) in rows.iter().take(shown).enumerate() {
+                ui.label(RichText::new(*k).size(s.body).strong());
+                let mut job = widgets::body_job(theme, v, theme.palette().text);
+                job.wrap.max_width = value_width;
+                ui.label(job);
+                if i % pairs == pairs - 1 {
+                    ui.end_row();
+                }
+            }
+        });
+    if shown < rows.len() {
+        let more = format!("另有{}项文件信息，点此查看", rows.len() - shown);
+        if ui
+            .add(egui::Button::new(RichText::new(more).size(s.body)).frame(false))
+            .clicked()
+        {
+            doc.all_metadata = true;
+        }
+    }
+}
+
+/// The title of the record: the heading size, or the title size on a short screen.
+fn record_title(ui: &mut egui::Ui, theme: &Theme, title: &str) {
+    if theme.compact {
+        ui.label(
+            RichText::new(title)
+                .size(theme.sizes().title)
+                .strong()
+                .color(theme.palette().accent),
+        );
+    } else {
+        widgets::heading(ui, theme, title);
+    }
 }
 
 /// The document screen. `visit_no` keys egui's state to the visit.
@@ -191,38 +280,21 @@ pub fn document(
     visit_no: u64,
     out: &mut Vec<Action>,
 ) {
-    let s = theme.sizes();
     let mut request = false;
     let government_info = doc.hit.kind == crate::catalog::Kind::GovernmentInfo;
-    let (back, print) = side_panel(ui, ("doc-side", visit_no), theme, doc, "打印", |ui| {
+    let print = actions(ui, ("doc-side", visit_no), theme, doc, "打印", |ui| {
         if government_info {
-            ui.add_space(12.0);
             widgets::muted(ui, theme, "需要与本件相关、尚未公开的政府信息：");
             request = widgets::button(ui, theme, "申请公开").clicked();
         }
     });
     egui::CentralPanel::default().show(ui, |ui| {
-        widgets::heading(ui, theme, &doc.hit.title);
-        if let Some(r) = &doc.hit.record {
-            egui::Grid::new(("meta", visit_no))
-                .num_columns(4)
-                .spacing(Vec2::new(16.0, 6.0))
-                .show(ui, |ui| {
-                    for (i, (k, v)) in crate::print::document::metadata_rows(r).iter().enumerate() {
-                        ui.label(RichText::new(*k).size(s.body).strong());
-                        ui.label(widgets::body_job(theme, v, theme.palette().text));
-                        if i % 2 == 1 {
-                            ui.end_row();
-                        }
-                    }
-                });
-        }
+        record_title(ui, theme, &doc.hit.title);
+        metadata(ui, theme, doc, visit_no);
         ui.separator();
         paged_body(ui, theme, doc);
     });
-    if back {
-        out.push(Action::CloseDocument);
-    } else if print {
+    if print {
         out.push(Action::PrintOpenRecord);
     } else if request {
         out.push(Action::RequestForm(Some(doc.hit.clone())));
@@ -280,7 +352,7 @@ pub fn service(
     visit_no: u64,
     out: &mut Vec<Action>,
 ) {
-    let (back, print) = side_panel(
+    let print = actions(
         ui,
         ("svc-side", visit_no),
         theme,
@@ -289,15 +361,12 @@ pub fn service(
         |_| {},
     );
     egui::CentralPanel::default().show(ui, |ui| {
-        widgets::heading(ui, theme, &doc.hit.title);
-        egui::ScrollArea::vertical()
-            .id_salt(("service", visit_no))
-            .auto_shrink([false, false])
-            .show(ui, |ui| service_fields(ui, theme, doc));
+        record_title(ui, theme, &doc.hit.title);
+        widgets::paged_scroll(ui, theme, ("service", visit_no), |ui| {
+            service_fields(ui, theme, doc)
+        });
     });
-    if back {
-        out.push(Action::CloseDocument);
-    } else if print {
+    if print {
         out.push(Action::PrintOpenRecord);
     }
 }

@@ -26,6 +26,8 @@ pub enum Action {
     },
     /// Leave the form (and wipe it).
     Close,
+    /// Open the n-th published record that already answers the description.
+    OpenPublished(usize),
 }
 
 /// What the screen shows once a request is filed.
@@ -64,6 +66,81 @@ pub struct RequestFormState {
     pub today: NaiveDate,
     /// The text field last touched: where the on-screen keyboard types.
     pub active: Option<&'static str>,
+    /// The page of the form on screen.
+    pub step: Step,
+    /// The status lookup is shown instead of the form.
+    pub lookup_open: bool,
+    /// Opened from the staff area (behind the PIN): only then is 「工作人员代为填写」 offered.
+    pub staff: bool,
+    /// Scroll the first error into view on the next frame (set by 下一步 and 提交申请).
+    pub show_first_error: bool,
+    /// The QR code of the receipt (受理编号 and 查询码), made once when the request is filed.
+    pub receipt_qr: ReceiptQr,
+}
+
+/// The receipt's QR code texture (egui's handle has no `Debug`).
+#[derive(Clone, Default)]
+pub struct ReceiptQr(Option<egui::TextureHandle>);
+
+impl std::fmt::Debug for ReceiptQr {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(if self.0.is_some() {
+            "ReceiptQr(made)"
+        } else {
+            "ReceiptQr(none)"
+        })
+    }
+}
+
+/// The pages of the form, one group each.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Step {
+    #[default]
+    Applicant,
+    Wanted,
+    Delivery,
+    Review,
+}
+
+impl Step {
+    pub const ALL: [Step; 4] = [Step::Applicant, Step::Wanted, Step::Delivery, Step::Review];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Step::Applicant => "1 申请人",
+            Step::Wanted => "2 所需信息",
+            Step::Delivery => "3 获取方式",
+            Step::Review => "4 核对并提交",
+        }
+    }
+
+    /// The page that holds a field (keyed as in [`FieldError::field`]).
+    pub fn of_field(field: &str) -> Step {
+        match field {
+            "description" | "title" | "doc_number" | "index_number" => Step::Wanted,
+            "provide_as" | "obtain_by" => Step::Delivery,
+            _ => Step::Applicant,
+        }
+    }
+
+    /// The text field the keyboard types into when the page opens.
+    pub fn first_field(self) -> Option<&'static str> {
+        match self {
+            Step::Applicant => Some("name"),
+            Step::Wanted => Some("description"),
+            Step::Delivery | Step::Review => None,
+        }
+    }
+
+    fn next(self) -> Step {
+        let i = Step::ALL.iter().position(|s| *s == self).unwrap_or(0);
+        Step::ALL[(i + 1).min(Step::ALL.len() - 1)]
+    }
+
+    fn previous(self) -> Step {
+        let i = Step::ALL.iter().position(|s| *s == self).unwrap_or(0);
+        Step::ALL[i.saturating_sub(1)]
+    }
 }
 
 impl RequestFormState {
@@ -76,7 +153,92 @@ impl RequestFormState {
             lookup_query_code: String::new(),
             lookup_answer: None,
             today,
-            active: None,
+            active: Step::Applicant.first_field(),
+            step: Step::Applicant,
+            lookup_open: false,
+            staff: false,
+            show_first_error: false,
+            receipt_qr: ReceiptQr::default(),
+        }
+    }
+
+    /// 确定 on the keyboard: the next text field of the page, or 下一步 after the last one.
+    pub fn advance(&mut self) {
+        let citizen = self.form.applicant_type == ApplicantType::Citizen;
+        let order: &[&str] = match (self.lookup_open, self.step) {
+            (true, _) => &["lookup_receipt_no", "lookup_query_code"],
+            (false, Step::Applicant) if citizen => {
+                &["name", "id_number", "phone", "address", "postcode", "email"]
+            }
+            (false, Step::Applicant) => &[
+                "name",
+                "credit_code",
+                "legal_representative",
+                "contact_person",
+                "phone",
+                "address",
+                "postcode",
+                "email",
+            ],
+            (false, Step::Wanted) => &["description", "title", "doc_number", "index_number"],
+            (false, _) => &[],
+        };
+        let at = self.active.and_then(|a| order.iter().position(|k| *k == a));
+        match at.map(|i| i + 1) {
+            Some(i) if i < order.len() => self.active = Some(order[i]),
+            _ if !self.lookup_open => self.next_step(),
+            _ => {}
+        }
+    }
+
+    /// Whether the page on screen has a field to type into (else the keyboard is put away).
+    pub fn wants_keyboard(&self) -> bool {
+        matches!(self.stage, Stage::Editing | Stage::Failed(_))
+            && (self.lookup_open || self.step.first_field().is_some())
+    }
+
+    /// Moves to a page; the keyboard types into its first field.
+    pub fn go_to(&mut self, step: Step) {
+        self.step = step;
+        self.active = step.first_field();
+    }
+
+    /// 下一步: the page's fields are checked first; with a mistake the page stays, names it
+    /// and scrolls to it.
+    pub fn next_step(&mut self) {
+        let step = self.step;
+        self.errors = match self.form.validate(self.today) {
+            Ok(_) => Vec::new(),
+            Err(found) => found
+                .into_iter()
+                .filter(|e| Step::of_field(e.field) == step)
+                .collect(),
+        };
+        if self.errors.is_empty() {
+            self.go_to(step.next());
+        } else {
+            self.show_first_error = true;
+        }
+    }
+
+    /// 提交申请: a valid form is handed to the caller; otherwise the page of the first mistake
+    /// opens with it named.
+    fn submit(&mut self) -> Option<Action> {
+        match self.form.validate(self.today) {
+            Ok(request) => {
+                self.errors.clear();
+                self.stage = Stage::Submitting;
+                Some(Action::Submit(Box::new(request)))
+            }
+            Err(found) => {
+                let first = found
+                    .first()
+                    .map_or(Step::Applicant, |e| Step::of_field(e.field));
+                self.errors = found;
+                self.step = first;
+                self.show_first_error = true;
+                None
+            }
         }
     }
 
@@ -109,6 +271,8 @@ struct Ctx<'a> {
     s: Sizes,
     errors: &'a [FieldError],
     active: &'a mut Option<&'static str>,
+    /// Scroll the first field with an error into view (once).
+    scroll_to_error: &'a mut bool,
 }
 
 /// A label that states its field's length limit: 「联系地址（不超过200字）」, or for an optional
@@ -123,51 +287,88 @@ fn with_limit(label: &str, key: &str) -> String {
     }
 }
 
+/// A labelled text field, full width, with its error under it. The field the keyboard types
+/// into is framed in the accent colour and says so.
 fn text_field(ui: &mut egui::Ui, c: &mut Ctx, label: &str, value: &mut String, key: &'static str) {
     let size = c.s.body;
-    ui.horizontal(|ui| {
-        let l = ui.label(RichText::new(label).size(size));
-        let marked = *c.active == Some(key);
-        let edit = egui::TextEdit::singleline(value)
-            .font(egui::FontId::proportional(size))
-            .desired_width(ui.available_width().min(640.0))
-            .min_size(egui::vec2(0.0, c.s.target));
-        let r = ui.add(edit).labelled_by(l.id);
-        if r.clicked() || r.gained_focus() || r.has_focus() {
-            *c.active = Some(key);
-        }
-        if marked {
-            ui.label(RichText::new("← 键盘输入处").size(size));
-        }
-    });
-    if let Some(e) = c.errors.iter().find(|e| e.field == key) {
+    let marked = *c.active == Some(key);
+    let l = ui.label(RichText::new(label).size(size));
+    // A stable id: the hint under the active field comes and goes, which would shift auto ids
+    // and drop the focus.
+    let edit = egui::TextEdit::singleline(value)
+        .id_salt(("form-field", key))
+        .font(egui::FontId::proportional(size))
+        .desired_width(ui.available_width().min(900.0))
+        .min_size(egui::vec2(0.0, c.s.target));
+    let r = ui
+        .scope(|ui| {
+            if marked {
+                let stroke = egui::Stroke::new(3.0, ERROR);
+                ui.visuals_mut().widgets.inactive.bg_stroke = stroke;
+                ui.visuals_mut().widgets.hovered.bg_stroke = stroke;
+            }
+            ui.add(edit).labelled_by(l.id)
+        })
+        .inner;
+    if r.clicked() || r.gained_focus() || r.has_focus() {
+        *c.active = Some(key);
+    }
+    if marked {
         ui.label(
+            RichText::new("↑ 请用下方键盘在此输入")
+                .size(c.s.small)
+                .color(HINT),
+        );
+    }
+    if let Some(e) = c.errors.iter().find(|e| e.field == key) {
+        let shown = ui.label(
             RichText::new(format!("！{}", e.message))
                 .size(size)
                 .color(ERROR),
         );
+        if std::mem::take(c.scroll_to_error) {
+            r.union(shown).scroll_to_me(Some(egui::Align::Center));
+        }
     }
+    ui.add_space(4.0);
 }
 
+/// A choice as a row of large buttons (≥ the target size in every mode): the chosen one is
+/// filled and marked 「√」, not by colour alone.
 fn choice<T: PartialEq + Copy>(
     ui: &mut egui::Ui,
-    size: f32,
+    theme: &Theme,
     label: &str,
     value: &mut T,
     options: &[(T, &str)],
 ) {
+    let s = theme.sizes();
+    let p = theme.palette();
+    ui.label(RichText::new(label).size(s.body));
     ui.horizontal_wrapped(|ui| {
-        ui.label(RichText::new(label).size(size));
         for (v, text) in options {
-            ui.radio_value(value, *v, RichText::new(*text).size(size));
+            let on = *value == *v;
+            let (fg, bg, shown) = if on {
+                (p.selected_text, p.selected_bg, format!("√ {text}"))
+            } else {
+                (p.button_text, p.button_bg, text.to_string())
+            };
+            let b = egui::Button::new(RichText::new(shown).size(s.title).color(fg))
+                .fill(bg)
+                .selected(on)
+                .min_size(egui::vec2(s.target * 2.0, s.target));
+            if ui.add(b).clicked() {
+                *value = *v;
+            }
         }
     });
+    ui.add_space(4.0);
 }
 
-fn applicant(ui: &mut egui::Ui, c: &mut Ctx, f: &mut RawForm) {
+fn applicant(ui: &mut egui::Ui, c: &mut Ctx, theme: &Theme, f: &mut RawForm) {
     choice(
         ui,
-        c.s.body,
+        theme,
         "申请人类型",
         &mut f.applicant_type,
         &[
@@ -181,7 +382,7 @@ fn applicant(ui: &mut egui::Ui, c: &mut Ctx, f: &mut RawForm) {
             let mut kind = f.id_kind.unwrap_or(IdKind::ResidentId);
             let options: Vec<(IdKind, &str)> =
                 IdKind::ALL.iter().map(|k| (*k, k.label())).collect();
-            choice(ui, c.s.body, "证件类型", &mut kind, &options);
+            choice(ui, theme, "证件类型", &mut kind, &options);
             f.id_kind = Some(kind);
             text_field(ui, c, "证件号码", &mut f.id_number, "id_number");
         }
@@ -210,6 +411,31 @@ fn applicant(ui: &mut egui::Ui, c: &mut Ctx, f: &mut RawForm) {
     text_field(ui, c, "电子邮箱", &mut f.email, "email");
 }
 
+/// The published records that already answer the description, under it (Art. 36(一)); returns
+/// the one tapped.
+fn published(ui: &mut egui::Ui, theme: &Theme, matches: &[String]) -> Option<usize> {
+    if matches.is_empty() {
+        return None;
+    }
+    let mut chosen = None;
+    egui::Frame::new()
+        .stroke(egui::Stroke::new(2.0, HINT))
+        .inner_margin(8.0)
+        .show(ui, |ui| {
+            ui.label(
+                RichText::new("已主动公开，可直接查看/打印（您仍可继续提交申请）：")
+                    .size(theme.sizes().body)
+                    .color(HINT),
+            );
+            for (i, title) in matches.iter().enumerate() {
+                if super::widgets::button(ui, theme, title).clicked() {
+                    chosen = Some(i);
+                }
+            }
+        });
+    chosen
+}
+
 fn wanted(ui: &mut egui::Ui, c: &mut Ctx, f: &mut RawForm) {
     text_field(
         ui,
@@ -230,34 +456,133 @@ fn wanted(ui: &mut egui::Ui, c: &mut Ctx, f: &mut RawForm) {
     );
     text_field(ui, c, "文号（选填）", &mut f.doc_number, "doc_number");
     text_field(ui, c, "索引号（选填）", &mut f.index_number, "index_number");
-    let provide: Vec<(ProvideAs, &str)> = ProvideAs::ALL.iter().map(|p| (*p, p.label())).collect();
-    choice(ui, c.s.body, "提供方式", &mut f.provide_as, &provide);
-    let obtain: Vec<(ObtainBy, &str)> = ObtainBy::ALL.iter().map(|o| (*o, o.label())).collect();
-    choice(ui, c.s.body, "获取方式", &mut f.obtain_by, &obtain);
-    ui.checkbox(
-        &mut f.staff_assisted,
-        RichText::new("工作人员代为填写（口头申请）").size(c.s.body),
-    );
 }
 
-fn filed(ui: &mut egui::Ui, s: &Sizes, f: &Filed) {
-    ui.label(RichText::new("您的申请已受理").size(s.heading).strong());
-    for line in [
-        format!("受理编号：{}", f.receipt_no),
-        format!("查询码：{}", f.query_code),
-        format!("受理日期：{}", f.received_on.format("%Y年%m月%d日")),
-        format!("答复期限：{}前", f.due.format("%Y年%m月%d日")),
-    ] {
-        ui.label(RichText::new(line).size(s.title));
+fn delivery(ui: &mut egui::Ui, theme: &Theme, staff: bool, f: &mut RawForm) {
+    let provide: Vec<(ProvideAs, &str)> = ProvideAs::ALL.iter().map(|p| (*p, p.label())).collect();
+    choice(ui, theme, "提供方式", &mut f.provide_as, &provide);
+    let obtain: Vec<(ObtainBy, &str)> = ObtainBy::ALL.iter().map(|o| (*o, o.label())).collect();
+    choice(ui, theme, "获取方式", &mut f.obtain_by, &obtain);
+    if staff {
+        let assisted = [(true, "是"), (false, "否")];
+        choice(
+            ui,
+            theme,
+            "工作人员代为填写（口头申请）",
+            &mut f.staff_assisted,
+            &assisted,
+        );
     }
+}
+
+/// 核对并提交: what will be filed, page by page, each with 「修改」; the errors, if any.
+fn review(ui: &mut egui::Ui, theme: &Theme, state: &mut RequestFormState) -> Option<Action> {
+    let s = theme.sizes();
+    let f = &state.form;
+    let or_blank = |v: &str| {
+        if v.trim().is_empty() {
+            "（未填）".to_string()
+        } else {
+            v.to_string()
+        }
+    };
+    let groups: [(Step, Vec<(&str, String)>); 3] = [
+        (
+            Step::Applicant,
+            vec![
+                ("姓名或名称", or_blank(&f.name)),
+                ("证件号码", or_blank(&f.id_number)),
+                ("联系电话", or_blank(&f.phone)),
+                ("联系地址", or_blank(&f.address)),
+            ],
+        ),
+        (
+            Step::Wanted,
+            vec![
+                ("所需信息", or_blank(&f.description)),
+                ("信息名称", or_blank(&f.title)),
+                ("文号", or_blank(&f.doc_number)),
+            ],
+        ),
+        (
+            Step::Delivery,
+            vec![
+                ("提供方式", f.provide_as.label().to_string()),
+                ("获取方式", f.obtain_by.label().to_string()),
+            ],
+        ),
+    ];
+    let mut go = None;
+    for (step, rows) in groups {
+        ui.horizontal(|ui| {
+            ui.label(RichText::new(step.label()).size(s.title).strong());
+            if ui
+                .add(
+                    egui::Button::new(
+                        RichText::new(format!("修改{}", &step.label()[2..])).size(s.body),
+                    )
+                    .min_size(egui::vec2(s.target * 2.0, s.target)),
+                )
+                .clicked()
+            {
+                go = Some(step);
+            }
+        });
+        for (k, v) in rows {
+            let mut job =
+                super::widgets::body_job(theme, &format!("{k}：{v}"), theme.palette().text);
+            job.wrap.max_width = ui.available_width();
+            ui.label(job);
+        }
+        ui.add_space(8.0);
+    }
+    if let Some(step) = go {
+        state.go_to(step);
+    }
+    None
+}
+
+fn filed(ui: &mut egui::Ui, theme: &Theme, f: &Filed, qr: Option<&egui::TextureHandle>) -> bool {
+    let s = theme.sizes();
+    ui.label(RichText::new("您的申请已受理").size(s.heading).strong());
+    ui.horizontal_wrapped(|ui| {
+        ui.vertical(|ui| {
+            for line in [
+                format!("受理编号：{}", f.receipt_no),
+                format!("查询码：{}", f.query_code),
+                format!("受理日期：{}", f.received_on.format("%Y年%m月%d日")),
+                format!("答复期限：{}前", f.due.format("%Y年%m月%d日")),
+            ] {
+                ui.label(RichText::new(line).size(s.heading * 0.9));
+            }
+        });
+        if let Some(tex) = qr {
+            ui.vertical(|ui| {
+                ui.add(egui::Image::new(tex).fit_to_exact_size(egui::Vec2::splat(240.0)));
+                ui.label(RichText::new("扫码保存受理编号和查询码").size(s.body));
+            });
+        }
+    });
     if let Some(note) = &f.print_note {
         ui.label(RichText::new(note).size(s.body).color(ERROR));
     }
-    ui.label(RichText::new("请凭受理编号和查询码在本终端查询办理进度。").size(s.body));
+    ui.label(
+        RichText::new("请妥善保管受理回执。凭受理编号和查询码，可在本终端「查询办理进度」。")
+            .size(s.body),
+    );
+    let done = egui::Button::new(
+        RichText::new("完成")
+            .size(s.heading)
+            .color(theme.palette().selected_text),
+    )
+    .fill(theme.palette().selected_bg)
+    .min_size(egui::vec2(s.target * 4.0, s.target * 1.2));
+    ui.add(done).clicked()
 }
 
 fn lookup(ui: &mut egui::Ui, c: &mut Ctx, state: &mut RequestFormState) -> Option<Action> {
     ui.label(RichText::new("查询办理进度").size(c.s.title).strong());
+    ui.label(RichText::new("请输入受理回执上的受理编号和查询码（不区分大小写）。").size(c.s.body));
     text_field(
         ui,
         c,
@@ -273,7 +598,7 @@ fn lookup(ui: &mut egui::Ui, c: &mut Ctx, state: &mut RequestFormState) -> Optio
         "lookup_query_code",
     );
     if let Some(answer) = &state.lookup_answer {
-        ui.label(RichText::new(answer).size(c.s.body));
+        ui.label(RichText::new(answer).size(c.s.title));
     }
     ui.add(
         egui::Button::new(RichText::new("查询").size(c.s.title))
@@ -286,63 +611,188 @@ fn lookup(ui: &mut egui::Ui, c: &mut Ctx, state: &mut RequestFormState) -> Optio
     })
 }
 
-/// Draws the form and the lookup; returns what the caller should do.
-pub fn show(ui: &mut egui::Ui, state: &mut RequestFormState, theme: &Theme) -> Option<Action> {
+/// The two tabs (填写申请 / 查询办理进度) and, on the form, the page indicator; every page can be
+/// opened directly.
+fn tabs(ui: &mut egui::Ui, theme: &Theme, state: &mut RequestFormState) {
     let s = theme.sizes();
-    let mut action = None;
-    let big = |text: &str| {
-        egui::Button::new(RichText::new(text).size(s.title))
-            .min_size(egui::vec2(s.target * 2.0, s.target))
-    };
-    egui::ScrollArea::vertical().show(ui, |ui| {
-        ui.label(RichText::new("政府信息公开申请").size(s.heading).strong());
-        let mut active = state.active;
-        let errors = std::mem::take(&mut state.errors);
-        let mut c = Ctx {
-            s,
-            errors: &errors,
-            active: &mut active,
+    let p = theme.palette();
+    let tab = |ui: &mut egui::Ui, text: &str, on: bool| {
+        let (fg, bg) = if on {
+            (p.selected_text, p.selected_bg)
+        } else {
+            (p.button_text, p.button_bg)
         };
-        match &state.stage {
-            Stage::Filed(f) => filed(ui, &s, f),
-            Stage::Submitting => {
-                ui.label(RichText::new("正在提交，请稍候……").size(s.body));
+        ui.add(
+            egui::Button::new(RichText::new(text).size(s.title).color(fg))
+                .fill(bg)
+                .selected(on)
+                .min_size(egui::vec2(s.target * 2.0, s.target)),
+        )
+        .clicked()
+    };
+    ui.horizontal_wrapped(|ui| {
+        if tab(ui, "填写申请", !state.lookup_open) {
+            state.lookup_open = false;
+            state.active = state.step.first_field();
+        }
+        if tab(ui, "查询办理进度", state.lookup_open) {
+            state.lookup_open = true;
+            state.active = Some("lookup_receipt_no");
+        }
+    });
+    if state.lookup_open || !matches!(state.stage, Stage::Editing | Stage::Failed(_)) {
+        return;
+    }
+    ui.horizontal_wrapped(|ui| {
+        for step in Step::ALL {
+            let on = state.step == step;
+            let text = if on {
+                format!("● {}", step.label())
+            } else {
+                step.label().to_string()
+            };
+            let b = egui::Button::new(RichText::new(text).size(s.body))
+                .selected(on)
+                .frame(on)
+                .min_size(egui::vec2(s.target * 1.5, s.target));
+            if ui.add(b).clicked() {
+                state.go_to(step);
             }
-            Stage::Editing | Stage::Failed(_) => {
-                if let Stage::Failed(msg) = &state.stage {
-                    ui.label(RichText::new(msg).size(s.body).color(ERROR));
+        }
+    });
+}
+
+/// 上一步 / 下一步 (or 提交申请 on the last page), and the first mistake named above them.
+fn step_buttons(ui: &mut egui::Ui, theme: &Theme, state: &mut RequestFormState) -> Option<Action> {
+    let s = theme.sizes();
+    let p = theme.palette();
+    if let Some(e) = state.errors.first() {
+        let more = if state.errors.len() > 1 {
+            format!("（共{}处需要修改）", state.errors.len())
+        } else {
+            String::new()
+        };
+        let mut job = super::widgets::body_job(
+            theme,
+            &format!("！请修改「{}」：{}{more}", e.label, e.message),
+            ERROR,
+        );
+        job.wrap.max_width = ui.available_width();
+        ui.label(job);
+    }
+    let mut action = None;
+    ui.horizontal(|ui| {
+        let plain = |text: &str| {
+            egui::Button::new(RichText::new(text).size(s.title).color(p.button_text))
+                .fill(p.button_bg)
+                .min_size(egui::vec2(s.target * 2.5, s.target))
+        };
+        let main = |text: &str| {
+            egui::Button::new(RichText::new(text).size(s.title).color(p.selected_text))
+                .fill(p.selected_bg)
+                .min_size(egui::vec2(s.target * 3.5, s.target))
+        };
+        if state.step != Step::Applicant && ui.add(plain("上一步")).clicked() {
+            let back = state.step.previous();
+            state.go_to(back);
+        }
+        if state.step == Step::Review {
+            if ui.add(main("提交申请")).clicked() {
+                action = state.submit();
+            }
+        } else if ui.add(main("下一步")).clicked() {
+            state.next_step();
+        }
+    });
+    action
+}
+
+/// Draws the form (one page at a time) or the lookup; returns what the caller should do.
+/// `matches` are the titles of published records that answer the description so far.
+pub fn show(
+    ui: &mut egui::Ui,
+    state: &mut RequestFormState,
+    theme: &Theme,
+    matches: &[String],
+) -> Option<Action> {
+    let s = theme.sizes();
+    ui.label(RichText::new("政府信息公开申请").size(s.heading).strong());
+    tabs(ui, theme, state);
+    if let Stage::Filed(f) = &state.stage {
+        if state.receipt_qr.0.is_none() {
+            let text = format!("受理编号：{}\n查询码：{}", f.receipt_no, f.query_code);
+            state.receipt_qr.0 = super::qr::image(&text).map(|img| {
+                ui.ctx()
+                    .load_texture("receipt-qr", img, egui::TextureOptions::NEAREST)
+            });
+        }
+    }
+    let editing = matches!(state.stage, Stage::Editing | Stage::Failed(_));
+    let mut action = None;
+    // The step buttons stay in sight under the page, whatever its length.
+    if editing && !state.lookup_open {
+        egui::Panel::bottom("form-steps")
+            .frame(egui::Frame::new().inner_margin(6.0))
+            .show(ui, |ui| action = step_buttons(ui, theme, state));
+    }
+    let before = state.active;
+    let mut active = state.active;
+    let errors = std::mem::take(&mut state.errors);
+    let mut scroll = std::mem::take(&mut state.show_first_error);
+    egui::ScrollArea::vertical()
+        .id_salt(("form", state.step as u8, state.lookup_open))
+        .auto_shrink([false, false])
+        .show(ui, |ui| {
+            let mut c = Ctx {
+                s,
+                errors: &errors,
+                active: &mut active,
+                scroll_to_error: &mut scroll,
+            };
+            if state.lookup_open {
+                if let Some(a) = lookup(ui, &mut c, state) {
+                    action = Some(a);
                 }
-                ui.label(RichText::new("一、申请人信息").size(s.title).strong());
-                applicant(ui, &mut c, &mut state.form);
-                ui.label(RichText::new("二、所需政府信息").size(s.title).strong());
-                wanted(ui, &mut c, &mut state.form);
-                if !errors.is_empty() {
-                    ui.label(
-                        RichText::new(format!("有{}处需要修改，请查看红色提示。", errors.len()))
-                            .size(s.body)
-                            .color(ERROR),
-                    );
+                return;
+            }
+            match &state.stage {
+                Stage::Filed(f) => {
+                    if filed(ui, theme, f, state.receipt_qr.0.as_ref()) {
+                        action = Some(Action::Close);
+                    }
                 }
-                if ui.add(big("提交申请")).clicked() {
-                    match state.form.validate(state.today) {
-                        Ok(request) => {
-                            state.stage = Stage::Submitting;
-                            action = Some(Action::Submit(Box::new(request)));
+                Stage::Submitting => {
+                    ui.label(RichText::new("正在提交，请稍候……").size(s.body));
+                }
+                Stage::Editing | Stage::Failed(_) => {
+                    if let Stage::Failed(msg) = &state.stage {
+                        ui.label(RichText::new(msg).size(s.body).color(ERROR));
+                    }
+                    let staff = state.staff;
+                    match state.step {
+                        Step::Applicant => applicant(ui, &mut c, theme, &mut state.form),
+                        Step::Wanted => {
+                            wanted(ui, &mut c, &mut state.form);
+                            if let Some(i) = published(ui, theme, matches) {
+                                action = Some(Action::OpenPublished(i));
+                            }
                         }
-                        Err(found) => state.errors = found,
+                        Step::Delivery => delivery(ui, theme, staff, &mut state.form),
+                        Step::Review => {
+                            review(ui, theme, state);
+                        }
                     }
                 }
             }
-        }
-        ui.separator();
-        if let Some(a) = lookup(ui, &mut c, state) {
-            action = Some(a);
-        }
+        });
+    if state.errors.is_empty() && !matches!(action, Some(Action::Submit(_))) {
+        state.errors = errors;
+    }
+    // A page change (tabs, 上一步/下一步, 修改) chose the new page's first field; otherwise the
+    // field touched this frame is where the keyboard types.
+    if state.active == before {
         state.active = active;
-        if state.errors.is_empty() && !matches!(action, Some(Action::Submit(_))) {
-            state.errors = errors;
-        }
-    });
+    }
     action
 }
 
@@ -363,11 +813,8 @@ mod tests {
             .with_context_setup(move |ctx| ctx.set_fonts(defs))
             .build_ui_state(
                 |ui, (state, last): &mut (RequestFormState, Option<Action>)| {
-                    let theme = crate::ui::theme::Theme {
-                        elderly: false,
-                        high_contrast: false,
-                    };
-                    if let Some(a) = show(ui, state, &theme) {
+                    let theme = crate::ui::theme::Theme::default();
+                    if let Some(a) = show(ui, state, &theme, &[]) {
                         *last = Some(a);
                     }
                 },
@@ -379,61 +826,90 @@ mod tests {
         NaiveDate::from_ymd_opt(2026, 11, 25).unwrap()
     }
 
-    #[test]
-    fn a_resident_fills_the_form_by_label_and_submits_a_valid_request() {
-        let mut h = harness(RequestFormState::new(today()));
-        for (label, value) in [
-            ("姓名", "张三"),
-            ("证件号码", "11010519491231002X"),
-            ("联系电话", "13812345678"),
-            (
-                "所需信息的内容描述（不超过2000字）",
-                "2025年城区道路改造项目立项批复",
-            ),
-        ] {
-            h.get_by_label(label).focus();
-            h.run();
-            h.get_by_label(label).type_text(value);
-            h.run();
-        }
-        h.get_by_label("提交申请").click();
+    fn type_into(
+        h: &mut Harness<'static, (RequestFormState, Option<Action>)>,
+        label: &str,
+        text: &str,
+    ) {
+        h.get_by_label(label).focus();
         h.run();
+        h.get_by_label(label).type_text(text);
+        h.run();
+    }
+
+    fn tap(h: &mut Harness<'static, (RequestFormState, Option<Action>)>, label: &str) {
+        h.get_by_label(label).click();
+        h.run();
+        h.run();
+    }
+
+    #[test]
+    fn a_resident_fills_the_form_page_by_page_and_submits_a_valid_request() {
+        let mut h = harness(RequestFormState::new(today()));
+        assert_eq!(
+            h.state().0.active,
+            Some("name"),
+            "keys go to 姓名 before any tap"
+        );
+        type_into(&mut h, "姓名", "张三");
+        type_into(&mut h, "证件号码", "11010519491231002X");
+        type_into(&mut h, "联系电话", "13812345678");
+        tap(&mut h, "下一步");
+        assert_eq!(h.state().0.step, Step::Wanted, "{:?}", h.state().0.errors);
+        type_into(
+            &mut h,
+            "所需信息的内容描述（不超过2000字）",
+            "2025年城区道路改造项目立项批复",
+        );
+        tap(&mut h, "下一步");
+        assert_eq!(h.state().0.step, Step::Delivery);
+        // Choices are large buttons; 「工作人员代为填写」 is not offered to a visitor.
+        tap(&mut h, "当场阅读、抄录");
+        assert!(h.query_by_label_contains("工作人员代为填写").is_none());
+        tap(&mut h, "下一步");
+        assert_eq!(h.state().0.step, Step::Review);
+        h.get_by_label_contains("所需信息：2025年城区道路改造项目立项批复");
+        tap(&mut h, "提交申请");
         let (state, action) = h.state();
         assert_eq!(state.stage, Stage::Submitting);
         let Some(Action::Submit(req)) = action else {
             panic!("expected a submit action, got {action:?}")
         };
         assert_eq!(req.applicant.identity_full(), "11010519491231002X");
+        assert_eq!(req.obtain_by, ObtainBy::ReadOnSite);
     }
 
     #[test]
-    fn a_wrong_id_number_shows_the_reason_beside_the_field_and_files_nothing() {
+    fn a_wrong_id_number_keeps_the_page_names_the_first_mistake_and_files_nothing() {
         let mut h = harness(RequestFormState::new(today()));
-        h.get_by_label("证件号码").focus();
-        h.run();
-        h.get_by_label("证件号码").type_text("110105194912310021");
-        h.run();
-        h.get_by_label("提交申请").click();
-        h.run();
-        h.run();
+        type_into(&mut h, "证件号码", "110105194912310021");
+        tap(&mut h, "下一步");
         assert!(h.state().1.is_none());
+        assert_eq!(h.state().0.step, Step::Applicant);
         h.get_by_label("！居民身份证号码校验位不符，请逐位核对。");
         h.get_by_label("！请填写姓名。");
+        h.get_by_label_contains("！请修改「姓名」：请填写姓名。");
+    }
+
+    #[test]
+    fn a_submit_with_a_mistake_on_an_earlier_page_opens_that_page_with_the_mistake_named() {
+        let mut h = harness(RequestFormState::new(today()));
+        tap(&mut h, "4 核对并提交");
+        tap(&mut h, "提交申请");
+        assert!(h.state().1.is_none(), "nothing is filed");
+        assert_eq!(h.state().0.step, Step::Applicant);
+        h.get_by_label_contains("！请修改「姓名」");
     }
 
     #[test]
     fn the_form_states_the_length_limits_and_an_overlong_description_is_refused_naming_it() {
         let mut h = harness(RequestFormState::new(today()));
         h.get_by_label("联系地址（不超过200字）");
+        tap(&mut h, "2 所需信息");
         h.get_by_label("信息名称（选填，不超过200字）");
         let description = "所需信息的内容描述（不超过2000字）";
-        h.get_by_label(description).focus();
-        h.run();
-        h.get_by_label(description).type_text(&"请公开".repeat(700));
-        h.run();
-        h.get_by_label("提交申请").click();
-        h.run();
-        h.run();
+        type_into(&mut h, description, &"请公开".repeat(700));
+        tap(&mut h, "下一步");
         assert!(h.state().1.is_none(), "nothing is filed");
         h.get_by_label("！所需信息的内容描述不能超过2000字，您填写了2100字，请精简后再提交。");
     }

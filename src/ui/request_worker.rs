@@ -131,7 +131,7 @@ impl Desk {
                     CANNOT_LOOK_UP.into()
                 }
             })),
-            Action::Close => None,
+            Action::Close | Action::OpenPublished(_) => None,
         }
     }
 }

@@ -239,6 +239,9 @@ pub fn staff_screen(
         ui.horizontal_wrapped(|ui| {
             widgets::heading(ui, &theme, "工作人员管理");
             reload_status = widgets::button(ui, &theme, "刷新状态").clicked();
+            if widgets::button(ui, &theme, "代为填写申请").clicked() {
+                out.push(Action::StaffRequestForm);
+            }
             close = widgets::button(ui, &theme, "关闭终端程序").clicked();
         });
         egui::ScrollArea::vertical()

@@ -68,6 +68,8 @@ pub struct Visit {
     pub pin: Option<StaffPinPad>,
     pub staff: Option<StaffArea>,
     pub theme: Theme,
+    /// A home tile tapped whose column is empty: the home screen says so.
+    pub empty_tile: Option<String>,
     /// Taps on the hall name (the hidden staff gesture).
     pub hall_taps: Vec<Instant>,
 }

@@ -96,20 +96,43 @@ pub const ELDERLY_SIZES: Sizes = Sizes {
     key: 72.0,
 };
 
+/// A short landscape screen (1366×768): the same text sizes, smaller keys and spacing so the
+/// keyboard and a few results fit side by side. Elderly keys and targets stay ≥ 60 px.
+pub fn compact(s: Sizes, elderly: bool) -> Sizes {
+    Sizes {
+        target: if elderly { 64.0 } else { 46.0 },
+        key: if elderly { 62.0 } else { 46.0 },
+        ..s
+    }
+}
+
 /// The look of the screens now.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct Theme {
     pub elderly: bool,
     pub high_contrast: bool,
+    /// Set every frame from the screen's shape ([`super::layout::Shape::short`]), not chosen by
+    /// the visitor.
+    pub compact: bool,
 }
 
 impl Theme {
     pub fn sizes(&self) -> Sizes {
-        if self.elderly {
+        let s = if self.elderly {
             ELDERLY_SIZES
         } else {
             NORMAL_SIZES
+        };
+        if self.compact {
+            compact(s, self.elderly)
+        } else {
+            s
         }
+    }
+
+    /// What the visitor chose (elderly mode, high contrast), without the screen's shape.
+    pub fn chosen(&self) -> (bool, bool) {
+        (self.elderly, self.high_contrast)
     }
 
     pub fn palette(&self) -> Palette {
@@ -151,10 +174,16 @@ impl Theme {
         ctx.global_style_mut(|style| {
             style.spacing.interact_size = egui::vec2(s.target, s.target);
             style.spacing.button_padding = egui::vec2(16.0, 10.0);
-            style.spacing.item_spacing = egui::vec2(12.0, 10.0);
+            style.spacing.item_spacing = if self.compact {
+                egui::vec2(6.0, 6.0)
+            } else {
+                egui::vec2(12.0, 10.0)
+            };
             style.spacing.scroll.bar_width = if self.elderly { 24.0 } else { 16.0 };
             style.spacing.scroll.floating = false;
-            // Touch screens: a finger drag scrolls lists; no hover-only affordances.
+            // Touch screens: a finger drag scrolls lists and never selects text; no hover-only
+            // affordances.
+            style.interaction.selectable_labels = false;
             style.interaction.tooltip_delay = f32::INFINITY;
         });
     }
@@ -226,6 +255,8 @@ mod tests {
         assert!(s.heading >= 40.0, "largest text {s:?}");
         assert!(s.line_spacing >= 1.3);
         assert!(s.target >= 60.0 && s.key >= 60.0);
+        let c = compact(s, true);
+        assert!(c.target >= 60.0 && c.key >= 60.0, "compact elderly {c:?}");
         let n = NORMAL_SIZES;
         assert!(s.body > n.body && s.key > n.key && s.heading > n.heading);
     }

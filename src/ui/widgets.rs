@@ -129,3 +129,69 @@ pub fn highlighted(theme: &Theme, h: &Highlighted, size: f32, colour: Color32) -
     job.wrap.max_width = f32::INFINITY;
     job
 }
+
+/// What a paged scroll area remembers between frames: where it stood and how much it showed.
+#[derive(Debug, Clone, Copy, Default)]
+struct PagedScroll {
+    offset: f32,
+    viewport: f32,
+    content: f32,
+    /// A 上一屏/下一屏 tap to apply this frame.
+    jump: Option<f32>,
+}
+
+/// A vertical scroll area for touch: a finger drag scrolls (labels are not selectable, so a
+/// drag never selects text), and when the content is longer than the screen, large 上一屏 and
+/// 下一屏 buttons with 「第 n / m 屏」 move it a screen at a time.
+pub fn paged_scroll<R>(
+    ui: &mut egui::Ui,
+    theme: &Theme,
+    id_salt: impl std::hash::Hash + std::fmt::Debug,
+    add: impl FnOnce(&mut egui::Ui) -> R,
+) -> R {
+    let id = ui.make_persistent_id(id_salt);
+    let mut state: PagedScroll = ui.data(|d| d.get_temp(id)).unwrap_or_default();
+    if state.content > state.viewport + 1.0 && state.viewport > 0.0 {
+        let step = state.viewport * 0.9;
+        let max = state.content - state.viewport;
+        let screens = (max / step).ceil() as usize + 1;
+        let at = ((state.offset / step).round() as usize + 1).min(screens);
+        ui.horizontal(|ui| {
+            let up = super::icons::button(
+                ui,
+                theme,
+                super::icons::Icon::PageUp,
+                "上一屏",
+                false,
+                Vec2::ZERO,
+            );
+            if up.clicked() {
+                state.jump = Some((state.offset - step).max(0.0));
+            }
+            ui.label(RichText::new(format!("第 {at} / {screens} 屏")).size(theme.sizes().body));
+            let down = super::icons::button(
+                ui,
+                theme,
+                super::icons::Icon::PageDown,
+                "下一屏",
+                false,
+                Vec2::ZERO,
+            );
+            if down.clicked() {
+                state.jump = Some((state.offset + step).min(max));
+            }
+        });
+    }
+    let mut area = egui::ScrollArea::vertical()
+        .id_salt(id)
+        .auto_shrink([false, false]);
+    if let Some(y) = state.jump.take() {
+        area = area.vertical_scroll_offset(y);
+    }
+    let output = area.show(ui, add);
+    state.offset = output.state.clamped_offset().y;
+    state.viewport = output.inner_rect.height();
+    state.content = output.content_size.y;
+    ui.data_mut(|d| d.insert_temp(id, state));
+    output.inner
+}

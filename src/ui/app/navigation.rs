@@ -118,19 +118,6 @@ impl KioskApp {
         self.run_list();
     }
 
-    /// A preset search from a home tile (a query within a kind).
-    pub fn preset(&mut self, query: &str, filters: Vec<Filter>) {
-        self.visit.screen = Screen::List;
-        self.visit.keyboard = Keyboard::default();
-        self.visit.keyboard_open = false;
-        self.visit.query = query.to_string();
-        self.visit.list = ListState {
-            filters,
-            ..ListState::default()
-        };
-        self.query_changed();
-    }
-
     /// Chooses or drops a filter value of one dimension (one value per dimension).
     pub fn toggle_filter(&mut self, dim: Dim, value: &str) {
         let filters = &mut self.visit.list.filters;
@@ -220,6 +207,16 @@ impl KioskApp {
         });
     }
 
+    /// One step back: a document returns to where it was opened from, every other screen to
+    /// the home screen.
+    pub fn back(&mut self) {
+        match self.visit.screen {
+            Screen::Document | Screen::Service => self.close_document(),
+            Screen::Home => {}
+            _ => self.go_home(),
+        }
+    }
+
     pub fn go_home(&mut self) {
         let theme = self.visit.theme;
         self.visit = Visit {
@@ -241,7 +238,7 @@ impl KioskApp {
             || v.pin.is_some()
             || v.staff.is_some()
             || v.list.results.is_some()
-            || v.theme != default_theme(&self.settings)
+            || v.theme.chosen() != default_theme(&self.settings).chosen()
     }
 
     /// The idle reset: every trace of the visitor goes, and the home screen returns.

@@ -20,27 +20,20 @@ impl KioskApp {
             };
             let keyboard = &self.visit.keyboard;
             let candidates = &self.visit.candidates;
-            egui::Panel::bottom(("form-keyboard", self.visit_no)).show(ui, |ui| {
-                key = keyboard.show(ui, &theme, candidates, "确定");
-            });
+            if form.wants_keyboard() {
+                let frame = egui::Frame::new()
+                    .fill(theme.palette().panel)
+                    .inner_margin(10.0);
+                egui::Panel::bottom(("form-keyboard", self.visit_no))
+                    .frame(frame)
+                    .show(ui, |ui| {
+                        key = keyboard.show(ui, &theme, candidates, "确定");
+                    });
+            }
             let matches = &self.visit.form_matches;
+            let titles: Vec<String> = matches.iter().map(|h| h.title.clone()).collect();
             egui::CentralPanel::default()
-                .show(ui, |ui| {
-                    if !matches.is_empty() {
-                        crate::ui::widgets::title(
-                            ui,
-                            &theme,
-                            "已主动公开，可直接查看/打印（您仍可继续提交申请）：",
-                        );
-                        for hit in matches {
-                            if crate::ui::widgets::button(ui, &theme, &hit.title).clicked() {
-                                open_hit = Some(hit.clone());
-                            }
-                        }
-                        ui.separator();
-                    }
-                    request_form::show(ui, form, &theme)
-                })
+                .show(ui, |ui| request_form::show(ui, form, &theme, &titles))
                 .inner
         };
         if let Some(k) = key {
@@ -51,11 +44,15 @@ impl KioskApp {
         if let Some(d) = description.filter(|d| **d != description_before).cloned() {
             self.form_description_changed(d);
         }
+        if let Some(request_form::Action::OpenPublished(i)) = action {
+            open_hit = self.visit.form_matches.get(i).cloned();
+        }
         if let Some(hit) = open_hit {
             self.open(hit);
             return;
         }
         let sent = match action {
+            Some(request_form::Action::OpenPublished(_)) => Ok(()),
             Some(request_form::Action::Close) => {
                 self.go_home();
                 Ok(())
@@ -80,6 +77,9 @@ impl KioskApp {
         let applied = self.visit.keyboard.apply(field, key, &candidates);
         if applied == Applied::Nothing {
             return;
+        }
+        if applied == Applied::Submitted {
+            form.advance();
         }
         let pinyin = self.visit.keyboard.pinyin.clone();
         let seq = self.next_seq();

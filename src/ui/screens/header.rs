@@ -1,15 +1,16 @@
 //! The bar on every screen and the idle warning over it.
 
 use crate::ui::action::Action;
-use crate::ui::state::{IndexState, Screen, View};
+use crate::ui::state::{IndexState, View};
 use crate::ui::widgets;
 use egui::{RichText, Vec2};
 use std::time::Duration;
 
 const WEEKDAYS: [&str; 7] = ["一", "二", "三", "四", "五", "六", "日"];
 
-/// The bar on every screen: hall name (five taps open the staff PIN pad), date and time, the
-/// data date, the display switches and the way home.
+/// The bar on top of every screen: hall name (five taps open the staff PIN pad), date and
+/// time, and the date of the newest published record (数据更新至). The switches and the way
+/// back live in the bottom bar ([`super::bottom_bar`]), where a hand reaches them.
 pub fn header(app: &View, ui: &mut egui::Ui, out: &mut Vec<Action>) {
     let theme = app.visit.theme;
     let s = theme.sizes();
@@ -17,59 +18,66 @@ pub fn header(app: &View, ui: &mut egui::Ui, out: &mut Vec<Action>) {
     egui::Panel::top("header")
         .frame(egui::Frame::new().fill(p.panel).inner_margin(12.0))
         .show(ui, |ui| {
-            ui.horizontal_wrapped(|ui| {
+            ui.horizontal(|ui| {
+                // On a short screen the hall name is set in the title size, so the bar keeps
+                // to one line and leaves the height to the content.
+                let size = if theme.compact { s.title } else { s.heading };
                 let hall = egui::Label::new(
                     RichText::new(app.hall_name)
-                        .size(s.heading)
+                        .size(size)
                         .strong()
                         .color(p.accent),
                 )
+                .truncate()
                 .sense(egui::Sense::click());
-                if ui.add(hall).clicked() {
-                    out.push(Action::HallTapped);
-                }
                 let today = chrono::Local::now();
                 let weekday =
                     WEEKDAYS[chrono::Datelike::weekday(&today).num_days_from_monday() as usize];
-                ui.label(
-                    RichText::new(format!(
-                        "{} 星期{weekday} {}",
-                        today.format("%Y年%m月%d日"),
-                        today.format("%H:%M")
-                    ))
-                    .size(s.body)
-                    .color(p.text),
+                let clock = format!(
+                    "{} 星期{weekday} {}",
+                    today.format("%m月%d日"),
+                    today.format("%H:%M")
                 );
-                if let IndexState::Ready(info) = app.index {
-                    ui.label(
-                        RichText::new(format!("数据更新至 {}", info.built_at.format("%Y-%m-%d")))
-                            .size(s.body)
-                            .color(p.muted),
-                    );
-                }
-            });
-            ui.horizontal_wrapped(|ui| {
-                if app.visit.screen != Screen::Home
-                    && widgets::button(ui, &theme, "返回首页").clicked()
-                {
-                    out.push(Action::GoHome);
-                }
-                let elderly = if theme.elderly {
-                    "长辈模式：已开启"
-                } else {
-                    "长辈模式：未开启"
+                let data = match app.index {
+                    IndexState::Ready(info) => info
+                        .data_date
+                        .map(|d| format!("数据更新至 {}", d.format("%Y-%m-%d"))),
+                    _ => None,
                 };
-                if widgets::chip(ui, &theme, elderly, theme.elderly).clicked() {
-                    out.push(Action::ToggleElderly);
-                }
-                let contrast = if theme.high_contrast {
-                    "高对比度：已开启"
-                } else {
-                    "高对比度：未开启"
+                // Drawn right to left on one line, left to right under the name in portrait.
+                let dates = |ui: &mut egui::Ui, reversed: bool| {
+                    let clock = RichText::new(&clock).size(s.body).color(p.text);
+                    let data = data
+                        .as_ref()
+                        .map(|d| RichText::new(d).size(s.body).color(p.muted));
+                    if !reversed {
+                        ui.label(clock.clone());
+                    }
+                    if let Some(d) = data {
+                        ui.label(d);
+                    }
+                    if reversed {
+                        ui.label(clock);
+                    }
                 };
-                if widgets::chip(ui, &theme, contrast, theme.high_contrast).clicked() {
-                    out.push(Action::ToggleContrast);
+                if crate::ui::layout::Shape::of(ui).portrait() {
+                    // Portrait: the hall name on its own line, the dates under it.
+                    ui.vertical(|ui| {
+                        if ui.add(hall).clicked() {
+                            out.push(Action::HallTapped);
+                        }
+                        ui.horizontal(|ui| dates(ui, false));
+                    });
+                    return;
                 }
+                ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                    dates(ui, true);
+                    ui.with_layout(egui::Layout::left_to_right(egui::Align::Center), |ui| {
+                        if ui.add(hall).clicked() {
+                            out.push(Action::HallTapped);
+                        }
+                    });
+                });
             });
         });
 }

@@ -4,6 +4,7 @@ use crate::search::facets::{Dim, Filter};
 use crate::search::query::{SearchResults, Sort};
 use crate::search::Hit;
 use crate::ui::action::Action;
+use crate::ui::layout::Shape;
 use crate::ui::state::{IndexState, View};
 use crate::ui::theme::Theme;
 use crate::ui::widgets;
@@ -14,23 +15,36 @@ pub fn list(app: &View, ui: &mut egui::Ui, out: &mut Vec<Action>) {
     let theme = app.visit.theme;
     let p = theme.palette();
     let searching = app.visit.list.browse.is_none();
+    let shape = Shape::of(ui);
     if searching && app.visit.keyboard_open {
         let mut key = None;
-        egui::Panel::bottom(("keyboard", app.visit_no))
-            .frame(egui::Frame::new().fill(p.panel).inner_margin(10.0))
-            .show(ui, |ui| {
-                key = app
-                    .visit
-                    .keyboard
-                    .show(ui, &theme, &app.visit.candidates, "搜索");
-            });
+        let frame = egui::Frame::new().fill(p.panel).inner_margin(10.0);
+        let mut draw = |ui: &mut egui::Ui| {
+            key = app
+                .visit
+                .keyboard
+                .show(ui, &theme, &app.visit.candidates, "搜索");
+        };
+        // A short landscape screen has no height for the keyboard under the results: it goes
+        // beside them.
+        if shape.short() {
+            egui::Panel::right(("keyboard", app.visit_no))
+                .frame(frame)
+                .resizable(false)
+                .exact_size((shape.width * 0.62).min(s_key_row_width(&theme)))
+                .show(ui, |ui| draw(ui));
+        } else {
+            egui::Panel::bottom(("keyboard", app.visit_no))
+                .frame(frame)
+                .show(ui, |ui| draw(ui));
+        }
         if let Some(k) = key {
             out.push(Action::Key(k));
         }
     }
     // Landscape: the filters in a column on the left, the results beside them. Portrait: the
     // filters above the results, folded away while the keyboard is open.
-    let landscape = ui.available_width() > ui.available_height() * 1.2;
+    let landscape = shape.side_columns() && !(shape.short() && app.visit.keyboard_open);
     let has_results = app
         .visit
         .list
@@ -58,6 +72,14 @@ pub fn list(app: &View, ui: &mut egui::Ui, out: &mut Vec<Action>) {
         }
         result_body(app, ui, out);
     });
+}
+
+/// The width of the keyboard's widest row (10 digits and 退格), for the side panel on a short
+/// screen.
+fn s_key_row_width(theme: &Theme) -> f32 {
+    let key = theme.sizes().key;
+    let gap = 6.0;
+    12.0 * (key + gap) + key / 3.0 + 24.0
 }
 
 /// The query as typed, the pending pinyin underlined, and the keyboard's switch.
@@ -292,24 +314,23 @@ fn hit_list(app: &View, ui: &mut egui::Ui, results: &SearchResults, out: &mut Ve
         format!("共找到 {total} 条结果")
     };
     widgets::muted(ui, &theme, &count);
-    egui::ScrollArea::vertical()
-        .id_salt(("results", app.visit_no, app.visit.list.browse.is_some()))
-        .auto_shrink([false, false])
-        .show(ui, |ui| {
-            for hit in &results.hits {
-                if hit_row(ui, &theme, hit) {
-                    out.push(Action::Open(hit.clone()));
-                }
+    let id = ("results", app.visit_no, app.visit.list.browse.is_some());
+    widgets::paged_scroll(ui, &theme, id, |ui| {
+        for hit in &results.hits {
+            if hit_row(ui, &theme, hit) {
+                out.push(Action::Open(hit.clone()));
             }
-        });
+        }
+    });
 }
 
-/// One hit: highlighted title (tap to open), 文号, issuer, date, validity in words, snippet.
+/// One hit: highlighted title, 文号, issuer, date, validity in words, snippet. A tap anywhere
+/// on the card opens it.
 fn hit_row(ui: &mut egui::Ui, theme: &Theme, hit: &Hit) -> bool {
     let s = theme.sizes();
     let p = theme.palette();
     let mut clicked = false;
-    egui::Frame::new()
+    let card = egui::Frame::new()
         .fill(p.panel)
         .inner_margin(14.0)
         .corner_radius(6.0)
@@ -344,6 +365,10 @@ fn hit_row(ui: &mut egui::Ui, theme: &Theme, hit: &Hit) -> bool {
             ui.label(widgets::highlighted(theme, &flowing, s.body, p.muted));
             clicked |= widgets::button(ui, theme, "查看详情").clicked();
         });
+    let id = ui.scope_id().with(("card", &hit.source, &hit.id));
+    clicked |= ui
+        .interact(card.response.rect, id, egui::Sense::click())
+        .clicked();
     ui.add_space(8.0);
     clicked
 }
