@@ -3,135 +3,14 @@
 //! over the shipped demo data, so every answer comes from the real index.
 
 mod common;
+mod ui_kiosk;
 
 use egui_kittest::kittest::Queryable;
-use egui_kittest::Harness;
 use kiosk::config::Settings;
-use kiosk::pipeline::{run, Mode};
 use kiosk::ui::app::{KioskApp, Screen};
 use kiosk::ui::idle::IdleTimer;
-use std::path::Path;
 use std::time::{Duration, Instant};
-
-struct Kiosk {
-    _tmp: tempfile::TempDir,
-    h: Harness<'static, KioskApp>,
-}
-
-/// The demo configuration with its index, register and key in a temporary folder.
-fn settings_in(dir: &Path) -> Settings {
-    let (config, _, _) = common::editable_demo(dir);
-    // Synonyms, areas and holidays as shipped.
-    common::copy_config_data(dir);
-    let text = std::fs::read_to_string(&config)
-        .unwrap()
-        .replace(
-            "/var/lib/kiosk/requests.sqlite",
-            &dir.join("requests.sqlite").display().to_string(),
-        )
-        .replace(
-            "/var/lib/kiosk/register.key",
-            &dir.join("register.key").display().to_string(),
-        );
-    std::fs::write(&config, text).unwrap();
-    Settings::load(&config).unwrap()
-}
-
-fn kiosk_with(tmp: tempfile::TempDir, settings: Settings) -> Kiosk {
-    let requests = kiosk::ui::request_worker::spawn(settings.clone(), || {}).unwrap();
-    kiosk_with_requests(tmp, settings, requests)
-}
-
-/// The kiosk with a given request worker (a test may stand in for it).
-fn kiosk_with_requests(
-    tmp: tempfile::TempDir,
-    settings: Settings,
-    requests: kiosk::ui::request_worker::RequestWorker,
-) -> Kiosk {
-    if kiosk::search::index::current_generation(&settings.index_dir)
-        .unwrap()
-        .is_none()
-    {
-        run(&settings, Mode::Full, false).unwrap();
-    }
-    let worker = kiosk::ui::worker::spawn(settings.clone(), || {}).unwrap();
-    let app = KioskApp::new(settings, worker, requests);
-    let font = common::repo().join("assets/fonts/NotoSansSC-kiosk-subset.otf");
-    let (defs, loaded) =
-        kiosk::ui::fonts::font_definitions(&[kiosk::ui::fonts::FontSpec::parse(&font)]);
-    assert_eq!(loaded, 1);
-    // A theme switch takes a few frames to settle (egui restyles and repaints).
-    let h = Harness::builder()
-        .with_size(egui::vec2(1920.0, 1080.0))
-        .with_max_steps(16)
-        .with_context_setup(move |ctx| ctx.set_fonts(defs))
-        .build_ui_state(|ui, app: &mut KioskApp| app.show(ui), app);
-    let mut k = Kiosk { _tmp: tmp, h };
-    k.wait("the index to open", |a| {
-        matches!(a.index_state(), kiosk::ui::app::IndexState::Ready(_)) && !a.catalogue.is_empty()
-    });
-    k
-}
-
-fn kiosk() -> Kiosk {
-    let tmp = tempfile::tempdir().unwrap();
-    let settings = settings_in(tmp.path());
-    kiosk_with(tmp, settings)
-}
-
-/// The newest search has answered, with hits.
-fn results_shown(a: &KioskApp) -> bool {
-    !a.list_pending()
-        && a.visit
-            .list
-            .results
-            .as_ref()
-            .is_some_and(|r| !r.hits.is_empty())
-}
-
-impl Kiosk {
-    /// Steps frames until the workers' answers make `done` true.
-    fn wait(&mut self, what: &str, done: impl Fn(&KioskApp) -> bool) {
-        let deadline = Instant::now() + Duration::from_secs(60);
-        while !done(self.h.state()) {
-            assert!(Instant::now() < deadline, "timed out waiting for {what}");
-            self.h.step();
-            std::thread::sleep(Duration::from_millis(10));
-        }
-        self.h.run();
-    }
-
-    fn tap(&mut self, label: &str) {
-        self.h.get_by_label(label).scroll_to_me();
-        self.h.run();
-        self.h.get_by_label(label).click();
-        self.h.run();
-    }
-
-    fn tap_nth(&mut self, label: &str, n: usize) {
-        let missing = format!("no {label} number {n}");
-        self.h
-            .get_all_by_label(label)
-            .nth(n)
-            .expect(&missing)
-            .scroll_to_me();
-        self.h.run();
-        self.h
-            .get_all_by_label(label)
-            .nth(n)
-            .expect(&missing)
-            .click();
-        self.h.run();
-    }
-
-    fn tap_first(&mut self, label: &str) {
-        self.tap_nth(label, 0);
-    }
-
-    fn app(&self) -> &KioskApp {
-        self.h.state()
-    }
-}
+use ui_kiosk::*;
 
 #[test]
 fn pinyin_on_the_screen_keys_then_a_candidate_finds_results_and_a_document_shows_its_qr_code() {

@@ -188,7 +188,13 @@ pub fn paged_scroll<R>(
     if let Some(y) = state.jump.take() {
         area = area.vertical_scroll_offset(y);
     }
-    let output = area.show(ui, add);
+    let output = area.show(ui, |ui| {
+        // The content ends where the visible part does (egui leaves the scroll bar's margin
+        // inside the content width), so nothing is cut at the right.
+        let visible = ui.clip_rect().max.x - ui.max_rect().min.x;
+        ui.set_max_width(ui.available_width().min(visible));
+        add(ui)
+    });
     state.offset = output.state.clamped_offset().y;
     state.viewport = output.inner_rect.height();
     state.content = output.content_size.y;

@@ -25,14 +25,21 @@ pub fn list(app: &View, ui: &mut egui::Ui, out: &mut Vec<Action>) {
                 .keyboard
                 .show(ui, &theme, &app.visit.candidates, "搜索");
         };
-        // A short landscape screen has no height for the keyboard under the results: it goes
-        // beside them.
-        if shape.short() {
+        if side_keyboard(&shape, &theme) {
             egui::Panel::right(("keyboard", app.visit_no))
                 .frame(frame)
                 .resizable(false)
                 .exact_size((shape.width * 0.62).min(s_key_row_width(&theme)))
-                .show(ui, |ui| draw(ui));
+                .show(ui, |ui| {
+                    // In a child never wider than the panel: a side panel widened by its
+                    // content would slide off the screen's edge.
+                    let room = ui.available_rect_before_wrap();
+                    let mut child = ui.new_child(egui::UiBuilder::new().max_rect(room));
+                    child.shrink_clip_rect(room);
+                    draw(&mut child);
+                    let used = child.min_rect().intersect(room);
+                    ui.allocate_rect(used.with_min_x(room.min.x), egui::Sense::hover());
+                });
         } else {
             egui::Panel::bottom(("keyboard", app.visit_no))
                 .frame(frame)
@@ -44,7 +51,8 @@ pub fn list(app: &View, ui: &mut egui::Ui, out: &mut Vec<Action>) {
     }
     // Landscape: the filters in a column on the left, the results beside them. Portrait: the
     // filters above the results, folded away while the keyboard is open.
-    let landscape = shape.side_columns() && !(shape.short() && app.visit.keyboard_open);
+    let landscape =
+        shape.side_columns() && !(side_keyboard(&shape, &theme) && app.visit.keyboard_open);
     let has_results = app
         .visit
         .list
@@ -74,12 +82,18 @@ pub fn list(app: &View, ui: &mut egui::Ui, out: &mut Vec<Action>) {
     });
 }
 
+/// A short landscape screen, or a landscape one in the elderly mode's large keys, has no
+/// height for the keyboard under the results: it goes beside them.
+fn side_keyboard(shape: &Shape, theme: &Theme) -> bool {
+    shape.side_columns() && (shape.short() || theme.elderly)
+}
+
 /// The width of the keyboard's widest row (10 digits and 退格), for the side panel on a short
 /// screen.
 fn s_key_row_width(theme: &Theme) -> f32 {
     let key = theme.sizes().key;
-    let gap = 6.0;
-    12.0 * (key + gap) + key / 3.0 + 24.0
+    let gap = if theme.compact { 6.0 } else { 12.0 };
+    12.0 * key + 12.0 * gap + key / 3.0 + 40.0
 }
 
 /// The query as typed, the pending pinyin underlined, and the keyboard's switch.
@@ -89,50 +103,28 @@ fn query_line(app: &View, ui: &mut egui::Ui, out: &mut Vec<Action>) {
     let p = theme.palette();
     ui.horizontal(|ui| {
         let label = ui.label(RichText::new("查询内容").size(s.title).color(p.text));
-        let frame = egui::Frame::new()
-            .fill(p.background)
-            .stroke(egui::Stroke::new(3.0, p.accent))
-            .inner_margin(10.0);
-        frame.show(ui, |ui| {
-            ui.set_min_size(Vec2::new(
-                (ui.available_width() - s.target * 5.0).max(200.0),
-                s.target - 20.0,
-            ));
-            let mut job = egui::text::LayoutJob::default();
-            let format = egui::TextFormat {
-                font_id: egui::FontId::proportional(s.title),
-                color: p.text,
-                ..Default::default()
-            };
-            job.append(&app.visit.query, 0.0, format.clone());
-            job.append(
-                &app.visit.keyboard.pinyin,
-                0.0,
-                egui::TextFormat {
-                    underline: egui::Stroke::new(2.0, p.accent),
-                    color: p.accent,
-                    ..format
-                },
-            );
-            if job.text.is_empty() {
-                ui.label(
-                    RichText::new("请用下方键盘输入")
-                        .size(s.title)
-                        .color(p.muted),
-                )
-                .labelled_by(label.id);
+        // Right to left: the switch keeps its size at the right edge, the query box takes
+        // what is left, so the line never runs past its panel.
+        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            let toggle = if app.visit.keyboard_open {
+                "收起键盘"
             } else {
-                ui.label(job).labelled_by(label.id);
+                "打开键盘"
+            };
+            if widgets::button(ui, &theme, toggle).clicked() {
+                out.push(Action::ToggleKeyboard);
             }
+            let frame = egui::Frame::new()
+                .fill(p.background)
+                .stroke(egui::Stroke::new(3.0, p.accent))
+                .inner_margin(10.0);
+            frame.show(ui, |ui| {
+                ui.set_min_size(Vec2::new(ui.available_width(), s.target - 20.0));
+                ui.with_layout(egui::Layout::left_to_right(egui::Align::Center), |ui| {
+                    query_text(app, ui, label.id);
+                });
+            });
         });
-        let toggle = if app.visit.keyboard_open {
-            "收起键盘"
-        } else {
-            "打开键盘"
-        };
-        if widgets::button(ui, &theme, toggle).clicked() {
-            out.push(Action::ToggleKeyboard);
-        }
     });
     if !app.visit.suggestions.is_empty() {
         let mut chosen = None;
@@ -147,6 +139,35 @@ fn query_line(app: &View, ui: &mut egui::Ui, out: &mut Vec<Action>) {
         if let Some(q) = chosen {
             out.push(Action::SetQuery(q));
         }
+    }
+}
+
+/// The query as typed, then the pending pinyin underlined, or what to do when both are empty.
+fn query_text(app: &View, ui: &mut egui::Ui, label: egui::Id) {
+    let s = app.visit.theme.sizes();
+    let p = app.visit.theme.palette();
+    let mut job = egui::text::LayoutJob::default();
+    let format = egui::TextFormat {
+        font_id: egui::FontId::proportional(s.title),
+        color: p.text,
+        ..Default::default()
+    };
+    job.append(&app.visit.query, 0.0, format.clone());
+    job.append(
+        &app.visit.keyboard.pinyin,
+        0.0,
+        egui::TextFormat {
+            underline: egui::Stroke::new(2.0, p.accent),
+            color: p.accent,
+            ..format
+        },
+    );
+    job.wrap.max_width = ui.available_width();
+    if job.text.is_empty() {
+        ui.label(RichText::new("请用键盘输入").size(s.title).color(p.muted))
+            .labelled_by(label);
+    } else {
+        ui.label(job).labelled_by(label);
     }
 }
 
@@ -336,7 +357,9 @@ fn hit_row(ui: &mut egui::Ui, theme: &Theme, hit: &Hit) -> bool {
         .corner_radius(6.0)
         .show(ui, |ui| {
             ui.set_width(ui.available_width());
-            let title = widgets::highlighted(theme, &hit.title_marked, s.title, p.text);
+            let mut title = widgets::highlighted(theme, &hit.title_marked, s.title, p.text);
+            // Wrapped to the card: a long title never widens the list past its panel.
+            title.wrap.max_width = ui.available_width() - 2.0 * ui.spacing().button_padding.x;
             let b = egui::Button::new(title)
                 .frame(false)
                 .wrap()
