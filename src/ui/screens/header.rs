@@ -70,6 +70,14 @@ pub fn header(app: &View, ui: &mut egui::Ui, out: &mut Vec<Action>) {
                 if widgets::chip(ui, &theme, contrast, theme.high_contrast).clicked() {
                     out.push(Action::ToggleContrast);
                 }
+                let read = if app.visit.read_aloud {
+                    "读屏：已开启"
+                } else {
+                    "读屏：未开启"
+                };
+                if widgets::chip(ui, &theme, read, app.visit.read_aloud).clicked() {
+                    out.push(Action::ToggleReadAloud);
+                }
             });
         });
 }
