@@ -2,8 +2,10 @@
 //! (`speak`, `stop`) and the named thread that runs the speech engine as a child process, one
 //! utterance at a time. Owns nothing but that process; knows nothing of egui or of the screens.
 //!
-//! **Engine.** espeak-ng's Mandarin voice (`espeak-ng -v cmn --stdin`, Debian's `espeak-ng`
-//! package), run as a child process. Chosen over speech-dispatcher because it needs no daemon, no
+//! **Engine.** espeak-ng's Mandarin voice (`espeak-ng -v cmn-latn-pinyin --stdin`, Debian's
+//! `espeak-ng` package; the default of `kiosk.read_aloud_command`), run as a child process. The
+//! `cmn-latn-pinyin` variant, not plain `cmn`: Debian's `cmn` hands the pinyin of every character
+//! outside its short list (三, 府, 信, 秀 …) to its English rules, so 张三 comes out half English. Chosen over speech-dispatcher because it needs no daemon, no
 //! session bus and no C library to build against; stopping is killing the process, which silences
 //! it at once; and any other engine with a command line (a test script, a vendor's TTS) is one
 //! configuration line away (`kiosk.read_aloud_command`). The text goes in on standard input from a
@@ -16,10 +18,6 @@ use std::io::Write;
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc::{channel, Receiver, RecvTimeoutError, Sender};
 use std::time::Duration;
-
-/// The default engine: espeak-ng's Mandarin voice, a little slower than its default 175 words
-/// per minute, reading standard input.
-pub const DEFAULT_COMMAND: [&str; 6] = ["espeak-ng", "-v", "cmn", "-s", "150", "--stdin"];
 
 /// How often the speech thread looks whether the engine finished on its own (only while one
 /// speaks; otherwise it sleeps on the channel).

@@ -90,7 +90,7 @@ fn default_idle_warning_seconds() -> u64 {
 
 /// espeak-ng's Mandarin voice reading standard input (see `crate::speech`).
 pub(super) fn default_read_aloud_command() -> Vec<String> {
-    ["espeak-ng", "-v", "cmn", "-s", "150", "--stdin"]
+    ["espeak-ng", "-v", "cmn-latn-pinyin", "-s", "150", "--stdin"]
         .map(String::from)
         .to_vec()
 }

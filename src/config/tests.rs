@@ -30,7 +30,7 @@ fn the_read_aloud_engine_defaults_to_espeak_ng_mandarin_and_an_empty_one_is_refu
     let s = Settings::parse(text, Path::new("k.toml")).unwrap();
     assert_eq!(
         s.screen.read_aloud_command[..3],
-        ["espeak-ng", "-v", "cmn"].map(String::from)
+        ["espeak-ng", "-v", "cmn-latn-pinyin"].map(String::from)
     );
     let err = Settings::parse(
         &format!("{text}read_aloud_command = []\n"),

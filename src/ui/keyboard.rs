@@ -120,7 +120,7 @@ impl Keyboard {
         let covered = candidates.pinyin.get(..consumed).unwrap_or("");
         text.push_str(word);
         if self.pinyin.starts_with(covered) {
-            self.pinyin.drain(..covered.len());
+            self.pinyin.replace_range(..covered.len(), "");
         } else {
             self.pinyin.clear();
         }

@@ -5,7 +5,6 @@
 
 use super::*;
 use crate::requests::{ApplicantType, IdKind};
-use crate::ui::candidates::Candidates;
 use crate::ui::keyboard::{Applied, FieldKind, Key, Keyboard};
 
 /// The field that takes the keys before the visitor chooses one.
@@ -132,7 +131,7 @@ impl KioskApp {
         let Some(form) = self.visit.form.as_mut() else {
             return;
         };
-        let kind = field_kind(Some(form));
+        let kind = field_kind(Some(&*form));
         if form.active == before && self.visit.keyboard.kind == kind {
             return;
         }

@@ -72,7 +72,7 @@ impl Keys<'_> {
             .fill(p.panel)
             .min_size(Vec2::new(s.key, s.key));
         let r = ui.add(b);
-        r.widget_info(|| egui::WidgetInfo::labeled(egui::WidgetType::Button, true, word));
+        r.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, word));
         if r.clicked() {
             self.pressed.set(Some(Key::Candidate(i)));
         }
