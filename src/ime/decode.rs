@@ -26,7 +26,13 @@ const ATTESTED_WEIGHT: f32 = 1.0;
 const NAMES_PER_GROUP: usize = 30;
 /// Cost of a name without a surname (the surname was committed already).
 const GIVEN_ONLY_COST: f32 = 2.0;
+/// In name mode, whole names listed before the surnames alone, and how many surnames alone
+/// follow them: the surname alone (王 of `wangxiuying`, for a given name to choose character by
+/// character) must be on the first page, not after hundreds of whole names.
+const NAMES_BEFORE_SURNAMES: usize = 5;
+const SURNAMES_EARLY: usize = 2;
 
+#[derive(Clone)]
 struct Scored {
     text: String,
     end: usize,
@@ -225,8 +231,17 @@ pub(crate) fn candidates(
     if mode == Mode::Names {
         (name_whole, name_part) = names(dict, &lat).into_iter().partition(|s| s.end == n);
     }
+    let mut name_whole = ranked(name_whole, NAMES_PER_GROUP);
+    let later_names = name_whole.split_off(NAMES_BEFORE_SURNAMES.min(name_whole.len()));
+    let surnames: Vec<Scored> = name_part
+        .iter()
+        .filter(|s| dict.surnames.logp_of(&s.text).is_some())
+        .cloned()
+        .collect();
     let mut groups: Vec<Vec<Scored>> = vec![
-        ranked(name_whole, NAMES_PER_GROUP),
+        name_whole,
+        ranked(surnames, SURNAMES_EARLY),
+        later_names,
         ranked(general_whole, MAX_CANDIDATES),
     ];
     let mut by_end: Vec<(usize, Vec<Scored>, Vec<Scored>)> =
