@@ -200,6 +200,20 @@ fn names(dict: &Dict, lat: &Lattice) -> Vec<Scored> {
     out
 }
 
+/// Whether a candidate is written in Simplified Chinese: every character is in GB2312 (the
+/// simplified set, which keeps 乾 and 瞭) or is not a traditional form (喆, 堃 beyond GB2312).
+/// jieba's dictionary also holds traditional words (繖, 鍚); a Simplified kiosk never offers them.
+pub(crate) fn simplified(text: &str) -> bool {
+    let mut buf = [0u8; 4];
+    text.chars().all(|c| {
+        let one: &str = c.encode_utf8(&mut buf);
+        let (bytes, _, unmappable) = encoding_rs::GBK.encode(one);
+        let gb2312 = !unmappable
+            && matches!(*bytes, [b0, b1] if (0xa1..=0xf7).contains(&b0) && (0xa1..=0xfe).contains(&b1));
+        gb2312 || c.is_ascii() || fast2s::convert(one) == one
+    })
+}
+
 /// Sorts by score, best first, drops repeated texts and keeps at most `cap`.
 fn ranked(mut list: Vec<Scored>, cap: usize) -> Vec<Scored> {
     list.sort_by(|a, b| b.score.total_cmp(&a.score));
@@ -262,7 +276,7 @@ pub(crate) fn candidates(
         if out.len() >= MAX_CANDIDATES {
             break;
         }
-        if seen.insert(s.text.clone()) {
+        if simplified(&s.text) && seen.insert(s.text.clone()) {
             out.push(Candidate {
                 text: s.text,
                 consumed: lat.consumed(s.end),

@@ -124,3 +124,18 @@ fn empty_or_letterless_input_has_no_candidates() {
     assert!(ime().all("'' 1", Mode::Names, None).is_empty());
     assert_eq!(ime().candidates("", Mode::General, 3, 9, None).total, 0);
 }
+
+#[test]
+fn traditional_characters_are_never_offered_but_simplified_ones_beyond_gb2312_are() {
+    let all: Vec<String> = ime()
+        .all("yang", Mode::General, None)
+        .into_iter()
+        .map(|c| c.text)
+        .collect();
+    assert!(!all.contains(&"鍚".to_string()), "{all:?}");
+    assert!(all.contains(&"杨".to_string()));
+    let san = texts("zhangsan", Mode::Names, 400);
+    assert!(!san.iter().any(|t| t.contains('繖')), "{san:?}");
+    assert!(super::decode::simplified("张乾") && super::decode::simplified("王喆"));
+    assert!(!super::decode::simplified("傑"));
+}
