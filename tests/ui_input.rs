@@ -39,6 +39,10 @@ fn settings_in(dir: &Path) -> Settings {
 }
 
 fn kiosk_with(tmp: tempfile::TempDir, settings: Settings) -> Kiosk {
+    kiosk_sized(tmp, settings, egui::vec2(1920.0, 1080.0))
+}
+
+fn kiosk_sized(tmp: tempfile::TempDir, settings: Settings, size: egui::Vec2) -> Kiosk {
     if kiosk::search::index::current_generation(&settings.index_dir)
         .unwrap()
         .is_none()
@@ -53,7 +57,7 @@ fn kiosk_with(tmp: tempfile::TempDir, settings: Settings) -> Kiosk {
         kiosk::ui::fonts::font_definitions(&[kiosk::ui::fonts::FontSpec::parse(&font)]);
     assert_eq!(loaded, 1);
     let h = Harness::builder()
-        .with_size(egui::vec2(1920.0, 1080.0))
+        .with_size(size)
         .with_max_steps(16)
         .with_context_setup(move |ctx| ctx.set_fonts(defs))
         .build_ui_state(|ui, app: &mut KioskApp| app.show(ui), app);
@@ -208,6 +212,34 @@ fn the_candidate_bar_pages_forward_and_back_and_a_digit_picks_the_numbered_candi
     k.tap("3");
     assert_eq!(k.app().visit.query, first[2]);
     assert!(k.app().visit.keyboard.pinyin.is_empty());
+}
+
+/// Issue 18 items 2 and 3: on a portrait screen in the elderly mode, a long pinyin's nine
+/// candidates and the page buttons wrap within the keyboard's width, never off the right edge.
+#[test]
+fn the_candidate_bar_wraps_within_a_portrait_screen_in_the_elderly_mode() {
+    let tmp = tempfile::tempdir().unwrap();
+    let settings = settings_in(tmp.path());
+    let width = 1080.0;
+    let mut k = kiosk_sized(tmp, settings, egui::vec2(width, 1920.0));
+    k.h.state_mut().visit.theme.elderly = true;
+    k.h.run();
+    k.tap("点此输入查询内容（可用拼音、首字母或文号）");
+    k.pinyin("zhengfuxinxigongkai");
+    let words: Vec<String> = k.app().visit.candidates.to_vec();
+    assert_eq!(words.len(), kiosk::ui::candidates::PER_PAGE, "{words:?}");
+    let mut right = 0.0f32;
+    for label in words.iter().map(String::as_str).chain(["上一页", "下一页"]) {
+        for node in k.h.get_all_by_label(label) {
+            right = right.max(node.rect().max.x);
+        }
+    }
+    assert!(right <= width, "a candidate ends at x = {right}, off a {width} px screen");
+    let rows: std::collections::BTreeSet<i32> = words
+        .iter()
+        .map(|w| k.h.get_all_by_label(w).last().unwrap().rect().min.y as i32)
+        .collect();
+    assert!(rows.len() > 1, "the bar wrapped onto more rows: {rows:?}");
 }
 
 /// Issue 18 items 1 and 4: the receipt number typed in lower case (as a keyboard types it) and

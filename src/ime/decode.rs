@@ -13,8 +13,11 @@ const K_BEST: usize = 6;
 const EDGES_PER_SPAN: usize = 12;
 /// Candidates listed at most (every page together).
 pub(crate) const MAX_CANDIDATES: usize = 400;
-/// Weight of ln(1 + document frequency) of a word in the index vocabulary.
+/// Weight of ln(1 + document frequency) of a word in the index vocabulary, and the most one
+/// word gains: single characters gain nothing (every record holds 一, 了, 就, so boosting them
+/// turned `ylj` into 一了就 instead of 养老金).
 const BOOST_WEIGHT: f32 = 1.0;
+const BOOST_CAP: f32 = 4.0;
 /// Surnames and given-name characters tried per position in a name.
 const NAME_BRANCH: usize = 10;
 /// ln P(one-character given name), ln P(two characters).
@@ -41,7 +44,10 @@ struct Scored {
 
 fn boost(vocab: Option<&dyn Vocabulary>, word: &str) -> f32 {
     match vocab {
-        Some(v) => BOOST_WEIGHT * (1.0 + v.doc_freq(word) as f32).ln(),
+        Some(v) if word.chars().nth(1).is_some() => {
+            (BOOST_WEIGHT * (1.0 + v.doc_freq(word) as f32).ln()).min(BOOST_CAP)
+        }
+        Some(_) => 0.0,
         None => 0.0,
     }
 }

@@ -139,3 +139,15 @@ fn traditional_characters_are_never_offered_but_simplified_ones_beyond_gb2312_ar
     assert!(super::decode::simplified("张乾") && super::decode::simplified("王喆"));
     assert!(!super::decode::simplified("傑"));
 }
+
+#[test]
+fn common_single_characters_of_the_index_do_not_outrank_a_word_of_initials() {
+    // Every record holds 一, 了 and 就; the vocabulary must not make `ylj` a sentence of them.
+    let common = |w: &str| match w {
+        "一" | "了" | "就" | "有" => 1000,
+        "养老金" => 40,
+        _ => 0,
+    };
+    let first = ime().candidates("ylj", Mode::General, 0, 9, Some(&common));
+    assert_eq!(first.candidates[0].text, "养老金", "{:?}", first.candidates);
+}
