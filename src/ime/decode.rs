@@ -18,6 +18,10 @@ pub(crate) const MAX_CANDIDATES: usize = 400;
 /// turned `ylj` into 一了就 instead of 养老金).
 const BOOST_WEIGHT: f32 = 1.0;
 const BOOST_CAP: f32 = 4.0;
+/// Cost of each character outside GB2312 (the 6,763 characters of everyday simplified text):
+/// still offered, for rare given names, but after the common ones. jieba gives a few rare
+/// characters absurd frequencies (笉 `zg` 2798, third for `qin` before 琴).
+const RARE_COST: f32 = 6.0;
 /// Surnames and given-name characters tried per position in a name.
 const NAME_BRANCH: usize = 10;
 /// ln P(one-character given name), ln P(two characters).
@@ -42,14 +46,16 @@ struct Scored {
     score: f32,
 }
 
+/// What the index vocabulary adds to a word's score, less the cost of its rare characters.
 fn boost(vocab: Option<&dyn Vocabulary>, word: &str) -> f32 {
-    match vocab {
-        Some(v) if word.chars().nth(1).is_some() => {
-            (BOOST_WEIGHT * (1.0 + v.doc_freq(word) as f32).ln()).min(BOOST_CAP)
+    rarity(word)
+        + match vocab {
+            Some(v) if word.chars().nth(1).is_some() => {
+                (BOOST_WEIGHT * (1.0 + v.doc_freq(word) as f32).ln()).min(BOOST_CAP)
+            }
+            Some(_) => 0.0,
+            None => 0.0,
         }
-        Some(_) => 0.0,
-        None => 0.0,
-    }
 }
 
 /// One step of a conversion: the word and where the path came from.
@@ -140,13 +146,14 @@ fn names(dict: &Dict, lat: &Lattice) -> Vec<Scored> {
         let firsts = lat.words_from(&dict.given_chars, &dict.syllables, start, NAME_BRANCH);
         for &(e1, c1, cost1) in &firsts {
             let t1 = dict.given_chars.text(c1);
-            let s1 = dict.given_chars.entries[c1 as usize].logp - cost1;
+            let s1 = dict.given_chars.entries[c1 as usize].logp - cost1 + rarity(t1);
             out.push((e1, t1.to_string(), GIVEN_ONE + s1));
             for (e2, c2, cost2) in
                 lat.words_from(&dict.given_chars, &dict.syllables, e1, NAME_BRANCH)
             {
-                let s2 = dict.given_chars.entries[c2 as usize].logp - cost2;
-                let t = format!("{t1}{}", dict.given_chars.text(c2));
+                let t2 = dict.given_chars.text(c2);
+                let s2 = dict.given_chars.entries[c2 as usize].logp - cost2 + rarity(t2);
+                let t = format!("{t1}{t2}");
                 out.push((e2, t, GIVEN_TWO + s1 + s2));
             }
         }
@@ -161,7 +168,7 @@ fn names(dict: &Dict, lat: &Lattice) -> Vec<Scored> {
     let mut given_at: HashMap<usize, Vec<(usize, String, f32)>> = HashMap::new();
     for (e1, s, cost) in lat.words_from(&dict.surnames, &dict.syllables, 0, NAME_BRANCH) {
         let surname = dict.surnames.text(s);
-        let ss = dict.surnames.entries[s as usize].logp - cost;
+        let ss = dict.surnames.entries[s as usize].logp - cost + rarity(surname);
         out.push(Scored {
             text: surname.to_string(),
             end: e1,
@@ -206,17 +213,29 @@ fn names(dict: &Dict, lat: &Lattice) -> Vec<Scored> {
     out
 }
 
+/// Whether a character is one of GB2312's (EUC-CN rows 16–87 for Hanzi, 1–9 for symbols).
+fn in_gb2312(c: char) -> bool {
+    let mut buf = [0u8; 4];
+    let (bytes, _, unmappable) = encoding_rs::GBK.encode(c.encode_utf8(&mut buf));
+    !unmappable
+        && matches!(*bytes, [b0, b1] if (0xa1..=0xf7).contains(&b0) && (0xa1..=0xfe).contains(&b1))
+}
+
+/// The cost of a word's characters outside GB2312 (negative: it is added to a score).
+fn rarity(word: &str) -> f32 {
+    -RARE_COST * word.chars().filter(|c| !c.is_ascii() && !in_gb2312(*c)).count() as f32
+}
+
 /// Whether a candidate is written in Simplified Chinese: every character is in GB2312 (the
 /// simplified set, which keeps 乾 and 瞭) or is not a traditional form (喆, 堃 beyond GB2312).
 /// jieba's dictionary also holds traditional words (繖, 鍚); a Simplified kiosk never offers them.
 pub(crate) fn simplified(text: &str) -> bool {
     let mut buf = [0u8; 4];
     text.chars().all(|c| {
-        let one: &str = c.encode_utf8(&mut buf);
-        let (bytes, _, unmappable) = encoding_rs::GBK.encode(one);
-        let gb2312 = !unmappable
-            && matches!(*bytes, [b0, b1] if (0xa1..=0xf7).contains(&b0) && (0xa1..=0xfe).contains(&b1));
-        gb2312 || c.is_ascii() || fast2s::convert(one) == one
+        c.is_ascii() || in_gb2312(c) || {
+            let one: &str = c.encode_utf8(&mut buf);
+            fast2s::convert(one) == one
+        }
     })
 }
 

@@ -151,3 +151,12 @@ fn common_single_characters_of_the_index_do_not_outrank_a_word_of_initials() {
     let first = ime().candidates("ylj", Mode::General, 0, 9, Some(&common));
     assert_eq!(first.candidates[0].text, "养老金", "{:?}", first.candidates);
 }
+
+#[test]
+fn a_rare_character_with_a_bogus_frequency_comes_after_the_common_ones() {
+    // jieba lists 笉 (outside GB2312) with the frequency of a common character.
+    let qin = texts("qin", Mode::General, 9);
+    assert!(!qin.contains(&"笉".to_string()), "{qin:?}");
+    assert!(qin.contains(&"琴".to_string()), "{qin:?}");
+    assert!(ime().all("qin", Mode::General, None).iter().any(|c| c.text == "笉"), "still offered");
+}
