@@ -157,7 +157,8 @@ mod tests {
 
     /// An engine that records its input and the id of its process, then "speaks" for a minute.
     fn recording_engine(dir: &Path) -> Vec<String> {
-        let script = "echo $$ >> \"$0/pids\"; cat >> \"$0/spoken\"; echo >> \"$0/spoken\"; exec sleep 60";
+        let script =
+            "echo $$ >> \"$0/pids\"; cat >> \"$0/spoken\"; echo >> \"$0/spoken\"; exec sleep 60";
         vec![
             "sh".into(),
             "-c".into(),

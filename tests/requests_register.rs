@@ -122,10 +122,19 @@ fn a_receipt_number_typed_in_lower_case_or_full_width_finds_the_request() {
         .map(|c| char::from_u32(c as u32 + 0xfee0).unwrap())
         .collect();
     for (receipt_no, code) in [
-        ("qh01-20261125-0001".to_string(), a.query_code.to_lowercase()),
-        (format!(" {} ", a.receipt_no.to_lowercase()), a.query_code.clone()),
+        (
+            "qh01-20261125-0001".to_string(),
+            a.query_code.to_lowercase(),
+        ),
+        (
+            format!(" {} ", a.receipt_no.to_lowercase()),
+            a.query_code.clone(),
+        ),
         (wide, a.query_code.to_lowercase()),
-        ("QH01\u{2014}20261125\u{2014}0001".to_string(), a.query_code.clone()),
+        (
+            "QH01\u{2014}20261125\u{2014}0001".to_string(),
+            a.query_code.clone(),
+        ),
     ] {
         let found = reg.lookup(&receipt_no, &code).unwrap();
         assert_eq!(

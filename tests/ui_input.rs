@@ -159,7 +159,11 @@ impl Kiosk {
 fn names_are_typed_with_the_keys_in_name_mode_into_the_request_forms_name_field() {
     let mut k = kiosk();
     k.open_form();
-    assert_eq!(k.form().active, Some("name"), "the name field takes the keys");
+    assert_eq!(
+        k.form().active,
+        Some("name"),
+        "the name field takes the keys"
+    );
     assert_eq!(k.app().visit.keyboard.kind, FieldKind::PersonName);
     k.pinyin("zhangsan");
     assert_eq!(
@@ -234,7 +238,10 @@ fn the_candidate_bar_wraps_within_a_portrait_screen_in_the_elderly_mode() {
             right = right.max(node.rect().max.x);
         }
     }
-    assert!(right <= width, "a candidate ends at x = {right}, off a {width} px screen");
+    assert!(
+        right <= width,
+        "a candidate ends at x = {right}, off a {width} px screen"
+    );
     let rows: std::collections::BTreeSet<i32> = words
         .iter()
         .map(|w| k.h.get_all_by_label(w).last().unwrap().rect().min.y as i32)
@@ -390,7 +397,10 @@ fn read_aloud_reads_fields_and_documents_and_the_idle_reset_silences_it() {
     assert!(Path::new(&format!("/proc/{reading}")).exists());
 
     k.expire_idle();
-    assert!(!k.app().visit.read_aloud, "the next visitor starts without 读屏");
+    assert!(
+        !k.app().visit.read_aloud,
+        "the next visitor starts without 读屏"
+    );
     let proc_dir = format!("/proc/{reading}");
     k.wait("the engine to be stopped", move |_| {
         !Path::new(&proc_dir).exists()

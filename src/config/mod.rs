@@ -185,7 +185,10 @@ fn validate_screen(k: &raw::RawKiosk) -> Result<ScreenSettings, (String, &'stati
             "lock the PIN for at least 1 minute after five wrong tries (default 5)",
         ));
     }
-    if k.read_aloud_command.first().is_none_or(|p| p.trim().is_empty()) {
+    if k.read_aloud_command
+        .first()
+        .is_none_or(|p| p.trim().is_empty())
+    {
         return Err((
             "`kiosk.read_aloud_command` names no program".into(),
             "leave the key out for espeak-ng's Mandarin voice, or give the program and its arguments, e.g. [\"espeak-ng\", \"-v\", \"cmn-latn-pinyin\", \"--stdin\"]",

@@ -223,7 +223,11 @@ fn in_gb2312(c: char) -> bool {
 
 /// The cost of a word's characters outside GB2312 (negative: it is added to a score).
 fn rarity(word: &str) -> f32 {
-    -RARE_COST * word.chars().filter(|c| !c.is_ascii() && !in_gb2312(*c)).count() as f32
+    -RARE_COST
+        * word
+            .chars()
+            .filter(|c| !c.is_ascii() && !in_gb2312(*c))
+            .count() as f32
 }
 
 /// Whether a candidate is written in Simplified Chinese: every character is in GB2312 (the

@@ -158,5 +158,11 @@ fn a_rare_character_with_a_bogus_frequency_comes_after_the_common_ones() {
     let qin = texts("qin", Mode::General, 9);
     assert!(!qin.contains(&"笉".to_string()), "{qin:?}");
     assert!(qin.contains(&"琴".to_string()), "{qin:?}");
-    assert!(ime().all("qin", Mode::General, None).iter().any(|c| c.text == "笉"), "still offered");
+    assert!(
+        ime()
+            .all("qin", Mode::General, None)
+            .iter()
+            .any(|c| c.text == "笉"),
+        "still offered"
+    );
 }

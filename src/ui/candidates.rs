@@ -144,10 +144,7 @@ fn run(rx: &Receiver<ImeMessage>, events: &Sender<Event>, wake: &dyn Fn()) {
                 ..Candidates::default()
             },
         };
-        if events
-            .send(Event::Candidates { seq: r.seq, list })
-            .is_err()
-        {
+        if events.send(Event::Candidates { seq: r.seq, list }).is_err() {
             return;
         }
         wake();
@@ -188,6 +185,10 @@ mod tests {
             None => (&second, second.iter().position(|t| t == "王").unwrap()),
         };
         assert_eq!(&page.pinyin[page.consumed[at]..], "xiuying");
-        assert!(first.consumed.iter().zip(first.iter()).any(|(c, t)| *c == 11 && t == "王秀英"));
+        assert!(first
+            .consumed
+            .iter()
+            .zip(first.iter())
+            .any(|(c, t)| *c == 11 && t == "王秀英"));
     }
 }

@@ -180,14 +180,10 @@ impl Pending {
 
     /// In the order a visitor feels them: an opened record first, then results.
     fn drain(&mut self) -> Vec<Command> {
-        let mut out: Vec<Command> = [
-            self.open.take(),
-            self.search.take(),
-            self.suggest.take(),
-        ]
-        .into_iter()
-        .flatten()
-        .collect();
+        let mut out: Vec<Command> = [self.open.take(), self.search.take(), self.suggest.take()]
+            .into_iter()
+            .flatten()
+            .collect();
         if std::mem::take(&mut self.status) {
             out.push(Command::Status);
         }

@@ -211,9 +211,8 @@ impl KioskApp {
         form.active = Some(request_screen::FIRST_FIELD);
         self.visit.form = Some(form);
         self.visit.form_matches.clear();
-        self.visit.keyboard = Keyboard::for_field(request_screen::field_kind(
-            self.visit.form.as_ref(),
-        ));
+        self.visit.keyboard =
+            Keyboard::for_field(request_screen::field_kind(self.visit.form.as_ref()));
         self.visit.candidates = Candidates::default();
         self.visit.screen = Screen::Request;
     }

@@ -202,7 +202,11 @@ mod tests {
         form.form.id_kind = Some(IdKind::Passport);
         assert_eq!(kind(&form, "id_number"), FieldKind::Code);
         form.form.applicant_type = ApplicantType::Organization;
-        assert_eq!(kind(&form, "name"), FieldKind::Text, "an organisation's name");
+        assert_eq!(
+            kind(&form, "name"),
+            FieldKind::Text,
+            "an organisation's name"
+        );
         assert_eq!(kind(&form, "contact_person"), FieldKind::PersonName);
         assert_eq!(field_kind(None), FieldKind::Text);
     }

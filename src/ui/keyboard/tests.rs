@@ -56,7 +56,11 @@ fn a_candidate_shown_for_fewer_letters_replaces_only_those() {
     let mut kb = Keyboard::default();
     let mut text = String::new();
     typed(&mut kb, &mut text, "zhangsan");
-    kb.apply(&mut text, Key::Candidate(0), &page("zhangsa", &[("张三", 7)]));
+    kb.apply(
+        &mut text,
+        Key::Candidate(0),
+        &page("zhangsa", &[("张三", 7)]),
+    );
     assert_eq!((text.as_str(), kb.pinyin.as_str()), ("张三", "n"));
 }
 
@@ -87,7 +91,10 @@ fn digit_keys_pick_numbered_candidates_while_pinyin_is_pending() {
 fn paging_asks_for_the_next_page_only_when_there_is_one_and_typing_returns_to_the_first() {
     let mut kb = Keyboard::default();
     let mut text = String::new();
-    assert_eq!(kb.apply(&mut text, Key::NextPage, &none()), Applied::Nothing);
+    assert_eq!(
+        kb.apply(&mut text, Key::NextPage, &none()),
+        Applied::Nothing
+    );
     typed(&mut kb, &mut text, "shi");
     let mut bar = page("shi", &[("是", 3)]);
     assert_eq!(kb.apply(&mut text, Key::NextPage, &bar), Applied::Nothing);
@@ -116,7 +123,10 @@ fn backspace_eats_pinyin_first_then_text_and_clear_empties_both() {
     assert_eq!(text, "低");
     kb.apply(&mut text, Key::Clear, &none());
     assert!(text.is_empty() && kb.pinyin.is_empty());
-    assert_eq!(kb.apply(&mut text, Key::Backspace, &none()), Applied::Nothing);
+    assert_eq!(
+        kb.apply(&mut text, Key::Backspace, &none()),
+        Applied::Nothing
+    );
 }
 
 #[test]
