@@ -362,6 +362,7 @@ fn read_aloud_reads_fields_and_documents_and_the_idle_reset_silences_it() {
     assert!(k.app().visit.read_aloud);
     wait_spoken(&mut k, "读屏已开启");
     k.open_form();
+    wait_spoken(&mut k, "政府信息公开申请。姓名，请输入");
     k.tap("联系电话");
     wait_spoken(&mut k, "联系电话，请输入");
     k.keys("138");

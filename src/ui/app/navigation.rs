@@ -215,6 +215,7 @@ impl KioskApp {
             Keyboard::for_field(request_screen::field_kind(self.visit.form.as_ref()));
         self.visit.candidates = Candidates::default();
         self.visit.screen = Screen::Request;
+        self.read_aloud("政府信息公开申请。姓名，请输入");
     }
 
     /// The form's description changed: look for published records that already answer it.
