@@ -16,6 +16,7 @@
 //! - [`print`]: request forms and receipts rendered as PDF or ESC/POS; CUPS and raw back-ends.
 //! - [`staff_requests`]: the text of `kiosk requests …`, rendering what the request desk returns.
 //! - [`staff_pin`]: the staff PIN (Argon2 hash, lockout after wrong tries).
+//! - [`speech`]: reading aloud (读屏): espeak-ng's Mandarin voice as a child process.
 //! - [`ime`]: the pinyin input method of the on-screen keyboard (dictionary, name mode, paging).
 //! - [`ui`]: the egui kiosk screens; the only module that knows egui exists.
 //!
@@ -32,6 +33,7 @@ pub mod pipeline;
 pub mod print;
 pub mod requests;
 pub mod search;
+pub mod speech;
 pub mod staff_pin;
 pub mod staff_requests;
 pub mod status;

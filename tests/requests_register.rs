@@ -106,6 +106,49 @@ fn receipt_numbers_count_per_day_and_personal_data_is_not_stored_in_clear() {
     assert_eq!(reg.integrity_check().unwrap(), "ok");
 }
 
+/// Issue 18 item 1: the on-screen keyboard types lower case, and a phone's keyboard may type
+/// full-width forms; the lookup compares after normalising case and width.
+#[test]
+fn a_receipt_number_typed_in_lower_case_or_full_width_finds_the_request() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut reg = open(tmp.path());
+    let req = form("11010519491231002X")
+        .validate(day("2026-11-25"))
+        .unwrap();
+    let a = reg.submit(&req, at("2026-11-25 09:00")).unwrap();
+    let wide: String = a
+        .receipt_no
+        .chars()
+        .map(|c| char::from_u32(c as u32 + 0xfee0).unwrap())
+        .collect();
+    for (receipt_no, code) in [
+        (
+            "qh01-20261125-0001".to_string(),
+            a.query_code.to_lowercase(),
+        ),
+        (
+            format!(" {} ", a.receipt_no.to_lowercase()),
+            a.query_code.clone(),
+        ),
+        (wide, a.query_code.to_lowercase()),
+        (
+            "QH01\u{2014}20261125\u{2014}0001".to_string(),
+            a.query_code.clone(),
+        ),
+    ] {
+        let found = reg.lookup(&receipt_no, &code).unwrap();
+        assert_eq!(
+            found.map(|s| s.receipt_no),
+            Some(a.receipt_no.clone()),
+            "{receipt_no} / {code}"
+        );
+    }
+    assert!(reg
+        .lookup("qh01-20261125-0001", "23456789ab")
+        .unwrap()
+        .is_none());
+}
+
 #[test]
 fn the_audit_log_refuses_update_and_delete() {
     let tmp = tempfile::tempdir().unwrap();

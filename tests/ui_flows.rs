@@ -7,6 +7,7 @@ mod ui_kiosk;
 
 use egui_kittest::kittest::Queryable;
 use kiosk::config::Settings;
+use kiosk::pipeline::{run, Mode};
 use kiosk::ui::app::{KioskApp, Screen};
 use kiosk::ui::idle::IdleTimer;
 use std::time::{Duration, Instant};

@@ -5,7 +5,7 @@ use anyhow::Result;
 use kiosk::ime::{InputMethod, Mode};
 
 /// Candidates on one page of the keyboard's candidate bar.
-pub const PER_PAGE: usize = 9;
+pub const PER_PAGE: usize = kiosk::ui::candidates::PER_PAGE;
 
 pub fn run(pinyin: &[String], names: bool, all: bool) -> Result<()> {
     let typed = pinyin.join("'");

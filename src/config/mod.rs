@@ -65,6 +65,9 @@ pub struct ScreenSettings {
     pub staff_pin_hash: Option<String>,
     /// How long the PIN stays locked after five wrong tries.
     pub staff_lockout: std::time::Duration,
+    /// The speech engine of the 读屏 switch: program and arguments; the text goes to its
+    /// standard input.
+    pub read_aloud_command: Vec<String>,
 }
 
 /// The validated configuration (the "high" config).
@@ -182,6 +185,15 @@ fn validate_screen(k: &raw::RawKiosk) -> Result<ScreenSettings, (String, &'stati
             "lock the PIN for at least 1 minute after five wrong tries (default 5)",
         ));
     }
+    if k.read_aloud_command
+        .first()
+        .is_none_or(|p| p.trim().is_empty())
+    {
+        return Err((
+            "`kiosk.read_aloud_command` names no program".into(),
+            "leave the key out for espeak-ng's Mandarin voice, or give the program and its arguments, e.g. [\"espeak-ng\", \"-v\", \"cmn-latn-pinyin\", \"--stdin\"]",
+        ));
+    }
     Ok(ScreenSettings {
         idle: std::time::Duration::from_secs(k.idle_seconds),
         idle_warning: std::time::Duration::from_secs(k.idle_warning_seconds),
@@ -189,5 +201,6 @@ fn validate_screen(k: &raw::RawKiosk) -> Result<ScreenSettings, (String, &'stati
         high_contrast: k.high_contrast,
         staff_pin_hash: k.staff_pin_hash.clone(),
         staff_lockout: std::time::Duration::from_secs(k.staff_lockout_minutes * 60),
+        read_aloud_command: k.read_aloud_command.clone(),
     })
 }

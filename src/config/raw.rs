@@ -72,6 +72,8 @@ pub(super) struct RawKiosk {
     pub(super) staff_pin_hash: Option<String>,
     #[serde(default = "default_staff_lockout_minutes")]
     pub(super) staff_lockout_minutes: u64,
+    #[serde(default = "default_read_aloud_command")]
+    pub(super) read_aloud_command: Vec<String>,
 }
 
 fn default_keep_generations() -> usize {
@@ -84,6 +86,13 @@ fn default_idle_seconds() -> u64 {
 
 fn default_idle_warning_seconds() -> u64 {
     30
+}
+
+/// espeak-ng's Mandarin voice reading standard input (see `crate::speech`).
+pub(super) fn default_read_aloud_command() -> Vec<String> {
+    ["espeak-ng", "-v", "cmn-latn-pinyin", "-s", "150", "--stdin"]
+        .map(String::from)
+        .to_vec()
 }
 
 fn default_staff_lockout_minutes() -> u64 {

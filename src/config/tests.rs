@@ -25,6 +25,26 @@ fn a_config_without_requests_table_gets_the_defaults() {
 }
 
 #[test]
+fn the_read_aloud_engine_defaults_to_espeak_ng_mandarin_and_an_empty_one_is_refused() {
+    let text = "[kiosk]\nhall_name='x'\nindex_dir='i'\n";
+    let s = Settings::parse(text, Path::new("k.toml")).unwrap();
+    assert_eq!(
+        s.screen.read_aloud_command[..3],
+        ["espeak-ng", "-v", "cmn-latn-pinyin"].map(String::from)
+    );
+    let err = Settings::parse(
+        &format!("{text}read_aloud_command = []\n"),
+        Path::new("k.toml"),
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        err.contains("kiosk.read_aloud_command") && err.contains("Fix:"),
+        "{err}"
+    );
+}
+
+#[test]
 fn bad_requests_keys_are_named_with_a_fix() {
     let cases = [
         ("kiosk_id = 'qh 01'", "requests.kiosk_id"),

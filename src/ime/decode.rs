@@ -13,8 +13,15 @@ const K_BEST: usize = 6;
 const EDGES_PER_SPAN: usize = 12;
 /// Candidates listed at most (every page together).
 pub(crate) const MAX_CANDIDATES: usize = 400;
-/// Weight of ln(1 + document frequency) of a word in the index vocabulary.
+/// Weight of ln(1 + document frequency) of a word in the index vocabulary, and the most one
+/// word gains: single characters gain nothing (every record holds 一, 了, 就, so boosting them
+/// turned `ylj` into 一了就 instead of 养老金).
 const BOOST_WEIGHT: f32 = 1.0;
+const BOOST_CAP: f32 = 4.0;
+/// Cost of each character outside GB2312 (the 6,763 characters of everyday simplified text):
+/// still offered, for rare given names, but after the common ones. jieba gives a few rare
+/// characters absurd frequencies (笉 `zg` 2798, third for `qin` before 琴).
+const RARE_COST: f32 = 6.0;
 /// Surnames and given-name characters tried per position in a name.
 const NAME_BRANCH: usize = 10;
 /// ln P(one-character given name), ln P(two characters).
@@ -26,18 +33,29 @@ const ATTESTED_WEIGHT: f32 = 1.0;
 const NAMES_PER_GROUP: usize = 30;
 /// Cost of a name without a surname (the surname was committed already).
 const GIVEN_ONLY_COST: f32 = 2.0;
+/// In name mode, whole names listed before the surnames alone, and how many surnames alone
+/// follow them: the surname alone (王 of `wangxiuying`, for a given name to choose character by
+/// character) must be on the first page, not after hundreds of whole names.
+const NAMES_BEFORE_SURNAMES: usize = 5;
+const SURNAMES_EARLY: usize = 2;
 
+#[derive(Clone)]
 struct Scored {
     text: String,
     end: usize,
     score: f32,
 }
 
+/// What the index vocabulary adds to a word's score, less the cost of its rare characters.
 fn boost(vocab: Option<&dyn Vocabulary>, word: &str) -> f32 {
-    match vocab {
-        Some(v) => BOOST_WEIGHT * (1.0 + v.doc_freq(word) as f32).ln(),
-        None => 0.0,
-    }
+    rarity(word)
+        + match vocab {
+            Some(v) if word.chars().nth(1).is_some() => {
+                (BOOST_WEIGHT * (1.0 + v.doc_freq(word) as f32).ln()).min(BOOST_CAP)
+            }
+            Some(_) => 0.0,
+            None => 0.0,
+        }
 }
 
 /// One step of a conversion: the word and where the path came from.
@@ -128,13 +146,14 @@ fn names(dict: &Dict, lat: &Lattice) -> Vec<Scored> {
         let firsts = lat.words_from(&dict.given_chars, &dict.syllables, start, NAME_BRANCH);
         for &(e1, c1, cost1) in &firsts {
             let t1 = dict.given_chars.text(c1);
-            let s1 = dict.given_chars.entries[c1 as usize].logp - cost1;
+            let s1 = dict.given_chars.entries[c1 as usize].logp - cost1 + rarity(t1);
             out.push((e1, t1.to_string(), GIVEN_ONE + s1));
             for (e2, c2, cost2) in
                 lat.words_from(&dict.given_chars, &dict.syllables, e1, NAME_BRANCH)
             {
-                let s2 = dict.given_chars.entries[c2 as usize].logp - cost2;
-                let t = format!("{t1}{}", dict.given_chars.text(c2));
+                let t2 = dict.given_chars.text(c2);
+                let s2 = dict.given_chars.entries[c2 as usize].logp - cost2 + rarity(t2);
+                let t = format!("{t1}{t2}");
                 out.push((e2, t, GIVEN_TWO + s1 + s2));
             }
         }
@@ -149,7 +168,7 @@ fn names(dict: &Dict, lat: &Lattice) -> Vec<Scored> {
     let mut given_at: HashMap<usize, Vec<(usize, String, f32)>> = HashMap::new();
     for (e1, s, cost) in lat.words_from(&dict.surnames, &dict.syllables, 0, NAME_BRANCH) {
         let surname = dict.surnames.text(s);
-        let ss = dict.surnames.entries[s as usize].logp - cost;
+        let ss = dict.surnames.entries[s as usize].logp - cost + rarity(surname);
         out.push(Scored {
             text: surname.to_string(),
             end: e1,
@@ -194,6 +213,36 @@ fn names(dict: &Dict, lat: &Lattice) -> Vec<Scored> {
     out
 }
 
+/// Whether a character is one of GB2312's (EUC-CN rows 16–87 for Hanzi, 1–9 for symbols).
+fn in_gb2312(c: char) -> bool {
+    let mut buf = [0u8; 4];
+    let (bytes, _, unmappable) = encoding_rs::GBK.encode(c.encode_utf8(&mut buf));
+    !unmappable
+        && matches!(*bytes, [b0, b1] if (0xa1..=0xf7).contains(&b0) && (0xa1..=0xfe).contains(&b1))
+}
+
+/// The cost of a word's characters outside GB2312 (negative: it is added to a score).
+fn rarity(word: &str) -> f32 {
+    -RARE_COST
+        * word
+            .chars()
+            .filter(|c| !c.is_ascii() && !in_gb2312(*c))
+            .count() as f32
+}
+
+/// Whether a candidate is written in Simplified Chinese: every character is in GB2312 (the
+/// simplified set, which keeps 乾 and 瞭) or is not a traditional form (喆, 堃 beyond GB2312).
+/// jieba's dictionary also holds traditional words (繖, 鍚); a Simplified kiosk never offers them.
+pub(crate) fn simplified(text: &str) -> bool {
+    let mut buf = [0u8; 4];
+    text.chars().all(|c| {
+        c.is_ascii() || in_gb2312(c) || {
+            let one: &str = c.encode_utf8(&mut buf);
+            fast2s::convert(one) == one
+        }
+    })
+}
+
 /// Sorts by score, best first, drops repeated texts and keeps at most `cap`.
 fn ranked(mut list: Vec<Scored>, cap: usize) -> Vec<Scored> {
     list.sort_by(|a, b| b.score.total_cmp(&a.score));
@@ -225,8 +274,17 @@ pub(crate) fn candidates(
     if mode == Mode::Names {
         (name_whole, name_part) = names(dict, &lat).into_iter().partition(|s| s.end == n);
     }
+    let mut name_whole = ranked(name_whole, NAMES_PER_GROUP);
+    let later_names = name_whole.split_off(NAMES_BEFORE_SURNAMES.min(name_whole.len()));
+    let surnames: Vec<Scored> = name_part
+        .iter()
+        .filter(|s| dict.surnames.logp_of(&s.text).is_some())
+        .cloned()
+        .collect();
     let mut groups: Vec<Vec<Scored>> = vec![
-        ranked(name_whole, NAMES_PER_GROUP),
+        name_whole,
+        ranked(surnames, SURNAMES_EARLY),
+        later_names,
         ranked(general_whole, MAX_CANDIDATES),
     ];
     let mut by_end: Vec<(usize, Vec<Scored>, Vec<Scored>)> =
@@ -247,7 +305,7 @@ pub(crate) fn candidates(
         if out.len() >= MAX_CANDIDATES {
             break;
         }
-        if seen.insert(s.text.clone()) {
+        if simplified(&s.text) && seen.insert(s.text.clone()) {
             out.push(Candidate {
                 text: s.text,
                 consumed: lat.consumed(s.end),

@@ -22,7 +22,8 @@
 //! `nr` person names, weighted by how many names carry it) + one or two given-name characters
 //! (weighted by their share in given names, smoothed with general frequency) or a known
 //! two-character given name (秀英), plus a bonus for a name start that jieba attests (张三 from
-//! 张三丰). Name candidates come first, general ones after.
+//! 张三丰). Name candidates come first, general ones after; the best two surnames alone come
+//! right after the first five names, so the surname can be chosen by itself on the first page.
 //!
 //! **Ranking.** Whole-input candidates first (the k-best conversions of a unigram Viterbi over
 //! syllable splits, and whole words), then words that consume a shorter start of the input,

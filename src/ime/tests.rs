@@ -39,7 +39,10 @@ fn xiu_offers_xiu_the_elegant_on_the_first_page_in_both_modes() {
 fn choosing_the_surname_keeps_the_remaining_syllables() {
     let typed = "wangxiuying";
     let all = ime().all(typed, Mode::Names, None);
-    let wang = all.iter().find(|c| c.text == "王").expect("王 offered");
+    let wang = all[..9]
+        .iter()
+        .find(|c| c.text == "王")
+        .expect("王 alone on the first page");
     assert_eq!(wang.rest(typed), "xiuying");
     let next = texts(wang.rest(typed), Mode::Names, 9);
     assert!(next.contains(&"秀英".to_string()), "{next:?}");
@@ -120,4 +123,46 @@ fn empty_or_letterless_input_has_no_candidates() {
     assert!(ime().all("", Mode::General, None).is_empty());
     assert!(ime().all("'' 1", Mode::Names, None).is_empty());
     assert_eq!(ime().candidates("", Mode::General, 3, 9, None).total, 0);
+}
+
+#[test]
+fn traditional_characters_are_never_offered_but_simplified_ones_beyond_gb2312_are() {
+    let all: Vec<String> = ime()
+        .all("yang", Mode::General, None)
+        .into_iter()
+        .map(|c| c.text)
+        .collect();
+    assert!(!all.contains(&"鍚".to_string()), "{all:?}");
+    assert!(all.contains(&"杨".to_string()));
+    let san = texts("zhangsan", Mode::Names, 400);
+    assert!(!san.iter().any(|t| t.contains('繖')), "{san:?}");
+    assert!(super::decode::simplified("张乾") && super::decode::simplified("王喆"));
+    assert!(!super::decode::simplified("傑"));
+}
+
+#[test]
+fn common_single_characters_of_the_index_do_not_outrank_a_word_of_initials() {
+    // Every record holds 一, 了 and 就; the vocabulary must not make `ylj` a sentence of them.
+    let common = |w: &str| match w {
+        "一" | "了" | "就" | "有" => 1000,
+        "养老金" => 40,
+        _ => 0,
+    };
+    let first = ime().candidates("ylj", Mode::General, 0, 9, Some(&common));
+    assert_eq!(first.candidates[0].text, "养老金", "{:?}", first.candidates);
+}
+
+#[test]
+fn a_rare_character_with_a_bogus_frequency_comes_after_the_common_ones() {
+    // jieba lists 笉 (outside GB2312) with the frequency of a common character.
+    let qin = texts("qin", Mode::General, 9);
+    assert!(!qin.contains(&"笉".to_string()), "{qin:?}");
+    assert!(qin.contains(&"琴".to_string()), "{qin:?}");
+    assert!(
+        ime()
+            .all("qin", Mode::General, None)
+            .iter()
+            .any(|c| c.text == "笉"),
+        "still offered"
+    );
 }

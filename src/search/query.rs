@@ -122,7 +122,7 @@ pub struct SearchResults {
 pub struct SearchIndex {
     pub(super) open: OpenIndex,
     pub(super) reader: IndexReader,
-    lexicon: Lexicon,
+    lexicon: std::sync::Arc<Lexicon>,
     pinyin: PinyinIndex,
     confusables: Confusables,
     synonyms: Synonyms,
@@ -148,7 +148,7 @@ impl SearchIndex {
         Ok(SearchIndex {
             open,
             reader,
-            lexicon,
+            lexicon: std::sync::Arc::new(lexicon),
             pinyin,
             confusables,
             synonyms,
@@ -168,6 +168,11 @@ impl SearchIndex {
     /// The vocabulary of the generation.
     pub fn lexicon(&self) -> &Lexicon {
         &self.lexicon
+    }
+
+    /// The vocabulary, to be held by another thread (the keyboard's input method ranks by it).
+    pub fn shared_lexicon(&self) -> std::sync::Arc<Lexicon> {
+        std::sync::Arc::clone(&self.lexicon)
     }
 
     /// Suggestions as the citizen types: for pinyin, Hanzi candidates; for one or more

@@ -41,6 +41,10 @@ pub enum Action {
     GoHome,
     ToggleElderly,
     ToggleContrast,
+    /// The 读屏 switch.
+    ToggleReadAloud,
+    /// Read this aloud if 读屏 is on (a screen's own text: a heading, a button tapped).
+    ReadAloud(String),
     /// A tap on the hall name (five open the staff PIN pad).
     HallTapped,
     /// 「继续使用」 on the idle warning.

@@ -18,6 +18,7 @@ use crate::staff_pin::StaffGate;
 use std::time::{Duration, Instant};
 
 mod navigation;
+mod read_aloud;
 mod request_screen;
 
 pub use super::state::{IndexState, ListState, Screen, View, Visit};
@@ -74,6 +75,8 @@ pub struct KioskApp {
     applied_theme: Option<Theme>,
     /// Set by the staff area's 「关闭终端程序」.
     pub close_requested: bool,
+    /// The speech engine of the 读屏 switch.
+    pub speech: crate::speech::Speech,
 }
 
 impl KioskApp {
@@ -82,7 +85,13 @@ impl KioskApp {
             theme: default_theme(&settings),
             ..Visit::default()
         };
+        let speech = crate::speech::Speech::spawn(settings.screen.read_aloud_command.clone())
+            .unwrap_or_else(|e| {
+                tracing::error!(error = %e, "cannot start the speech thread; 读屏 stays silent");
+                crate::speech::Speech::silent()
+            });
         KioskApp {
+            speech,
             idle: IdleTimer::new(
                 settings.screen.idle,
                 settings.screen.idle_warning,
@@ -123,7 +132,7 @@ impl KioskApp {
     }
 
     pub(super) fn send(&self, cmd: Command) {
-        if self.worker.commands.send(cmd).is_err() {
+        if !self.worker.send(cmd) {
             tracing::error!("the search worker has stopped");
         }
     }
@@ -183,6 +192,7 @@ impl KioskApp {
                         if let Some(doc) = &mut self.visit.doc {
                             doc.set_body(body);
                         }
+                        self.read_open_record();
                     }
                 }
                 Event::Status(status) => {
@@ -241,6 +251,8 @@ impl KioskApp {
             Action::GoHome => self.go_home(),
             Action::Back => self.back(),
             Action::ToggleElderly => self.visit.theme.elderly = !self.visit.theme.elderly,
+            Action::ToggleReadAloud => self.toggle_read_aloud(),
+            Action::ReadAloud(text) => self.read_aloud(&text),
             Action::ToggleContrast => {
                 self.visit.theme.high_contrast = !self.visit.theme.high_contrast
             }

@@ -33,6 +33,8 @@ pub struct OpenDoc {
     pub page: usize,
     /// 「更多文件信息」 tapped on a short screen.
     pub all_metadata: bool,
+    /// Metadata rows folded away on a short screen (offered beside the page buttons).
+    hidden_metadata: usize,
     /// Pages of the body laid out for (width, font size): recomputed only when those change.
     pages: Option<((u32, u32), Vec<String>)>,
     qr: Option<egui::TextureHandle>,
@@ -47,6 +49,7 @@ impl OpenDoc {
             zoom: 0,
             page: 0,
             all_metadata: false,
+            hidden_metadata: 0,
             pages: None,
             qr: None,
             print: PrintState::Idle,
@@ -247,15 +250,8 @@ fn metadata(ui: &mut egui::Ui, theme: &Theme, doc: &mut OpenDoc, visit_no: u64) 
                 }
             }
         });
-    if shown < rows.len() {
-        let more = format!("另有{}项文件信息，点此查看", rows.len() - shown);
-        if ui
-            .add(egui::Button::new(RichText::new(more).size(s.body)).frame(false))
-            .clicked()
-        {
-            doc.all_metadata = true;
-        }
-    }
+    // The rest of the metadata is offered in the page controls' row ([`paged_body`]).
+    doc.hidden_metadata = rows.len() - shown;
 }
 
 /// The title of the record: the heading size, or the title size on a short screen.
@@ -315,7 +311,7 @@ fn paged_body(ui: &mut egui::Ui, theme: &Theme, doc: &mut OpenDoc) {
     let width = ui.available_width();
     let count = doc.pages(ui, theme, width, rows).len();
     let page = doc.page.min(count.saturating_sub(1));
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         if widgets::button(ui, theme, "上一页").clicked() && page > 0 {
             doc.page = page - 1;
         }
@@ -329,6 +325,12 @@ fn paged_body(ui: &mut egui::Ui, theme: &Theme, doc: &mut OpenDoc) {
         }
         if widgets::button(ui, theme, "放大").clicked() && doc.zoom + 1 < ZOOM.len() {
             doc.zoom += 1;
+        }
+        if doc.hidden_metadata > 0 {
+            let more = format!("更多文件信息（{}项）", doc.hidden_metadata);
+            if widgets::button(ui, theme, &more).clicked() {
+                doc.all_metadata = true;
+            }
         }
     });
     let text = doc

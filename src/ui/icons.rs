@@ -158,8 +158,9 @@ pub fn paint(painter: &Painter, rect: Rect, icon: Icon, colour: Color32) {
     }
 }
 
-/// A button with an icon to the left of its words; `selected` draws it pressed (filled).
-/// The label alone is the button's accessible name.
+/// A button with an icon to the left of its words; `selected` draws it pressed (filled), as
+/// does a finger on it. Drawn by hand, so it lays out as one widget (it wraps in a wrapped row)
+/// and the icon takes room on the left only. The label alone is its accessible name.
 pub fn button(
     ui: &mut egui::Ui,
     theme: &super::theme::Theme,
@@ -170,30 +171,61 @@ pub fn button(
 ) -> egui::Response {
     let s = theme.sizes();
     let p = theme.palette();
-    let (fg, bg) = if selected {
+    let pad = ui.spacing().button_padding.x;
+    let icon_side = s.title * 1.1;
+    let fonts = ui.painter().clone();
+    let galley = |size: f32, colour: Color32| {
+        fonts.layout_no_wrap(text.to_string(), egui::FontId::proportional(size), colour)
+    };
+    let chrome = 2.0 * pad + icon_side + 10.0;
+    // Where the words in the title size would not fit the width asked for (five buttons on a
+    // portrait bar), they are set in the body size.
+    let size = if min.x > 0.0 && galley(s.title, p.text).size().x + chrome > min.x {
+        s.body
+    } else {
+        s.title
+    };
+    let width = min.x.max(galley(size, p.text).size().x + chrome);
+    let height = min.y.max(s.target);
+    let (rect, response) = ui.allocate_exact_size(Vec2::new(width, height), egui::Sense::click());
+    response.widget_info(|| {
+        egui::WidgetInfo::selected(egui::Role::Button, ui.is_enabled(), selected, text)
+    });
+    let pressed = response.is_pointer_button_down_on();
+    let (fg, bg) = if selected || pressed {
         (p.selected_text, p.selected_bg)
     } else {
         (p.button_text, p.button_bg)
     };
-    let icon_side = s.title * 1.1;
-    let label = egui::RichText::new(text).size(s.title).color(fg);
-    let b = egui::Button::new(label)
-        .fill(bg)
-        .selected(selected)
-        .min_size(min.max(Vec2::splat(s.target)));
-    // Room on the left for the pictogram: the text is drawn after a padding of its size.
-    let pad = ui.spacing().button_padding;
-    let response = ui
-        .scope(|ui| {
-            ui.spacing_mut().button_padding = Vec2::new(pad.x + icon_side + 8.0, pad.y);
-            ui.add(b)
-        })
-        .inner;
-    let r = response.rect;
+    let painter = &fonts;
+    painter.rect_filled(rect, 6.0, bg);
+    if response.hovered() && !pressed {
+        painter.rect_stroke(
+            rect,
+            6.0,
+            egui::Stroke::new(2.0, p.accent),
+            egui::StrokeKind::Inside,
+        );
+    }
+    let words = galley(size, fg);
+    let inner = Rect::from_min_max(
+        Pos2::new(rect.min.x + pad + icon_side + 10.0, rect.min.y),
+        Pos2::new(rect.max.x - pad, rect.max.y),
+    );
+    let text_x = inner.center().x - words.size().x / 2.0;
+    let icon_x = (text_x - icon_side - 10.0).max(rect.min.x + pad);
     let icon_rect = Rect::from_min_size(
-        Pos2::new(r.min.x + pad.x, r.center().y - icon_side / 2.0),
+        Pos2::new(icon_x, rect.center().y - icon_side / 2.0),
         Vec2::splat(icon_side),
     );
-    paint(ui.painter(), icon_rect, icon, fg);
+    paint(painter, icon_rect, icon, fg);
+    painter.galley(
+        Pos2::new(
+            text_x.max(inner.min.x),
+            rect.center().y - words.size().y / 2.0,
+        ),
+        words,
+        fg,
+    );
     response
 }

@@ -1,29 +1,66 @@
-//! The kiosk's own on-screen keyboard (a full-screen app gets no system keyboard): a Latin
-//! layout whose letters build a pinyin syllable string shown over a Hanzi candidate bar (full
-//! pinyin and initials, candidates from the index through the search worker), digits and the
-//! symbols a 发文字号 needs (〔〕号年), backspace, clear, space and 「搜索」.
+//! The kiosk's own on-screen keyboard (a full-screen app gets no system keyboard). For text, a
+//! Latin layout whose letters build a pinyin string shown over a numbered, paged Hanzi candidate
+//! bar (candidates from [`crate::ime`] through the input-method thread; in name fields the name
+//! model); digits and the symbols a 发文字号 needs (〔〕号年). For numbers and codes, a number pad
+//! (身份证号 with X, phone numbers, and 受理编号/查询码 with the letters A–Z).
 //!
 //! The editing rules are pure ([`Keyboard::apply`]) so they are tested without a screen; the
-//! drawing ([`Keyboard::show`]) only turns taps into [`Key`]s.
+//! drawing (`draw`, [`Keyboard::show`]) only turns taps into [`Key`]s.
 
-use super::theme::Theme;
-use egui::{RichText, Vec2};
+mod draw;
 
-const LETTER_ROWS: [&str; 3] = ["qwertyuiop", "asdfghjkl", "zxcvbnm"];
-const DIGITS: &str = "1234567890";
-/// What a 发文字号 needs besides digits and Hanzi, plus what e-mail addresses need.
-const SYMBOLS_CHINESE: [&str; 5] = ["〔", "〕", "号", "年", "-"];
-const SYMBOLS_LATIN: [&str; 5] = ["@", ".", "_", "-", "/"];
+use super::candidates::Candidates;
+use crate::ime::Mode;
+
+/// What a field takes: it decides the keys drawn and the input method's model.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum FieldKind {
+    /// Chinese text: pinyin, words and sentences (search, address, description).
+    #[default]
+    Text,
+    /// A person's name: pinyin with common surnames and given-name characters first.
+    PersonName,
+    /// Letters typed as they are (e-mail addresses).
+    Latin,
+    /// A 居民身份证 number: digits and X.
+    IdNumber,
+    /// A telephone number: digits and `-`.
+    Phone,
+    /// Digits only (postcodes).
+    Digits,
+    /// Capital letters, digits and `-`: 受理编号, 查询码, 统一社会信用代码, passport numbers.
+    Code,
+}
+
+impl FieldKind {
+    /// Whether the field gets the number pad instead of the full keyboard.
+    pub fn pad(self) -> bool {
+        matches!(
+            self,
+            FieldKind::IdNumber | FieldKind::Phone | FieldKind::Digits | FieldKind::Code
+        )
+    }
+
+    /// The input method's model for the field's pinyin.
+    pub fn mode(self) -> Mode {
+        match self {
+            FieldKind::PersonName => Mode::Names,
+            _ => Mode::General,
+        }
+    }
+}
 
 /// One tap on the keyboard.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Key {
-    /// A letter: builds pinyin (拼音 mode) or is typed as it is (字母 mode).
+    /// A letter: builds pinyin (拼音 mode) or is typed as it is (字母 mode, the code pad).
     Letter(char),
-    /// A digit or symbol, typed as it is.
+    /// A digit or symbol, typed as it is; while pinyin is pending, digit N picks candidate N.
     Text(String),
-    /// A Hanzi candidate from the bar.
-    Candidate(String),
+    /// Candidate number N (from 0) of the page shown.
+    Candidate(usize),
+    PreviousPage,
+    NextPage,
     Backspace,
     Clear,
     Space,
@@ -38,6 +75,8 @@ pub enum Key {
 pub enum Applied {
     /// The text or the pinyin changed.
     Edited,
+    /// Another page of candidates is wanted; the text is as it was.
+    Paged,
     /// Enter: the input is finished.
     Submitted,
     Nothing,
@@ -49,53 +88,110 @@ pub struct Keyboard {
     pub pinyin: String,
     /// Letters go straight into the text (e-mail addresses, Latin names).
     pub latin: bool,
+    /// What the field being typed takes.
+    pub kind: FieldKind,
+    /// The candidate page shown (from 0); back to the first page when the pinyin changes.
+    pub page: usize,
 }
 
 impl Keyboard {
+    /// A keyboard for a field of `kind` (e-mail fields start in 字母 mode).
+    pub fn for_field(kind: FieldKind) -> Keyboard {
+        Keyboard {
+            kind,
+            latin: kind == FieldKind::Latin,
+            ..Keyboard::default()
+        }
+    }
+
     /// The text as the search sees it while typing: committed text plus the pending pinyin
     /// (the search reads mixed input such as 社bao itself).
     pub fn preview(&self, text: &str) -> String {
         format!("{text}{}", self.pinyin)
     }
 
-    /// Commits pending pinyin: the best candidate if there is one, else the letters as typed.
-    fn commit(&mut self, text: &mut String, candidates: &[String]) {
+    /// Puts candidate `i` of the page into the text; the syllables it does not cover stay
+    /// pending (王 from `wangxiuying` leaves `xiuying`). Candidates shown for an earlier state
+    /// of the pinyin (typed on before they arrived) replace what they were for.
+    fn pick(&mut self, text: &mut String, i: usize, candidates: &Candidates) -> bool {
+        let (Some(word), Some(&consumed)) = (candidates.get(i), candidates.consumed.get(i)) else {
+            return false;
+        };
+        let covered = candidates.pinyin.get(..consumed).unwrap_or("");
+        text.push_str(word);
+        if self.pinyin.starts_with(covered) {
+            self.pinyin.replace_range(..covered.len(), "");
+        } else {
+            self.pinyin.clear();
+        }
+        self.page = 0;
+        true
+    }
+
+    /// Commits all pending pinyin: the first candidate shown and, should it cover only a start
+    /// (or should there be none), the remaining letters as typed (the search reads pinyin).
+    fn commit(&mut self, text: &mut String, candidates: &Candidates) {
         if self.pinyin.is_empty() {
             return;
         }
-        match candidates.first() {
-            Some(best) => text.push_str(best),
-            None => text.push_str(&self.pinyin),
-        }
+        self.pick(text, 0, candidates);
+        text.push_str(&self.pinyin);
         self.pinyin.clear();
+        self.page = 0;
     }
 
     /// Applies one tap to `text`; `candidates` are those shown for the current pinyin.
-    pub fn apply(&mut self, text: &mut String, key: Key, candidates: &[String]) -> Applied {
+    pub fn apply(&mut self, text: &mut String, key: Key, candidates: &Candidates) -> Applied {
+        let composing = !self.pinyin.is_empty();
         match key {
-            Key::Letter(c) if self.latin => text.push(c),
-            Key::Letter(c) => self.pinyin.push(c),
+            Key::Letter(c) if self.latin || self.kind.pad() => text.push(c),
+            Key::Letter(c) => {
+                self.pinyin.push(c.to_ascii_lowercase());
+                self.page = 0;
+            }
+            Key::Text(t) if composing && digit_pick(&t).is_some() => {
+                let n = digit_pick(&t).unwrap_or(0);
+                if !self.pick(text, n, candidates) {
+                    return Applied::Nothing;
+                }
+            }
             Key::Text(t) => {
                 self.commit(text, candidates);
                 text.push_str(&t);
             }
-            Key::Candidate(c) => {
-                text.push_str(&c);
-                self.pinyin.clear();
+            Key::Candidate(i) => {
+                if !self.pick(text, i, candidates) {
+                    return Applied::Nothing;
+                }
             }
+            Key::PreviousPage if composing && self.page > 0 => {
+                self.page -= 1;
+                return Applied::Paged;
+            }
+            Key::NextPage if composing && candidates.has_next => {
+                self.page = candidates.page + 1;
+                return Applied::Paged;
+            }
+            Key::PreviousPage | Key::NextPage => return Applied::Nothing,
             Key::Backspace => {
                 if self.pinyin.pop().is_none() && text.pop().is_none() {
                     return Applied::Nothing;
                 }
+                self.page = 0;
             }
             Key::Clear => {
                 if self.pinyin.is_empty() && text.is_empty() {
                     return Applied::Nothing;
                 }
                 self.pinyin.clear();
+                self.page = 0;
                 text.clear();
             }
-            Key::Space if !self.pinyin.is_empty() => self.commit(text, candidates),
+            Key::Space if composing => {
+                if !self.pick(text, 0, candidates) {
+                    self.commit(text, candidates);
+                }
+            }
             Key::Space => text.push(' '),
             Key::ToggleMode => {
                 self.commit(text, candidates);
@@ -108,205 +204,15 @@ impl Keyboard {
         }
         Applied::Edited
     }
+}
 
-    /// Draws the candidate bar (the pinyin typed and its candidates, or a hint); a tapped
-    /// candidate goes into `pressed`.
-    fn candidate_bar(
-        &self,
-        ui: &mut egui::Ui,
-        theme: &Theme,
-        candidates: &[String],
-        pressed: &std::cell::Cell<Option<Key>>,
-    ) {
-        let s = theme.sizes();
-        let p = theme.palette();
-        let key_size = Vec2::splat(s.key);
-        // The candidate bar: always as high as a key, so the keys do not jump.
-        ui.horizontal(|ui| {
-            ui.set_min_height(s.key);
-            if self.pinyin.is_empty() {
-                ui.label(
-                    RichText::new(if self.latin {
-                        "字母输入：按键直接输入字母"
-                    } else {
-                        "拼音输入：按字母键输入拼音，可只输首字母，再点选汉字"
-                    })
-                    .size(s.small)
-                    .color(p.muted),
-                );
-            } else {
-                ui.label(
-                    RichText::new(&self.pinyin)
-                        .size(s.title)
-                        .underline()
-                        .color(p.accent),
-                );
-                if candidates.is_empty() {
-                    ui.label(RichText::new("（无候选字词）").size(s.small).color(p.muted));
-                }
-                for c in candidates.iter().take(8) {
-                    let b = egui::Button::new(RichText::new(c).size(s.title).color(p.text))
-                        .fill(p.panel)
-                        .min_size(key_size);
-                    if ui.add(b).clicked() {
-                        pressed.set(Some(Key::Candidate(c.clone())));
-                    }
-                }
-            }
-        });
-    }
-
-    /// Draws the candidate bar and the keys; returns the key tapped this frame.
-    /// `enter_label` is 「搜索」 on the search screen and 「确定」 in forms.
-    pub fn show(
-        &self,
-        ui: &mut egui::Ui,
-        theme: &Theme,
-        candidates: &[String],
-        enter_label: &str,
-    ) -> Option<Key> {
-        let s = theme.sizes();
-        let p = theme.palette();
-        let pressed = std::cell::Cell::new(None);
-        let key = |ui: &mut egui::Ui, label: &str, width: f32, k: Key| {
-            let b = egui::Button::new(RichText::new(label).size(s.title).color(p.button_text))
-                .fill(p.button_bg)
-                .min_size(Vec2::new(width, s.key));
-            if ui.add(b).clicked() {
-                pressed.set(Some(k));
-            }
-        };
-        self.candidate_bar(ui, theme, candidates, &pressed);
-        let symbols = if self.latin {
-            SYMBOLS_LATIN
-        } else {
-            SYMBOLS_CHINESE
-        };
-        ui.horizontal(|ui| {
-            for d in DIGITS.chars() {
-                key(ui, &d.to_string(), s.key, Key::Text(d.to_string()));
-            }
-            ui.add_space(s.key / 3.0);
-            key(ui, "退格", s.key * 2.0, Key::Backspace);
-        });
-        for (i, row) in LETTER_ROWS.iter().enumerate() {
-            ui.horizontal(|ui| {
-                ui.add_space(i as f32 * s.key / 2.0);
-                for c in row.chars() {
-                    key(ui, &c.to_string(), s.key, Key::Letter(c));
-                }
-                ui.add_space(s.key / 3.0);
-                match i {
-                    0 => key(ui, "清空", s.key * 2.0, Key::Clear),
-                    1 => {
-                        for sym in &symbols[..2] {
-                            key(ui, sym, s.key, Key::Text((*sym).to_string()));
-                        }
-                    }
-                    _ => {
-                        for sym in &symbols[2..] {
-                            key(ui, sym, s.key, Key::Text((*sym).to_string()));
-                        }
-                    }
-                }
-            });
-        }
-        ui.horizontal(|ui| {
-            let mode = if self.latin {
-                "切换到拼音"
-            } else {
-                "切换到字母"
-            };
-            key(ui, mode, s.key * 3.0, Key::ToggleMode);
-            key(ui, "空格", s.key * 5.0, Key::Space);
-            let b = egui::Button::new(
-                RichText::new(enter_label)
-                    .size(s.title)
-                    .color(p.selected_text),
-            )
-            .fill(p.selected_bg)
-            .min_size(Vec2::new(s.key * 3.0, s.key));
-            if ui.add(b).clicked() {
-                pressed.set(Some(Key::Enter));
-            }
-        });
-        pressed.into_inner()
+/// The candidate a digit key picks while pinyin is pending: `1` → the first.
+fn digit_pick(t: &str) -> Option<usize> {
+    match t.as_bytes() {
+        [d @ b'1'..=b'9'] => Some(usize::from(d - b'1')),
+        _ => None,
     }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn typed(kb: &mut Keyboard, text: &mut String, keys: &str) {
-        for c in keys.chars() {
-            kb.apply(text, Key::Letter(c), &[]);
-        }
-    }
-
-    #[test]
-    fn letters_build_pinyin_and_a_candidate_replaces_it() {
-        let mut kb = Keyboard::default();
-        let mut text = String::new();
-        typed(&mut kb, &mut text, "shebao");
-        assert_eq!(kb.pinyin, "shebao");
-        assert_eq!(text, "");
-        assert_eq!(kb.preview(&text), "shebao");
-        kb.apply(&mut text, Key::Candidate("社保".into()), &[]);
-        assert_eq!((text.as_str(), kb.pinyin.as_str()), ("社保", ""));
-        typed(&mut kb, &mut text, "ka");
-        assert_eq!(kb.preview(&text), "社保ka");
-    }
-
-    #[test]
-    fn backspace_eats_pinyin_first_then_text_and_clear_empties_both() {
-        let mut kb = Keyboard::default();
-        let mut text = "低保".to_string();
-        typed(&mut kb, &mut text, "sq");
-        kb.apply(&mut text, Key::Backspace, &[]);
-        assert_eq!((text.as_str(), kb.pinyin.as_str()), ("低保", "s"));
-        kb.apply(&mut text, Key::Backspace, &[]);
-        kb.apply(&mut text, Key::Backspace, &[]);
-        assert_eq!(text, "低");
-        kb.apply(&mut text, Key::Clear, &[]);
-        assert!(text.is_empty() && kb.pinyin.is_empty());
-        assert_eq!(kb.apply(&mut text, Key::Backspace, &[]), Applied::Nothing);
-    }
-
-    #[test]
-    fn a_doc_number_is_typed_with_candidates_digits_and_symbols() {
-        let mut kb = Keyboard::default();
-        let mut text = String::new();
-        typed(&mut kb, &mut text, "guofa");
-        // A symbol commits the best candidate first.
-        kb.apply(&mut text, Key::Text("〔".into()), &["国发".to_string()]);
-        for k in ["2", "0", "1", "9", "〕", "5", "号"] {
-            kb.apply(&mut text, Key::Text(k.into()), &[]);
-        }
-        assert_eq!(text, "国发〔2019〕5号");
-    }
-
-    #[test]
-    fn space_and_enter_commit_pending_pinyin_and_enter_submits() {
-        let mut kb = Keyboard::default();
-        let mut text = String::new();
-        typed(&mut kb, &mut text, "hu");
-        kb.apply(&mut text, Key::Space, &["户口".to_string()]);
-        assert_eq!(text, "户口");
-        typed(&mut kb, &mut text, "qianyi");
-        // No candidate: the letters are kept as typed (the search reads pinyin itself).
-        assert_eq!(kb.apply(&mut text, Key::Enter, &[]), Applied::Submitted);
-        assert_eq!(text, "户口qianyi");
-    }
-
-    #[test]
-    fn latin_mode_types_letters_directly() {
-        let mut kb = Keyboard::default();
-        let mut text = String::new();
-        kb.apply(&mut text, Key::ToggleMode, &[]);
-        typed(&mut kb, &mut text, "li");
-        kb.apply(&mut text, Key::Text("@".into()), &[]);
-        assert_eq!(text, "li@");
-        assert!(kb.pinyin.is_empty());
-    }
-}
+mod tests;

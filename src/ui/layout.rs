@@ -3,6 +3,8 @@
 //! (1366×768, 1280×1024 panels). The same widgets are rearranged, never dropped: side columns
 //! become rows in portrait, and a short screen puts the keyboard beside the results.
 
+use super::theme::Theme;
+
 /// Where the screen stands this frame.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Shape {
@@ -48,6 +50,60 @@ impl Shape {
         } else {
             3
         }
+    }
+}
+
+/// A short landscape screen, or a landscape one in the elderly mode's large keys, has no
+/// height for the keyboard under the results: it goes beside them.
+pub fn side_keyboard(shape: &Shape, theme: &Theme) -> bool {
+    shape.side_columns() && (shape.short() || theme.elderly)
+}
+
+/// The width of the keyboard's widest row (10 digits and 退格), for the side panel on a short
+/// screen.
+fn key_row_width(theme: &Theme) -> f32 {
+    let key = theme.sizes().key;
+    let gap = if theme.compact { 6.0 } else { 12.0 };
+    12.0 * key + 12.0 * gap + key / 3.0 + 40.0
+}
+
+/// The on-screen keyboard's panel: under the content, or beside it where
+/// [`side_keyboard`] says so.
+pub fn keyboard_panel(
+    ui: &mut egui::Ui,
+    theme: &Theme,
+    id: (&'static str, u64),
+    add: impl FnOnce(&mut egui::Ui),
+) {
+    let shape = Shape::of(ui);
+    let frame = egui::Frame::new()
+        .fill(theme.palette().panel)
+        .inner_margin(10.0);
+    if side_keyboard(&shape, theme) {
+        // As wide as the keyboard was last frame (its layout depends on the field: pinyin
+        // keys, the name keys, the number pad), at most two thirds of the screen.
+        let memory = ui.make_persistent_id(("keyboard-width", id.0));
+        let natural = ui
+            .data(|d| d.get_temp::<f32>(memory))
+            .unwrap_or_else(|| key_row_width(theme));
+        egui::Panel::right(id)
+            .frame(frame)
+            .resizable(false)
+            .exact_size((shape.width * 0.66).min(natural + 36.0))
+            .show(ui, |ui| {
+                // In a child never wider than the panel: a side panel widened by its content
+                // would slide off the screen's edge.
+                let room = ui.available_rect_before_wrap();
+                let mut child = ui.new_child(egui::UiBuilder::new().max_rect(room));
+                child.shrink_clip_rect(room);
+                add(&mut child);
+                let width = child.min_rect().width();
+                ui.data_mut(|d| d.insert_temp(memory, width));
+                let used = child.min_rect().intersect(room);
+                ui.allocate_rect(used.with_min_x(room.min.x), egui::Sense::hover());
+            });
+    } else {
+        egui::Panel::bottom(id).frame(frame).show(ui, add);
     }
 }
 

@@ -3,6 +3,7 @@
 
 pub mod action;
 pub mod app;
+pub mod candidates;
 pub mod document;
 pub mod fonts;
 pub mod icons;

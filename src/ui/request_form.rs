@@ -716,8 +716,6 @@ pub fn show(
     matches: &[String],
 ) -> Option<Action> {
     let s = theme.sizes();
-    ui.label(RichText::new("政府信息公开申请").size(s.heading).strong());
-    tabs(ui, theme, state);
     if let Stage::Filed(f) = &state.stage {
         if state.receipt_qr.0.is_none() {
             let text = format!("受理编号：{}\n查询码：{}", f.receipt_no, f.query_code);
@@ -729,12 +727,15 @@ pub fn show(
     }
     let editing = matches!(state.stage, Stage::Editing | Stage::Failed(_));
     let mut action = None;
-    // The step buttons stay in sight under the page, whatever its length.
+    // The step buttons stay in sight under the page, whatever its length (a panel: drawn
+    // before the page's own content).
     if editing && !state.lookup_open {
         egui::Panel::bottom("form-steps")
             .frame(egui::Frame::new().inner_margin(6.0))
             .show(ui, |ui| action = step_buttons(ui, theme, state));
     }
+    ui.label(RichText::new("政府信息公开申请").size(s.heading).strong());
+    tabs(ui, theme, state);
     let before = state.active;
     let mut active = state.active;
     let errors = std::mem::take(&mut state.errors);

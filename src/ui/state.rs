@@ -2,6 +2,7 @@
 //! the index, and [`View`], the read-only borrow of them a screen gets. No behaviour: the app
 //! changes them, the screens only read them.
 
+use super::candidates::Candidates;
 use super::document::OpenDoc;
 use super::keyboard::Keyboard;
 use super::request_form::RequestFormState;
@@ -58,7 +59,8 @@ pub struct Visit {
     pub query: String,
     pub keyboard: Keyboard,
     pub keyboard_open: bool,
-    pub candidates: Vec<String>,
+    /// The candidate bar's page for the pending pinyin.
+    pub candidates: Candidates,
     pub suggestions: Vec<String>,
     pub list: ListState,
     pub doc: Option<OpenDoc>,
@@ -70,6 +72,8 @@ pub struct Visit {
     pub theme: Theme,
     /// A home tile tapped whose column is empty: the home screen says so.
     pub empty_tile: Option<String>,
+    /// The 读屏 switch: documents, service items and form fields are read aloud.
+    pub read_aloud: bool,
     /// Taps on the hall name (the hidden staff gesture).
     pub hall_taps: Vec<Instant>,
 }

@@ -156,7 +156,7 @@ pub fn paged_scroll<R>(
         let max = state.content - state.viewport;
         let screens = (max / step).ceil() as usize + 1;
         let at = ((state.offset / step).round() as usize + 1).min(screens);
-        ui.horizontal(|ui| {
+        ui.horizontal_wrapped(|ui| {
             let up = super::icons::button(
                 ui,
                 theme,

@@ -1,15 +1,18 @@
 //! The background worker that owns the index: builds it on first start if missing, opens it,
-//! answers searches, browsing, pinyin candidates, suggestions and document bodies, reads the
-//! staff status, and switches to a new generation when one appears. The UI thread only sends
-//! commands and reads events; every answer carries the sequence number of its request so a
-//! stale answer never overwrites a newer one.
+//! answers searches, browsing, suggestions and document bodies, reads the staff status, and
+//! switches to a new generation when one appears. The keyboard's candidates are answered by the
+//! input-method thread beside it (`super::candidates`), which gets the vocabulary of every
+//! generation opened. The UI thread only sends commands and reads events; every answer carries
+//! the sequence number of its request so a stale answer never overwrites a newer one.
 
+use super::candidates::{CandidateRequest, Candidates, ImeMessage};
 use crate::config::Settings;
 use crate::search::facets::Filter;
 use crate::search::query::{SearchRequest, SearchResults};
 use crate::search::{open_search, GenerationInfo, SearchIndex};
 use crate::status::IndexStatus;
 use std::sync::mpsc::{channel, Receiver, RecvTimeoutError, Sender};
+use std::sync::Arc;
 use std::time::Duration;
 
 /// How often an idle worker looks for a new index generation.
@@ -17,9 +20,6 @@ pub const RELOAD_CHECK: Duration = Duration::from_secs(2);
 
 /// How many hits the result list shows.
 pub const RESULT_LIMIT: usize = 50;
-
-/// How many Hanzi candidates the keyboard's bar gets.
-pub const CANDIDATES: usize = 8;
 
 /// What the UI asks of the worker. `seq` grows with every request of a kind.
 #[derive(Debug, Clone)]
@@ -33,11 +33,8 @@ pub enum Command {
         seq: u64,
         filters: Vec<Filter>,
     },
-    /// Hanzi candidates for pinyin typed on the keyboard.
-    Candidates {
-        seq: u64,
-        pinyin: String,
-    },
+    /// Hanzi candidates for pinyin typed on the keyboard (answered by the input-method thread).
+    Candidates(CandidateRequest),
     /// Completions of what was typed (titles and frequent words).
     Suggest {
         seq: u64,
@@ -75,7 +72,7 @@ pub enum Event {
     },
     Candidates {
         seq: u64,
-        list: Vec<String>,
+        list: Candidates,
     },
     Suggestions {
         seq: u64,
@@ -88,26 +85,49 @@ pub enum Event {
     Status(Box<IndexStatus>),
 }
 
-/// The UI side of the worker.
+/// The UI side of the worker and of the input-method thread.
 pub struct WorkerHandle {
     pub commands: Sender<Command>,
+    pub ime: Sender<ImeMessage>,
     pub events: Receiver<Event>,
 }
 
-/// Starts the worker thread; `wake` is called after every event (the UI's repaint request).
+impl WorkerHandle {
+    /// Sends a command to the thread that answers it; false when that thread has stopped.
+    pub fn send(&self, cmd: Command) -> bool {
+        match cmd {
+            Command::Candidates(r) => self.ime.send(ImeMessage::Request(r)).is_ok(),
+            cmd => self.commands.send(cmd).is_ok(),
+        }
+    }
+}
+
+/// Starts the worker thread and the input-method thread; `wake` is called after every event
+/// (the UI's repaint request).
 pub fn spawn(
     settings: Settings,
-    wake: impl Fn() + Send + 'static,
+    wake: impl Fn() + Send + Sync + 'static,
 ) -> std::io::Result<WorkerHandle> {
     let (cmd_tx, cmd_rx) = channel::<Command>();
     let (ev_tx, ev_rx) = channel::<Event>();
+    let wake: Arc<dyn Fn() + Send + Sync> = Arc::new(wake);
+    let ime = super::candidates::spawn(ev_tx.clone(), Arc::clone(&wake))?;
+    let vocab = ime.clone();
     std::thread::Builder::new()
         .name("search-worker".into())
-        .spawn(move || run(settings, cmd_rx, ev_tx, wake))?;
+        .spawn(move || run(settings, cmd_rx, ev_tx, vocab, move || wake()))?;
     Ok(WorkerHandle {
         commands: cmd_tx,
+        ime,
         events: ev_rx,
     })
+}
+
+/// Hands the vocabulary of the generation now open to the input method.
+fn share_vocabulary(index: &SearchIndex, ime: &Sender<ImeMessage>) {
+    let records = index.num_docs();
+    // The input method may have stopped (its dictionary failed): it then ranks nothing.
+    let _ = ime.send(ImeMessage::Vocabulary(index.shared_lexicon(), records));
 }
 
 fn open_or_build(settings: &Settings) -> Result<SearchIndex, String> {
@@ -140,7 +160,6 @@ fn open_or_build(settings: &Settings) -> Result<SearchIndex, String> {
 /// The commands waiting, newest of each kind only: what was typed over needs no answer.
 #[derive(Default)]
 struct Pending {
-    candidates: Option<Command>,
     search: Option<Command>,
     suggest: Option<Command>,
     open: Option<Command>,
@@ -150,7 +169,8 @@ struct Pending {
 impl Pending {
     fn add(&mut self, cmd: Command) {
         match cmd {
-            Command::Candidates { .. } => self.candidates = Some(cmd),
+            // Routed to the input-method thread by `WorkerHandle::send`.
+            Command::Candidates(_) => {}
             Command::Search { .. } | Command::Browse { .. } => self.search = Some(cmd),
             Command::Suggest { .. } => self.suggest = Some(cmd),
             Command::Open { .. } => self.open = Some(cmd),
@@ -158,17 +178,12 @@ impl Pending {
         }
     }
 
-    /// In the order a visitor feels them: the keyboard's bar first, then results.
+    /// In the order a visitor feels them: an opened record first, then results.
     fn drain(&mut self) -> Vec<Command> {
-        let mut out: Vec<Command> = [
-            self.candidates.take(),
-            self.open.take(),
-            self.search.take(),
-            self.suggest.take(),
-        ]
-        .into_iter()
-        .flatten()
-        .collect();
+        let mut out: Vec<Command> = [self.open.take(), self.search.take(), self.suggest.take()]
+            .into_iter()
+            .flatten()
+            .collect();
         if std::mem::take(&mut self.status) {
             out.push(Command::Status);
         }
@@ -176,7 +191,13 @@ impl Pending {
     }
 }
 
-fn run(settings: Settings, commands: Receiver<Command>, events: Sender<Event>, wake: impl Fn()) {
+fn run(
+    settings: Settings,
+    commands: Receiver<Command>,
+    events: Sender<Event>,
+    ime: Sender<ImeMessage>,
+    wake: impl Fn(),
+) {
     let send = |e: Event| {
         let ok = events.send(e).is_ok();
         wake();
@@ -189,6 +210,7 @@ fn run(settings: Settings, commands: Receiver<Command>, events: Sender<Event>, w
             return;
         }
     };
+    share_vocabulary(&index, &ime);
     if !send(Event::Ready(index.info().clone())) {
         return;
     }
@@ -201,6 +223,7 @@ fn run(settings: Settings, commands: Receiver<Command>, events: Sender<Event>, w
         }
         if let Some(newer) = reload_if_changed(&settings, &index) {
             index = newer;
+            share_vocabulary(&index, &ime);
             if !send(Event::Reloaded(index.info().clone())) {
                 return;
             }
@@ -231,9 +254,12 @@ fn answer(settings: &Settings, index: &SearchIndex, cmd: Command) -> Event {
                 Event::SearchFailed { seq }
             }
         },
-        Command::Candidates { seq, pinyin } => Event::Candidates {
-            seq,
-            list: index.pinyin_candidates(&pinyin, CANDIDATES),
+        Command::Candidates(r) => Event::Candidates {
+            seq: r.seq,
+            list: Candidates {
+                pinyin: r.pinyin,
+                ..Candidates::default()
+            },
         },
         Command::Suggest { seq, prefix } => Event::Suggestions {
             seq,

@@ -1,6 +1,7 @@
 //! The kiosk on a kittest harness of a given size: the demo configuration in a temporary folder,
 //! the real search and request workers behind it, and the taps a person makes.
 
+#![allow(dead_code)] // Each test binary uses its own part of the harness.
 use egui_kittest::kittest::Queryable;
 use egui_kittest::Harness;
 use kiosk::config::Settings;

@@ -283,18 +283,19 @@ impl Register {
     }
 
     /// The status a resident may see, given the receipt number and the matching 查询码;
-    /// `None` when either is wrong (the two cases are not told apart).
+    /// `None` when either is wrong (the two cases are not told apart). Both are compared as
+    /// [`typed_code`] reads them: `qh01－20261202－0001` finds `QH01-20261202-0001`.
     pub fn lookup(
         &self,
         receipt_no: &str,
         query_code: &str,
     ) -> Result<Option<Stored>, RegisterError> {
-        let stored = match self.get(receipt_no.trim()) {
+        let stored = match self.get(&typed_code(receipt_no)) {
             Ok(s) => s,
             Err(RegisterError::NotFound(_)) => return Ok(None),
             Err(e) => return Err(e),
         };
-        let typed = query_code.trim().to_uppercase();
+        let typed = typed_code(query_code);
         let matches = stored
             .query_code
             .as_deref()
@@ -327,6 +328,20 @@ impl Register {
     pub(super) fn conn(&self) -> &Connection {
         &self.conn
     }
+}
+
+/// A 受理编号 or 查询码 as a visitor typed it, in the form the register writes it: full-width
+/// forms made half-width, letters upper case, every kind of dash made `-`, spaces and
+/// invisible marks dropped (both are written in capitals, digits and `-` only).
+pub fn typed_code(typed: &str) -> String {
+    crate::text::fold_width(typed)
+        .chars()
+        .filter(|c| !c.is_whitespace() && !crate::text::is_invisible(*c))
+        .map(|c| match c {
+            '\u{2010}'..='\u{2015}' | '\u{2212}' | '\u{30fc}' | '\u{ff70}' => '-',
+            c => c.to_ascii_uppercase(),
+        })
+        .collect()
 }
 
 fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {

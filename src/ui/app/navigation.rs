@@ -2,7 +2,8 @@
 //! home, the idle wipe and the staff gesture. State changes only; drawing is in `screens`.
 
 use super::*;
-use crate::ui::keyboard::{Applied, Key, Keyboard};
+use crate::ui::candidates::{CandidateRequest, Candidates};
+use crate::ui::keyboard::{Applied, FieldKind, Key, Keyboard};
 
 impl KioskApp {
     /// Browse counts of the whole catalogue (seq 0: not a visitor's request).
@@ -46,23 +47,9 @@ impl KioskApp {
     /// After any change of the query or the pinyin: results, candidates and completions.
     pub(super) fn query_changed(&mut self) {
         self.run_list();
-        let pinyin = self.visit.keyboard.pinyin.clone();
-        if pinyin.is_empty() {
-            self.visit.candidates.clear();
-            self.tracks.candidates.answered = true;
-        } else {
-            let seq = self.next_seq();
-            self.tracks.candidates = Track {
-                sent: seq,
-                answered: false,
-            };
-            self.send(Command::Candidates {
-                seq,
-                pinyin: pinyin.clone(),
-            });
-        }
+        self.request_candidates();
         let prefix = self.visit.query.trim().to_string();
-        if prefix.is_empty() || !pinyin.is_empty() {
+        if prefix.is_empty() || !self.visit.keyboard.pinyin.is_empty() {
             self.visit.suggestions.clear();
             self.tracks.suggest.answered = true;
         } else {
@@ -75,12 +62,37 @@ impl KioskApp {
         }
     }
 
+    /// Asks the input method for the page of candidates of the pending pinyin, in the model of
+    /// the field being typed (names or words), or empties the bar when nothing is pending.
+    pub(super) fn request_candidates(&mut self) {
+        if self.visit.keyboard.pinyin.is_empty() {
+            self.visit.candidates = Candidates::default();
+            self.tracks.candidates.answered = true;
+            return;
+        }
+        let seq = self.next_seq();
+        self.tracks.candidates = Track {
+            sent: seq,
+            answered: false,
+        };
+        let kb = &self.visit.keyboard;
+        self.send(Command::Candidates(CandidateRequest {
+            seq,
+            pinyin: kb.pinyin.clone(),
+            mode: kb.kind.mode(),
+            page: kb.page,
+        }));
+    }
+
     /// A key of the on-screen keyboard on the search screen.
     pub fn key(&mut self, key: Key) {
-        let candidates = self.visit.candidates.clone();
+        let candidates = std::mem::take(&mut self.visit.candidates);
         let v = &mut self.visit;
-        match v.keyboard.apply(&mut v.query, key, &candidates) {
+        let applied = v.keyboard.apply(&mut v.query, key, &candidates);
+        self.visit.candidates = candidates;
+        match applied {
             Applied::Nothing => {}
+            Applied::Paged => self.request_candidates(),
             Applied::Edited => self.query_changed(),
             Applied::Submitted => {
                 self.visit.keyboard_open = false;
@@ -98,6 +110,9 @@ impl KioskApp {
 
     /// Opens the search screen with the keyboard.
     pub fn start_search(&mut self) {
+        if self.visit.keyboard.kind != FieldKind::Text {
+            self.visit.keyboard = Keyboard::default();
+        }
         self.visit.screen = Screen::List;
         self.visit.list = ListState::default();
         self.visit.keyboard_open = true;
@@ -179,10 +194,15 @@ impl KioskApp {
                 form.form.index_number = r.index_number.clone().unwrap_or_default();
             }
         }
+        // The first field takes the keys tapped before any field is chosen.
+        form.active = Some(request_screen::FIRST_FIELD);
         self.visit.form = Some(form);
         self.visit.form_matches.clear();
-        self.visit.keyboard = Keyboard::default();
+        self.visit.keyboard =
+            Keyboard::for_field(request_screen::field_kind(self.visit.form.as_ref()));
+        self.visit.candidates = Candidates::default();
         self.visit.screen = Screen::Request;
+        self.read_aloud("政府信息公开申请。姓名，请输入");
     }
 
     /// The form's description changed: look for published records that already answer it.
@@ -218,9 +238,11 @@ impl KioskApp {
     }
 
     pub fn go_home(&mut self) {
-        let theme = self.visit.theme;
+        let (theme, read_aloud) = (self.visit.theme, self.visit.read_aloud);
+        self.speech.stop();
         self.visit = Visit {
             theme,
+            read_aloud,
             ..Visit::default()
         };
         // The form is gone: a reply still on its way belongs to no one on screen.
@@ -239,11 +261,13 @@ impl KioskApp {
             || v.staff.is_some()
             || v.list.results.is_some()
             || v.theme.chosen() != default_theme(&self.settings).chosen()
+            || v.read_aloud
     }
 
     /// The idle reset: every trace of the visitor goes, and the home screen returns.
     pub fn wipe(&mut self, ctx: &egui::Context) {
         tracing::info!("idle reset: visit wiped");
+        self.speech.stop();
         self.visit = Visit {
             theme: default_theme(&self.settings),
             ..Visit::default()

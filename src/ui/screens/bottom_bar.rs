@@ -1,4 +1,4 @@
-//! The fixed bar at the bottom of every screen: 返回, 首页 and the display switches, in the same
+//! The fixed bar at the bottom of every screen: 返回, 首页, the display switches and 读屏, in the same
 //! place on every screen and within reach of a hand at a standing terminal.
 
 use crate::ui::action::Action;
@@ -27,6 +27,12 @@ fn items(app: &View) -> Vec<Item> {
         "高对比度",
         theme.high_contrast,
         Action::ToggleContrast,
+    ));
+    items.push((
+        Icon::Speaker,
+        "读屏",
+        app.visit.read_aloud,
+        Action::ToggleReadAloud,
     ));
     items
 }

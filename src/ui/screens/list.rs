@@ -4,7 +4,7 @@ use crate::search::facets::{Dim, Filter};
 use crate::search::query::{SearchResults, Sort};
 use crate::search::Hit;
 use crate::ui::action::Action;
-use crate::ui::layout::Shape;
+use crate::ui::layout::{keyboard_panel, side_keyboard, Shape};
 use crate::ui::state::{IndexState, View};
 use crate::ui::theme::Theme;
 use crate::ui::widgets;
@@ -13,38 +13,16 @@ use egui::{RichText, Vec2};
 /// The result list, with the keyboard when searching.
 pub fn list(app: &View, ui: &mut egui::Ui, out: &mut Vec<Action>) {
     let theme = app.visit.theme;
-    let p = theme.palette();
     let searching = app.visit.list.browse.is_none();
     let shape = Shape::of(ui);
     if searching && app.visit.keyboard_open {
         let mut key = None;
-        let frame = egui::Frame::new().fill(p.panel).inner_margin(10.0);
-        let mut draw = |ui: &mut egui::Ui| {
+        keyboard_panel(ui, &theme, ("keyboard", app.visit_no), |ui| {
             key = app
                 .visit
                 .keyboard
                 .show(ui, &theme, &app.visit.candidates, "搜索");
-        };
-        if side_keyboard(&shape, &theme) {
-            egui::Panel::right(("keyboard", app.visit_no))
-                .frame(frame)
-                .resizable(false)
-                .exact_size((shape.width * 0.62).min(s_key_row_width(&theme)))
-                .show(ui, |ui| {
-                    // In a child never wider than the panel: a side panel widened by its
-                    // content would slide off the screen's edge.
-                    let room = ui.available_rect_before_wrap();
-                    let mut child = ui.new_child(egui::UiBuilder::new().max_rect(room));
-                    child.shrink_clip_rect(room);
-                    draw(&mut child);
-                    let used = child.min_rect().intersect(room);
-                    ui.allocate_rect(used.with_min_x(room.min.x), egui::Sense::hover());
-                });
-        } else {
-            egui::Panel::bottom(("keyboard", app.visit_no))
-                .frame(frame)
-                .show(ui, |ui| draw(ui));
-        }
+        });
         if let Some(k) = key {
             out.push(Action::Key(k));
         }
@@ -80,20 +58,6 @@ pub fn list(app: &View, ui: &mut egui::Ui, out: &mut Vec<Action>) {
         }
         result_body(app, ui, out);
     });
-}
-
-/// A short landscape screen, or a landscape one in the elderly mode's large keys, has no
-/// height for the keyboard under the results: it goes beside them.
-fn side_keyboard(shape: &Shape, theme: &Theme) -> bool {
-    shape.side_columns() && (shape.short() || theme.elderly)
-}
-
-/// The width of the keyboard's widest row (10 digits and 退格), for the side panel on a short
-/// screen.
-fn s_key_row_width(theme: &Theme) -> f32 {
-    let key = theme.sizes().key;
-    let gap = if theme.compact { 6.0 } else { 12.0 };
-    12.0 * key + 12.0 * gap + key / 3.0 + 40.0
 }
 
 /// The query as typed, the pending pinyin underlined, and the keyboard's switch.
