@@ -79,11 +79,11 @@ fn rejects_unknown_key_naming_file_key_and_fix() {
 
 #[test]
 fn rejects_unknown_format_and_duplicate_names() {
-    let bad_format = EXAMPLE_CONFIG.replacen("format = \"kiosk-jsonl\"", "format = \"csv\"", 1);
+    let bad_format = EXAMPLE_CONFIG.replacen("format = \"kiosk-jsonl\"", "format = \"xml\"", 1);
     let err = Settings::parse(&bad_format, Path::new("k.toml"))
         .unwrap_err()
         .to_string();
-    assert!(err.contains("csv") && err.contains("kiosk-jsonl"), "{err}");
+    assert!(err.contains("xml") && err.contains("kiosk-jsonl"), "{err}");
 
     let text = "[kiosk]\nhall_name='x'\nindex_dir='i'\n[[sources]]\nname='a'\nkind='law'\nformat='kiosk-jsonl'\npath='p'\n[[sources]]\nname='a'\nkind='law'\nformat='kiosk-jsonl'\npath='q'\n";
     let err = Settings::parse(text, Path::new("k.toml"))

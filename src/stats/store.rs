@@ -198,12 +198,12 @@ impl StatsStore {
     ) -> Result<Vec<SubjectCount>, StatsError> {
         let sql = format!(
             "SELECT query, SUM(count) AS searches,
-                    SUM(CASE WHEN outcome = 'none' THEN count ELSE 0 END) AS nothing,
-                    SUM(CASE WHEN outcome = 'partial' THEN count ELSE 0 END) AS partial
+                    SUM(CASE WHEN outcome = 'none' THEN count ELSE 0 END) AS n_none,
+                    SUM(CASE WHEN outcome = 'partial' THEN count ELSE 0 END) AS n_partial
              FROM searches WHERE hour >= ?1 GROUP BY query
              ORDER BY {} DESC, searches DESC, query",
             if order == "unanswered" {
-                "nothing + partial"
+                "n_none + n_partial"
             } else {
                 "searches"
             }
@@ -313,7 +313,7 @@ impl StatsStore {
                 .conn
                 .prepare(&format!("SELECT * FROM {table}"))
                 .map_err(self.db())?;
-            let names: Vec<String> = stmt.column_names().iter().map(|c| c.to_string()).collect();
+            let names: Vec<String> = stmt.column_names().map(|c| c.to_string()).collect();
             let mut rows = stmt.query([]).map_err(self.db())?;
             while let Some(row) = rows.next().map_err(self.db())? {
                 for (i, name) in names.iter().enumerate() {
