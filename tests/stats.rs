@@ -107,7 +107,7 @@ fn the_searches_that_stood_are_counted_by_subject_kind_and_hour_and_nothing_else
             s(4, "低保", Some("办事指南")),
             open(5),
             // An ID number is never kept, and the search before it was typed over.
-            s(6, "ΩΨ量子", None),
+            s(6, "ΩΨ　　量子", None),
             s(7, "11010519491231002X", None),
             // The request form's search: never counted.
             Command::FormMatches {
@@ -118,7 +118,7 @@ fn the_searches_that_stood_are_counted_by_subject_kind_and_hour_and_nothing_else
             s(9, "=养老", None),
             open(10),
             // The last search stood: the kiosk stopped with it on screen.
-            s(11, "ΩΨ量子", None),
+            s(11, "ΩΨ　　量子", None),
         ],
     );
     let store = StatsStore::open(&stats_path(&settings)).unwrap();
@@ -126,7 +126,12 @@ fn the_searches_that_stood_are_counted_by_subject_kind_and_hour_and_nothing_else
     assert_eq!(count("养老", "全部", Outcome::Found), 1);
     assert_eq!(count("低保", "办事指南", Outcome::Found), 1);
     assert_eq!(count("=养老", "全部", Outcome::Found), 1);
-    assert_eq!(count("ωψ量子", "全部", Outcome::Nothing), 1, "stored normalised");
+    assert_eq!(
+        count("ΩΨ 量子", "全部", Outcome::Nothing),
+        1,
+        "stored normalised (one half-width space): {:?}",
+        store.detail(None).unwrap()
+    );
     let subjects: Vec<(String, u64)> = store
         .subjects(None)
         .unwrap()
@@ -136,7 +141,7 @@ fn the_searches_that_stood_are_counted_by_subject_kind_and_hour_and_nothing_else
     assert_eq!(subjects.len(), 4, "养 and the typed-over ones are not counted: {subjects:?}");
     let unanswered = store.unanswered(None).unwrap();
     assert_eq!(unanswered.len(), 1, "{unanswered:?}");
-    assert_eq!(unanswered[0].query, "ωψ量子");
+    assert_eq!(unanswered[0].query, "ΩΨ 量子");
     let docs = store.documents(None).unwrap();
     assert_eq!(docs.len(), 1);
     assert_eq!((docs[0].opened, docs[0].printed), (3, 1));
@@ -184,7 +189,7 @@ fn cli_prints_and_exports(config: &Path) {
     assert!(text.contains("共 4 次查询，4 个查询主题"), "{text}");
     let unanswered = text.split("未能满足的查询").nth(1).unwrap();
     assert!(
-        unanswered.contains(" 1. ωψ量子  1 次（无结果 1，仅部分相关 0；共查询 1 次）"),
+        unanswered.contains(" 1. ΩΨ 量子  1 次（无结果 1，仅部分相关 0；共查询 1 次）"),
         "{text}"
     );
     assert!(text.contains("查阅 3 次，打印 1 次"), "{text}");
