@@ -731,6 +731,40 @@ fn an_on_request_record_is_found_by_its_title_and_its_button_opens_the_prefilled
         format!("《{TITLE}》（文号：青建审〔2024〕2号，索引号：{INDEX_NO}）全文")
     );
     // As the applicant sees it: the fields hold the record's name and 索引号.
-    k.h.get_by_value(TITLE);
-    k.h.get_by_value(INDEX_NO);
+    for value in [TITLE, INDEX_NO] {
+        assert!(k.h.get_all_by_value(value).next().is_some(), "{value} on screen");
+    }
+}
+
+/// Issue 21 item 6: the staff area lists the most asked and the most unanswered subjects of
+/// the search statistics.
+#[test]
+fn the_staff_area_lists_the_most_asked_and_the_most_unanswered_subjects() {
+    use kiosk::stats::{stats_path, Hour, Outcome, StatsStore};
+    let tmp = tempfile::tempdir().unwrap();
+    let settings = settings_in(tmp.path());
+    let store = StatsStore::open(&stats_path(&settings)).unwrap();
+    let hour = Hour::now();
+    for (query, outcome) in [
+        ("低保", Outcome::Found),
+        ("低保", Outcome::Found),
+        ("低保", Outcome::Found),
+        ("殡葬补贴", Outcome::Nothing),
+        ("殡葬补贴", Outcome::Partial),
+    ] {
+        store.add_search(&hour, query, "全部", outcome).unwrap();
+    }
+    drop(store);
+    let mut k = kiosk_with(tmp, settings);
+    open_pin_pad(&mut k);
+    enter_pin(&mut k, kiosk::ui::DEMO_PIN);
+    assert_eq!(k.app().visit.screen, Screen::Staff);
+    k.wait("the statistics", |a| {
+        a.visit.staff.as_ref().is_some_and(|s| !s.busy())
+    });
+    k.h.get_by_label("查询统计（用于研究主动公开）");
+    k.h.get_by_label_contains("共记录查询 5 次");
+    k.h.get_by_label("1. 低保　3 次");
+    k.h.get_by_label("2. 殡葬补贴　2 次");
+    k.h.get_by_label("1. 殡葬补贴　2 次（共查询 2 次）");
 }
