@@ -166,7 +166,10 @@ fn an_on_request_record_is_found_by_its_title_marked_and_never_by_its_text() {
         "11330199MB1A00068W/2024-00042",
         "拟交流轮岗人选",
     ] {
-        assert!(of(&json(q), "qh-gi-0043").is_empty(), "不予公开 found by {q}");
+        assert!(
+            of(&json(q), "qh-gi-0043").is_empty(),
+            "不予公开 found by {q}"
+        );
     }
     let out = common::run_kiosk(&config, &["search", "内部审计工作底稿汇编"]);
     let text = common::text(&out.stdout)

@@ -138,7 +138,11 @@ fn the_searches_that_stood_are_counted_by_subject_kind_and_hour_and_nothing_else
         .into_iter()
         .map(|s| (s.query, s.searches))
         .collect();
-    assert_eq!(subjects.len(), 4, "养 and the typed-over ones are not counted: {subjects:?}");
+    assert_eq!(
+        subjects.len(),
+        4,
+        "养 and the typed-over ones are not counted: {subjects:?}"
+    );
     let unanswered = store.unanswered(None).unwrap();
     assert_eq!(unanswered.len(), 1, "{unanswered:?}");
     assert_eq!(unanswered[0].query, "ΩΨ 量子");
@@ -173,7 +177,10 @@ fn the_searches_that_stood_are_counted_by_subject_kind_and_hour_and_nothing_else
         if c == "hour" {
             assert!(hour.is_match(v), "{t}.{c} = {v}");
         }
-        assert!(!v.contains("公积金") && !v.contains("19491231"), "{t}.{c} = {v}");
+        assert!(
+            !v.contains("公积金") && !v.contains("19491231"),
+            "{t}.{c} = {v}"
+        );
     }
     let bytes = std::fs::read(stats_path(&settings)).unwrap();
     assert!(!String::from_utf8_lossy(&bytes).contains("公积金"));
@@ -218,9 +225,16 @@ fn cli_prints_and_exports(config: &Path) {
     }
     assert_eq!(
         totals.into_iter().collect::<Vec<_>>(),
-        [("打印".to_string(), 1), ("查询".to_string(), 4), ("查阅".to_string(), 3)]
+        [
+            ("打印".to_string(), 1),
+            ("查询".to_string(), 4),
+            ("查阅".to_string(), 3)
+        ]
     );
-    assert!(contents.iter().any(|c| c == "'=养老"), "formula escaped: {body}");
+    assert!(
+        contents.iter().any(|c| c == "'=养老"),
+        "formula escaped: {body}"
+    );
     assert!(!contents.iter().any(|c| c == "=养老"), "{body}");
 
     let xlsx = dir.join("stats.xlsx");

@@ -725,14 +725,20 @@ fn an_on_request_record_is_found_by_its_title_and_its_button_opens_the_prefilled
     k.tap("申请公开此信息");
     assert_eq!(k.app().visit.screen, Screen::Request);
     let form = &k.app().visit.form.as_ref().unwrap().form;
-    assert_eq!((form.title.as_str(), form.index_number.as_str()), (TITLE, INDEX_NO));
+    assert_eq!(
+        (form.title.as_str(), form.index_number.as_str()),
+        (TITLE, INDEX_NO)
+    );
     assert_eq!(
         form.description,
         format!("《{TITLE}》（文号：青建审〔2024〕2号，索引号：{INDEX_NO}）全文")
     );
     // As the applicant sees it: the fields hold the record's name and 索引号.
     for value in [TITLE, INDEX_NO] {
-        assert!(k.h.get_all_by_value(value).next().is_some(), "{value} on screen");
+        assert!(
+            k.h.get_all_by_value(value).next().is_some(),
+            "{value} on screen"
+        );
     }
 }
 

@@ -197,10 +197,13 @@ fn the_catalogue_entry_of_an_on_request_record_leaves_when_it_turns_withheld_or_
         let (config, gi) = built(tmp.path());
         set_disclosure(&gi, "依申请公开");
         assert!(run_kiosk(&config, &["index", "refresh"]).status.success());
-        assert_eq!(search_ids(&config, UNIQUE), [entry.clone()]);
+        assert_eq!(search_ids(&config, UNIQUE), std::slice::from_ref(&entry));
         if how == "takedown" {
-            std::fs::write(tmp.path().join("takedown.txt"), format!("demo-disclosure\t{ID}\n"))
-                .unwrap();
+            std::fs::write(
+                tmp.path().join("takedown.txt"),
+                format!("demo-disclosure\t{ID}\n"),
+            )
+            .unwrap();
         } else {
             set_disclosure(&gi, how);
         }

@@ -310,8 +310,7 @@ fn withheld_records_of_every_format_and_spelling_are_counted_and_never_found() {
             lines[line].contains(&format!(
                 "{} records",
                 count(Want::Public) + count(Want::OnRequest)
-            ))
-                && lines[line].contains(&format!("{not_public} not public"))
+            )) && lines[line].contains(&format!("{not_public} not public"))
                 && lines[line].contains("0 skipped"),
             "{source}: {report}"
         );

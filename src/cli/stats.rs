@@ -56,12 +56,19 @@ fn summary(store: &StatsStore, since: Option<NaiveDate>, out: &mut dyn Write) ->
     let from = since.map_or("全部时间".to_string(), |d| format!("{d} 起"));
     let subjects = store.subjects(since)?;
     let total: u64 = subjects.iter().map(|s| s.searches).sum();
-    writeln!(out, "查询统计（{from}）：共 {total} 次查询，{} 个查询主题。", subjects.len())?;
+    writeln!(
+        out,
+        "查询统计（{from}）：共 {total} 次查询，{} 个查询主题。",
+        subjects.len()
+    )?;
     writeln!(out, "\n查询最多的主题：")?;
     list(out, &subjects, |s| {
         format!("{} 次（未满足 {} 次）", s.searches, s.unanswered())
     })?;
-    writeln!(out, "\n未能满足的查询（无结果或仅部分相关，建议研究主动公开）：")?;
+    writeln!(
+        out,
+        "\n未能满足的查询（无结果或仅部分相关，建议研究主动公开）："
+    )?;
     list(out, &store.unanswered(since)?, |s| {
         format!(
             "{} 次（无结果 {}，仅部分相关 {}；共查询 {} 次）",

@@ -119,7 +119,10 @@ fn csv_requires_a_mapping_and_takes_the_new_mapping_keys() {
     let err = Settings::parse(head, Path::new("k.toml"))
         .unwrap_err()
         .to_string();
-    assert!(err.contains("format = \"csv\"") && err.contains("[sources.mapping]"), "{err}");
+    assert!(
+        err.contains("format = \"csv\"") && err.contains("[sources.mapping]"),
+        "{err}"
+    );
     let text = format!(
         "{head}[sources.mapping]\nid='编号'\ntitle='标题'\nvalidity='效力'\nindex_number='索引号'\nwritten_date='成文日期'\nkeywords='主题词'\ndisclosure='公开属性'\n"
     );
@@ -128,7 +131,12 @@ fn csv_requires_a_mapping_and_takes_the_new_mapping_keys() {
     let m = s.sources[0].mapping.as_ref().unwrap();
     assert_eq!(
         [&m.validity, &m.index_number, &m.written_date, &m.keywords].map(|f| f.as_deref()),
-        [Some("效力"), Some("索引号"), Some("成文日期"), Some("主题词")]
+        [
+            Some("效力"),
+            Some("索引号"),
+            Some("成文日期"),
+            Some("主题词")
+        ]
     );
 }
 

@@ -46,7 +46,10 @@ pub(super) fn import(source: &SourceSettings) -> Result<RawImport, IngestError> 
             Ok(r) => r,
             Err(e) => {
                 let line = e.position().map(|p| p.line()).unwrap_or(0);
-                out.skip(format!("{file}:{line}"), format!("not a readable CSV row: {e}"));
+                out.skip(
+                    format!("{file}:{line}"),
+                    format!("not a readable CSV row: {e}"),
+                );
                 continue;
             }
         };
@@ -148,10 +151,17 @@ mod tests {
         assert_eq!(a1.doc_number.as_deref(), Some("青民〔2024〕3号"));
         assert_eq!(a1.index_number.as_deref(), Some("QH0001/2024-00011"));
         assert_eq!(a1.written_date, chrono::NaiveDate::from_ymd_opt(2024, 3, 1));
-        assert_eq!(a1.published_date, chrono::NaiveDate::from_ymd_opt(2024, 3, 5));
+        assert_eq!(
+            a1.published_date,
+            chrono::NaiveDate::from_ymd_opt(2024, 3, 5)
+        );
         assert_eq!(a1.keywords, ["低保", "社会救助"]);
         assert_eq!(a1.disclosure, Disclosure::Proactive);
-        assert_eq!(out.records[1].disclosure, Disclosure::Withheld, "附注 in a cell");
+        assert_eq!(
+            out.records[1].disclosure,
+            Disclosure::Withheld,
+            "附注 in a cell"
+        );
         let a3 = &out.records[2];
         assert_eq!(
             (a3.disclosure, a3.validity),
@@ -167,7 +177,10 @@ mod tests {
             skipped,
             [
                 ("export.csv:6", "no id in field `编号`"),
-                ("export.csv:7", "row has 12 cells, the header row 11 columns"),
+                (
+                    "export.csv:7",
+                    "row has 12 cells, the header row 11 columns"
+                ),
             ]
         );
     }
@@ -188,7 +201,10 @@ mod tests {
     fn a_gb18030_export_is_read_the_same() {
         let (bytes, _, unmappable) = encoding_rs::GB18030.encode(EXPORT);
         assert!(!unmappable);
-        assert!(std::str::from_utf8(&bytes).is_err(), "the fixture is not UTF-8");
+        assert!(
+            std::str::from_utf8(&bytes).is_err(),
+            "the fixture is not UTF-8"
+        );
         check(&read(&bytes));
     }
 }

@@ -346,14 +346,28 @@ mod tests {
             o
         };
         let m = source.mapping.as_ref().unwrap();
-        let r = to_record(&source, m, &o(serde_json::json!("社保 养老、救助，低保；社保"), "已废止")).unwrap();
+        let r = to_record(
+            &source,
+            m,
+            &o(serde_json::json!("社保 养老、救助，低保；社保"), "已废止"),
+        )
+        .unwrap();
         assert_eq!(r.keywords, ["社保", "养老", "救助", "低保"]);
         assert_eq!(r.validity, Validity::Repealed);
         assert_eq!(r.index_number.as_deref(), Some("000014349/2019-00007"));
         assert_eq!(r.written_date, chrono::NaiveDate::from_ymd_opt(2019, 1, 27));
-        let r = to_record(&source, m, &o(serde_json::json!(["社保", "养老"]), "不知道")).unwrap();
+        let r = to_record(
+            &source,
+            m,
+            &o(serde_json::json!(["社保", "养老"]), "不知道"),
+        )
+        .unwrap();
         assert_eq!(r.keywords, ["社保", "养老"]);
-        assert_eq!(r.validity, Validity::Effective, "an unknown 效力状态 reads as 有效");
+        assert_eq!(
+            r.validity,
+            Validity::Effective,
+            "an unknown 效力状态 reads as 有效"
+        );
     }
 
     fn notices(mapped: Option<&str>, default: Option<Disclosure>) -> SourceSettings {

@@ -421,7 +421,10 @@ impl SearchIndex {
         let on_request = record.as_ref().is_some_and(Record::is_on_request_entry);
         let snippet_marked = if on_request {
             Highlighted {
-                text: format!("{}，可提出政府信息公开申请。", crate::catalog::ON_REQUEST_NOTE),
+                text: format!(
+                    "{}，可提出政府信息公开申请。",
+                    crate::catalog::ON_REQUEST_NOTE
+                ),
                 highlights: Vec::new(),
             }
         } else {

@@ -10,7 +10,13 @@ use std::path::Path;
 /// Columns of the rows by hour (CSV, and the sheet 按小时明细).
 pub const DETAIL_HEADERS: [&str; 6] = ["时段", "统计项", "内容", "类别", "查询结果", "次数"];
 
-const SUBJECT_HEADERS: [&str; 5] = ["查询内容", "查询次数", "无结果次数", "仅部分相关次数", "未满足次数"];
+const SUBJECT_HEADERS: [&str; 5] = [
+    "查询内容",
+    "查询次数",
+    "无结果次数",
+    "仅部分相关次数",
+    "未满足次数",
+];
 const DOCUMENT_HEADERS: [&str; 4] = ["标题", "类别", "查阅次数", "打印次数"];
 
 fn detail_cells(r: &DetailRow) -> Vec<String> {
@@ -64,6 +70,9 @@ pub fn write_csv(rows: &[DetailRow], path: &Path) -> Result<(), ExportError> {
     Ok(())
 }
 
+/// One sheet: name, headings, the first column of counts, the rows of cells.
+type Sheet<'a> = (&'a str, &'a [&'a str], u16, Vec<Vec<String>>);
+
 /// Writes a workbook: 查询主题, 未满足的查询, 查阅与打印, 按小时明细.
 pub fn write_xlsx(
     subjects: &[SubjectCount],
@@ -80,11 +89,21 @@ pub fn write_xlsx(
     // Name, headings, the first column of counts, the rows.
     let subjects = subjects.iter().map(subject_cells).collect();
     let unanswered = unanswered.iter().map(subject_cells).collect();
-    let sheets: [(&str, &[&str], u16, Vec<Vec<String>>); 4] = [
+    let sheets: [Sheet; 4] = [
         ("查询主题", &SUBJECT_HEADERS, 1, subjects),
         ("未满足的查询", &SUBJECT_HEADERS, 1, unanswered),
-        ("查阅与打印", &DOCUMENT_HEADERS, 2, documents.iter().map(document_cells).collect()),
-        ("按小时明细", &DETAIL_HEADERS, 5, rows.iter().map(detail_cells).collect()),
+        (
+            "查阅与打印",
+            &DOCUMENT_HEADERS,
+            2,
+            documents.iter().map(document_cells).collect(),
+        ),
+        (
+            "按小时明细",
+            &DETAIL_HEADERS,
+            5,
+            rows.iter().map(detail_cells).collect(),
+        ),
     ];
     let bold = rust_xlsxwriter::Format::new().set_bold();
     for (name, headers, counts_from, cells) in sheets {

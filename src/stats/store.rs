@@ -297,7 +297,14 @@ impl StatsStore {
             let (hour, title, kind, opened, printed) = row.map_err(self.db())?;
             for (what, n) in [("查阅", opened), ("打印", printed)] {
                 if n > 0 {
-                    out.push((hour.clone(), what, title.clone(), kind.clone(), String::new(), n));
+                    out.push((
+                        hour.clone(),
+                        what,
+                        title.clone(),
+                        kind.clone(),
+                        String::new(),
+                        n,
+                    ));
                 }
             }
         }
@@ -405,7 +412,10 @@ mod tests {
         assert_eq!(un.len(), 1);
         assert_eq!((un[0].nothing, un[0].partial), (2, 1));
         let since = s.subjects(NaiveDate::from_ymd_opt(2026, 12, 3)).unwrap();
-        let short: Vec<(&str, u64)> = since.iter().map(|c| (c.query.as_str(), c.searches)).collect();
+        let short: Vec<(&str, u64)> = since
+            .iter()
+            .map(|c| (c.query.as_str(), c.searches))
+            .collect();
         assert_eq!(short, [("殡葬补贴", 2), ("养老", 1)]);
         assert_eq!(s.search_count("低保", "全部", Outcome::Found).unwrap(), 2);
     }
@@ -413,10 +423,14 @@ mod tests {
     #[test]
     fn documents_count_openings_and_printings_and_hours_keep_no_minutes() {
         let s = StatsStore::in_memory().unwrap();
-        s.add_document(&at(1, 9), "gi/a", "甲", "政府信息", false).unwrap();
-        s.add_document(&at(1, 9), "gi/a", "甲", "政府信息", true).unwrap();
-        s.add_document(&at(1, 10), "gi/a", "甲", "政府信息", false).unwrap();
-        s.add_document(&at(1, 10), "gi/b", "乙", "政府信息", false).unwrap();
+        s.add_document(&at(1, 9), "gi/a", "甲", "政府信息", false)
+            .unwrap();
+        s.add_document(&at(1, 9), "gi/a", "甲", "政府信息", true)
+            .unwrap();
+        s.add_document(&at(1, 10), "gi/a", "甲", "政府信息", false)
+            .unwrap();
+        s.add_document(&at(1, 10), "gi/b", "乙", "政府信息", false)
+            .unwrap();
         let docs = s.documents(None).unwrap();
         let short: Vec<(&str, u64, u64)> = docs
             .iter()

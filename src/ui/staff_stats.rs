@@ -89,7 +89,9 @@ pub fn section(ui: &mut egui::Ui, theme: &Theme, page: &mut StatsPage) {
         ),
     );
     widgets::title(ui, theme, "查询最多的主题");
-    rows(ui, theme, &demand.most_asked, |s| format!("{} 次", s.searches));
+    rows(ui, theme, &demand.most_asked, |s| {
+        format!("{} 次", s.searches)
+    });
     widgets::title(ui, theme, "未能满足的查询（无结果或仅部分相关）");
     rows(ui, theme, &demand.most_unanswered, |s| {
         format!("{} 次（共查询 {} 次）", s.unanswered(), s.searches)

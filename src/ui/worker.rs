@@ -8,9 +8,9 @@ use crate::config::Settings;
 use crate::search::facets::Filter;
 use crate::search::query::{SearchRequest, SearchResults};
 use crate::search::{open_search, GenerationInfo, SearchIndex};
+use crate::stats::Recorder;
 use crate::status::IndexStatus;
 use std::sync::mpsc::{channel, Receiver, RecvTimeoutError, Sender};
-use crate::stats::Recorder;
 use std::time::{Duration, Instant};
 
 /// How often an idle worker looks for a new index generation.
@@ -59,7 +59,10 @@ pub enum Command {
     /// The state of the index folder, for the staff area.
     Status,
     /// A record was printed (for the statistics).
-    Printed { source: String, source_id: String },
+    Printed {
+        source: String,
+        source_id: String,
+    },
 }
 
 /// What the worker tells the UI.
@@ -253,10 +256,10 @@ fn answer(
             Ok(results) => {
                 stats.saw(&results.hits);
                 Event::Results {
-                seq,
-                results: Box::new(results),
-                corrected: None,
-                alternatives: Vec::new(),
+                    seq,
+                    results: Box::new(results),
+                    corrected: None,
+                    alternatives: Vec::new(),
                 }
             }
             Err(e) => {
@@ -307,10 +310,10 @@ fn search(
                 stats.saw(&a.results.hits);
             }
             Event::Results {
-            seq,
-            results: Box::new(a.results),
-            corrected: a.corrected,
-            alternatives: a.alternatives,
+                seq,
+                results: Box::new(a.results),
+                corrected: a.corrected,
+                alternatives: a.alternatives,
             }
         }
         Err(e) => {
