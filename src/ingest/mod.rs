@@ -272,6 +272,29 @@ mod tests {
         assert_eq!(out.report.not_public_ids, ["b", "c", "d"]);
     }
 
+    /// Issue 21 item 8: a 依申请公开 record comes out as its catalogue entry (no text), counted,
+    /// while its own id is still a withdrawal; a 不予公开 one has no entry.
+    #[test]
+    fn an_on_request_record_becomes_its_catalogue_entry_and_its_id_stays_withdrawn() {
+        let (_f, source) = kiosk_jsonl_source(&[
+            r#"{"id":"a","kind":"government_info","title":"关于甲的通知","disclosure":"依申请公开","index_number":"000014349/2019-00007","issuer":"青禾县民政局","keywords":["甲"],"body":"正文甲乙丙"}"#,
+            r#"{"id":"b","kind":"government_info","title":"关于乙的通知","disclosure":"不予公开","body":"正文"}"#,
+        ]);
+        let out = import_source(&source).unwrap();
+        assert_eq!(out.records.len(), 1);
+        let entry = &out.records[0];
+        assert_eq!(entry.source_id, "a#on-request");
+        assert!(entry.is_on_request_entry() && entry.body.is_empty() && entry.keywords.is_empty());
+        assert_eq!(entry.index_number.as_deref(), Some("000014349/2019-00007"));
+        assert_eq!(entry.issuer.as_deref(), Some("青禾县民政局"));
+        let r = &out.report;
+        assert_eq!(
+            (r.imported, r.on_request, r.on_request_entries, r.withheld),
+            (1, 1, 1, 1)
+        );
+        assert_eq!(r.not_public_ids, ["a", "b"]);
+    }
+
     #[test]
     fn clean_text_collapses_ascii_and_full_width_spaces() {
         assert_eq!(clean_text("  标　　题：\n 国务院 "), "标 题： 国务院");
