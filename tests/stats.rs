@@ -6,6 +6,7 @@
 
 mod common;
 
+use calamine::{open_workbook, Reader, Xlsx};
 use kiosk::config::Settings;
 use kiosk::search::facets::{Dim, Filter};
 use kiosk::search::query::SearchRequest;
@@ -241,7 +242,22 @@ fn cli_prints_and_exports(config: &Path) {
     let args = ["stats", "--format", "xlsx", "--out", xlsx.to_str().unwrap()];
     let out = common::run_kiosk(config, &args);
     assert!(out.status.success(), "{}", common::text(&out.stderr));
-    assert!(std::fs::read(&xlsx).unwrap().starts_with(b"PK"));
+    let mut book: Xlsx<_> = open_workbook(&xlsx).unwrap();
+    assert_eq!(
+        book.sheet_names(),
+        ["查询主题", "未满足的查询", "查阅与打印", "按小时明细"]
+    );
+    let unanswered = book.worksheet_range("未满足的查询").unwrap();
+    let cell = |c: u32| unanswered.get_value((1, c)).map(|v| v.to_string()).unwrap();
+    assert_eq!(
+        (cell(0), cell(2), cell(4)),
+        ("ΩΨ 量子".into(), "1".into(), "1".into())
+    );
+    let subjects = book.worksheet_range("查询主题").unwrap();
+    assert!(
+        subjects.rows().any(|r| r[0].to_string() == "'=养老"),
+        "formula escaped in XLSX"
+    );
 
     let bad = common::run_kiosk(config, &["stats", "--format", "csv"]);
     assert!(!bad.status.success());
