@@ -255,7 +255,7 @@ fn cli_prints_and_exports(config: &Path) {
     );
     let subjects = book.worksheet_range("查询主题").unwrap();
     assert!(
-        subjects.rows().any(|r| r[0].to_string() == "'=养老"),
+        subjects.rows().any(|r| r[0] == "'=养老"),
         "formula escaped in XLSX"
     );
 
