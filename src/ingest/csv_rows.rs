@@ -57,28 +57,31 @@ pub(super) fn import(source: &SourceSettings) -> Result<RawImport, IngestError> 
         if row.iter().all(|c| c.trim().is_empty()) {
             continue;
         }
-        if row.len() > headers.len() {
-            out.skip(
-                at,
-                format!(
-                    "row has {} cells, the header row {} columns",
-                    row.len(),
-                    headers.len()
-                ),
-            );
-            continue;
-        }
-        let object: Map<String, Value> = headers
-            .iter()
-            .zip(row.iter())
-            .map(|(h, c)| (h.clone(), Value::String(c.to_string())))
-            .collect();
-        match mapped_jsonl::to_record(source, mapping, &object) {
+        match row_object(&headers, &row)
+            .and_then(|object| mapped_jsonl::to_record(source, mapping, &object))
+        {
             Ok(r) => out.records.push(r),
             Err(reason) => out.skip(at, reason),
         }
     }
     Ok(out)
+}
+
+/// A row as the object of strings the mapping reads, keyed by the header row; a missing cell
+/// at the end is an absent field, a cell beyond the header row an error.
+fn row_object(headers: &[String], row: &csv::StringRecord) -> Result<Map<String, Value>, String> {
+    if row.len() > headers.len() {
+        return Err(format!(
+            "row has {} cells, the header row {} columns",
+            row.len(),
+            headers.len()
+        ));
+    }
+    Ok(headers
+        .iter()
+        .zip(row.iter())
+        .map(|(h, c)| (h.clone(), Value::String(c.to_string())))
+        .collect())
 }
 
 /// The text of the file and the name of its encoding: UTF-8 (a byte-order mark dropped) when
