@@ -15,6 +15,8 @@
 //! - [`requests`]: disclosure requests: form model, validation, SQLite register, deadlines.
 //! - [`print`]: request forms and receipts rendered as PDF or ESC/POS; CUPS and raw back-ends.
 //! - [`staff_requests`]: the text of `kiosk requests …`, rendering what the request desk returns.
+//! - [`stats`]: search-demand statistics (subjects searched, not answered, documents opened and
+//!   printed; by hour, nothing personal), written by the search worker, read by `kiosk stats`.
 //! - [`staff_pin`]: the staff PIN (Argon2 hash, lockout after wrong tries).
 //! - [`speech`]: reading aloud (读屏): espeak-ng's Mandarin voice as a child process.
 //! - [`ime`]: the pinyin input method of the on-screen keyboard (dictionary, name mode, paging).
@@ -36,6 +38,7 @@ pub mod search;
 pub mod speech;
 pub mod staff_pin;
 pub mod staff_requests;
+pub mod stats;
 pub mod status;
 pub mod text;
 pub mod ui;

@@ -347,3 +347,59 @@ fn exported_cells_that_a_spreadsheet_would_run_as_formulas_are_escaped_in_csv_an
         }
     }
 }
+
+/// Issue 21 item 7: a CMS's CSV export in GB18030 is read through the mapping by the real
+/// binary: counted in the build report, found by its title, its 主题词 and its 索引号, with its
+/// 成文日期 and 效力状态; the 不予公开 row stays out.
+#[test]
+fn a_gb18030_csv_export_is_imported_through_the_mapping_and_found() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    common::copy_config_data(dir);
+    let export = "信息编号,标题,正文,发布机构,索引号,成文日期,效力状态,主题词,公开属性\n\
+        X1,青禾县萤石矿山生态修复实施方案,为推进矿山生态修复，制定本方案。,青禾县自然资源局,QH0009/2025-00031,2025年6月3日,已废止,矿山复绿；地质灾害,主动公开\n\
+        X2,青禾县砂石料场整治台账,台账,青禾县自然资源局,QH0009/2025-00032,2025年6月4日,有效,砂石,不予公开\n";
+    let (bytes, _, _) = encoding_rs::GB18030.encode(export);
+    std::fs::write(dir.join("export.csv"), &bytes).unwrap();
+    let config = dir.join("kiosk.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[kiosk]\nhall_name = \"青禾县政务服务中心\"\nindex_dir = {:?}\n\n\
+             [[sources]]\nname = \"cms\"\nkind = \"government_info\"\nformat = \"csv\"\npath = \"export.csv\"\n\n\
+             [sources.mapping]\nid = \"信息编号\"\ntitle = \"标题\"\nbody = [\"正文\"]\nissuer = \"发布机构\"\n\
+             index_number = \"索引号\"\nwritten_date = \"成文日期\"\nvalidity = \"效力状态\"\nkeywords = \"主题词\"\n\
+             disclosure = \"公开属性\"\n",
+            dir.join("index").display().to_string()
+        ),
+    )
+    .unwrap();
+    let out = kiosk(&config, &["index", "build"]);
+    let report = text(&out.stdout);
+    assert!(out.status.success(), "{report}{}", text(&out.stderr));
+    let line = report
+        .lines()
+        .find(|l| l.trim_start().starts_with("cms"))
+        .unwrap_or_else(|| panic!("{report}"));
+    assert!(
+        line.contains(" csv ") && line.contains("1 records") && line.contains("1 not public"),
+        "{report}"
+    );
+    for q in ["萤石矿山生态修复实施方案", "矿山复绿", "QH0009/2025-00031"] {
+        let out = kiosk(&config, &["search", "--json", q]);
+        let hits: Vec<serde_json::Value> = text(&out.stdout)
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .filter(|v: &serde_json::Value| v.get("id").is_some())
+            .collect();
+        assert_eq!(hits.len(), 1, "{q}: {hits:?}");
+        assert_eq!(hits[0]["id"], "X1");
+        assert_eq!(hits[0]["validity"], "废止");
+        assert_eq!(
+            hits[0]["date"], "2025-06-03",
+            "the 成文日期 without a 发布日期"
+        );
+    }
+    let out = kiosk(&config, &["search", "--json", "砂石料场整治台账"]);
+    assert!(!text(&out.stdout).contains("\"X2"), "不予公开 stays out");
+}

@@ -107,3 +107,78 @@ fn superseded_versions_stay_findable_below_the_current_one() {
         "the demo data should hold superseded versions"
     );
 }
+
+/// Issue 21 item 8, through the real binary: the 依申请公开 demo record (qh-gi-0042) is found by
+/// its title and its 索引号, as its catalogue entry, marked in `kiosk search` and in `--json`;
+/// the words only its body holds find nothing of it; the 不予公开 record (qh-gi-0043) is found by
+/// nothing at all.
+#[test]
+fn an_on_request_record_is_found_by_its_title_marked_and_never_by_its_text() {
+    let tmp = tempfile::tempdir().unwrap();
+    let config = common::demo_config(&tmp.path().join("index"));
+    let out = common::run_kiosk(&config, &["index", "build"]);
+    let report = common::text(&out.stdout);
+    assert!(out.status.success(), "{}", common::text(&out.stderr));
+    assert!(
+        report.contains(
+            "not public: 1 依申请公开 (text kept out; 1 listed by title, issuer and 索引号), 1 不予公开, 0 without 公开属性"
+        ),
+        "{report}"
+    );
+    let json = |q: &str| -> Vec<serde_json::Value> {
+        let out = common::run_kiosk(&config, &["search", "--json", "--limit", "50", q]);
+        assert!(out.status.success(), "{}", common::text(&out.stderr));
+        common::text(&out.stdout)
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .filter(|v: &serde_json::Value| v.get("offers").is_none())
+            .collect()
+    };
+    let of = |hits: &[serde_json::Value], id: &str| -> Vec<serde_json::Value> {
+        hits.iter()
+            .filter(|h| h["id"].as_str().unwrap().starts_with(id))
+            .cloned()
+            .collect()
+    };
+    for q in [
+        "青禾县住房和城乡建设局2023年度内部审计工作底稿汇编",
+        "11330199MB1A00092N/2024-00010",
+    ] {
+        let hits = of(&json(q), "qh-gi-0042");
+        assert_eq!(hits.len(), 1, "{q}: {hits:?}");
+        assert_eq!(hits[0]["id"], "qh-gi-0042#on-request");
+        assert_eq!(hits[0]["on_request"], true);
+        assert_eq!(hits[0]["issuer"], "青禾县住房和城乡建设局");
+    }
+    // Public hits carry no mark.
+    let public = json("最低生活保障");
+    assert!(!public.is_empty() && public.iter().all(|h| h.get("on_request").is_none()));
+    // Words that stand only in the body.
+    for q in [
+        "保障性住房维修资金使用情况内部核查记录",
+        "县城建档案馆",
+        "县市政设施管理所",
+    ] {
+        assert!(of(&json(q), "qh-gi-0042").is_empty(), "{q} found the body");
+    }
+    for q in [
+        "青禾县人力资源和社会保障局2024年度内部干部选拔任用考察人选名单",
+        "11330199MB1A00068W/2024-00042",
+        "拟交流轮岗人选",
+    ] {
+        assert!(
+            of(&json(q), "qh-gi-0043").is_empty(),
+            "不予公开 found by {q}"
+        );
+    }
+    let out = common::run_kiosk(&config, &["search", "内部审计工作底稿汇编"]);
+    let text = common::text(&out.stdout)
+        .replace("\x1b[1m", "")
+        .replace("\x1b[0m", "");
+    let line = text
+        .lines()
+        .find(|l| l.contains("内部审计工作底稿汇编"))
+        .unwrap_or_else(|| panic!("{text}"));
+    assert!(line.ends_with("【本信息依申请公开】"), "{text}");
+    assert!(text.contains("11330199MB1A00092N/2024-00010"), "{text}");
+}

@@ -49,6 +49,9 @@ fn the_command_line_and_the_screen_worker_answer_a_query_alike() {
         "廉租住房申情",
         "医疗救住申请",
         "滑雪场季卡优惠",
+        // Since the 依申请公开 catalogue entry (住房和城乡建设局…) is indexed, 住房 finds 18 of 72
+        // records, a quarter: too broad to offer for 廉租住房申情, which now gets no offer.
+        "养老保险转移申情",
     ];
     let (mut with_hits, mut with_offers) = (0, 0);
     for (seq, q) in queries.iter().enumerate() {

@@ -125,8 +125,8 @@ fn browsing_a_category_and_an_area_needs_no_typing_and_a_service_item_shows_its_
     });
     let results = k.app().visit.list.results.clone().unwrap();
     assert_eq!(
-        results.total, 41,
-        "every public demo notice, none of the two withheld"
+        results.total, 42,
+        "every public demo notice and the catalogue entry of the 依申请公开 one, not the 不予公开 one"
     );
     assert!(results
         .hits
@@ -579,4 +579,80 @@ fn no_shortcut_or_close_request_ends_the_kiosk_without_the_staff_pin() {
     );
     assert!(!sent.contains(&egui::ViewportCommand::Close), "{sent:?}");
     assert!(!k.h.state().close_requested);
+}
+
+/// Issue 21 item 8: a 依申请公开 record is found by its title, marked 「本信息依申请公开」, and the
+/// button of its screen opens the request form with the record named as the information wanted.
+#[test]
+fn an_on_request_record_is_found_by_its_title_and_its_button_opens_the_prefilled_form() {
+    const TITLE: &str = "青禾县住房和城乡建设局2023年度内部审计工作底稿汇编";
+    const INDEX_NO: &str = "11330199MB1A00092N/2024-00010";
+    let mut k = kiosk();
+    k.tap("点此输入查询内容（可用拼音、首字母或文号）");
+    k.h.state_mut().set_query("内部审计工作底稿汇编");
+    k.h.run();
+    k.wait("the catalogue entry", results_shown);
+    let hits = k.app().visit.list.results.as_ref().unwrap().hits.clone();
+    let at = hits
+        .iter()
+        .position(|h| h.on_request)
+        .expect("the 依申请公开 entry among the hits");
+    assert_eq!(hits[at].title, TITLE);
+    k.h.get_by_label_contains("本信息依申请公开，可提出政府信息公开申请");
+    k.tap_nth("查看详情", at);
+    assert_eq!(k.app().visit.screen, Screen::Document);
+    k.h.get_by_label("【本信息依申请公开】");
+    k.h.get_by_label(INDEX_NO);
+    assert!(k.h.query_by_label("打印").is_none(), "no text to print");
+    k.tap("申请公开此信息");
+    assert_eq!(k.app().visit.screen, Screen::Request);
+    let form = &k.app().visit.form.as_ref().unwrap().form;
+    assert_eq!(
+        (form.title.as_str(), form.index_number.as_str()),
+        (TITLE, INDEX_NO)
+    );
+    assert_eq!(
+        form.description,
+        format!("《{TITLE}》（文号：青建审〔2024〕2号，索引号：{INDEX_NO}）全文")
+    );
+    // As the applicant sees it: the fields hold the record's name and 索引号.
+    for value in [TITLE, INDEX_NO] {
+        assert!(
+            k.h.get_all_by_value(value).next().is_some(),
+            "{value} on screen"
+        );
+    }
+}
+
+/// Issue 21 item 6: the staff area lists the most asked and the most unanswered subjects of
+/// the search statistics.
+#[test]
+fn the_staff_area_lists_the_most_asked_and_the_most_unanswered_subjects() {
+    use kiosk::stats::{stats_path, Hour, Outcome, StatsStore};
+    let tmp = tempfile::tempdir().unwrap();
+    let settings = settings_in(tmp.path());
+    let store = StatsStore::open(&stats_path(&settings)).unwrap();
+    let hour = Hour::now();
+    for (query, outcome) in [
+        ("低保", Outcome::Found),
+        ("低保", Outcome::Found),
+        ("低保", Outcome::Found),
+        ("殡葬补贴", Outcome::Nothing),
+        ("殡葬补贴", Outcome::Partial),
+    ] {
+        store.add_search(&hour, query, "全部", outcome).unwrap();
+    }
+    drop(store);
+    let mut k = kiosk_with(tmp, settings);
+    open_pin_pad(&mut k);
+    enter_pin(&mut k, kiosk::ui::DEMO_PIN);
+    assert_eq!(k.app().visit.screen, Screen::Staff);
+    k.wait("the statistics", |a| {
+        a.visit.staff.as_ref().is_some_and(|s| !s.busy())
+    });
+    k.h.get_by_label("查询统计（用于研究主动公开）");
+    k.h.get_by_label_contains("共记录查询 5 次");
+    k.h.get_by_label("1. 低保　3 次");
+    k.h.get_by_label("2. 殡葬补贴　2 次");
+    k.h.get_by_label("1. 殡葬补贴　2 次（共查询 2 次）");
 }

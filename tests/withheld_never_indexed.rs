@@ -1,7 +1,8 @@
 //! Issue 22 (critical part): nothing withheld ever reaches the screen. Crafted exports in every
 //! format, with every spelling of 依申请公开 / 不予公开 (field, row or 附注) and records with no
 //! 公开属性 at all, are built by the real binary; the build report counts them by kind, a search
-//! for each one's unique word finds nothing, and the public controls are found by theirs.
+//! for each one's unique word finds nothing (a 依申请公开 record: only its catalogue entry, by
+//! title, with none of its text; issue 21 item 8), and the public controls are found by theirs.
 
 mod common;
 
@@ -305,15 +306,19 @@ fn withheld_records_of_every_format_and_spelling_are_counted_and_never_found() {
         let lines: Vec<&str> = report.lines().collect();
         let not_public = count(Want::OnRequest) + count(Want::Withheld) + count(Want::Unmarked);
         assert!(
-            lines[line].contains(&format!("{} records", count(Want::Public)))
-                && lines[line].contains(&format!("{not_public} not public"))
+            // A 依申请公开 record is indexed as its catalogue entry (title, issuer, 索引号) only.
+            lines[line].contains(&format!(
+                "{} records",
+                count(Want::Public) + count(Want::OnRequest)
+            )) && lines[line].contains(&format!("{not_public} not public"))
                 && lines[line].contains("0 skipped"),
             "{source}: {report}"
         );
         assert_eq!(
             lines[line + 1].trim(),
             format!(
-                "not public: {} 依申请公开, {} 不予公开, {} without 公开属性",
+                "not public: {} 依申请公开 (text kept out; {} listed by title, issuer and 索引号), {} 不予公开, {} without 公开属性",
+                count(Want::OnRequest),
                 count(Want::OnRequest),
                 count(Want::Withheld),
                 count(Want::Unmarked)
@@ -336,6 +341,19 @@ fn withheld_records_of_every_format_and_spelling_are_counted_and_never_found() {
                 c.source
             );
             found_controls += 1;
+        } else if c.want == Want::OnRequest {
+            // Issue 21 item 8: found by its title only, as its catalogue entry, marked, with
+            // nothing of its text.
+            assert!(
+                hits.len() == 1
+                    && hits[0]["source"] == c.source
+                    && hits[0]["on_request"] == true
+                    && hits[0]["id"].as_str().unwrap().ends_with("#on-request")
+                    && !hits[0]["snippet"].as_str().unwrap().contains(&c.word),
+                "依申请公开 record {} of {} was found other than by its catalogue entry: {hits:?}",
+                c.word,
+                c.source
+            );
         } else {
             assert!(
                 hits.is_empty(),

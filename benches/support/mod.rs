@@ -42,6 +42,9 @@ pub fn shared_corpus_settings(tmp: &Path) -> kiosk::config::Settings {
         kiosk::config::Settings::parse(&text, &repo.join("kiosk-config/shared-corpus.toml"))
             .unwrap();
     settings.index_dir = tmp.join("index");
+    // The state folder (register, search statistics) in `tmp` too, never /var/lib/kiosk.
+    settings.requests.register = tmp.join("requests.sqlite");
+    settings.requests.key_file = tmp.join("register.key");
     settings
 }
 

@@ -8,8 +8,10 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 
 mod disclosure;
+mod on_request;
 
 pub use disclosure::{decide_disclosure, Disclosure, DISCLOSURE_LABELS};
+pub use on_request::{ON_REQUEST_ENTRY, ON_REQUEST_NOTE};
 
 /// What sort of record this is; the three sections of the disclosure zone.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

@@ -80,8 +80,8 @@ fn print_build_report(r: &BuildReport) {
         );
         if s.not_public() > 0 {
             println!(
-                "      not public: {} 依申请公开, {} 不予公开, {} without 公开属性",
-                s.on_request, s.withheld, s.unmarked
+                "      not public: {} 依申请公开 (text kept out; {} listed by title, issuer and 索引号), {} 不予公开, {} without 公开属性",
+                s.on_request, s.on_request_entries, s.withheld, s.unmarked
             );
         }
         for skip in s.skipped.iter().take(20) {

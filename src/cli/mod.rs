@@ -7,6 +7,7 @@ mod pinyin;
 mod requests;
 mod search;
 mod staff_pin;
+mod stats;
 
 use anyhow::Result;
 use clap::{Parser, Subcommand};
@@ -63,6 +64,20 @@ pub enum Cmd {
         #[command(subcommand)]
         action: requests::RequestsCmd,
     },
+    /// Search-demand statistics (条例 Art. 44): the subjects most searched and not answered,
+    /// the documents opened and printed. Text, or a spreadsheet with --format and --out.
+    Stats {
+        /// Count from this day (YYYY-MM-DD); default: everything kept.
+        #[arg(long)]
+        since: Option<chrono::NaiveDate>,
+        /// Write a spreadsheet instead: `xlsx` (summary sheets and rows by hour) or `csv` (rows
+        /// by hour).
+        #[arg(long, value_parser = ["xlsx", "csv"])]
+        format: Option<String>,
+        /// The spreadsheet file to write (with --format).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
     /// Hash a staff PIN for `staff_pin_hash` in the configuration. Reads the PIN (6 to 12
     /// digits) from standard input so it never appears in the shell history.
     StaffPin,
@@ -114,6 +129,9 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Cmd::Requests { action }) => {
             settings.check_paths(PathUse::Requests)?;
             requests::run(&settings, action)?
+        }
+        Some(Cmd::Stats { since, format, out }) => {
+            stats::run(&settings, since, format.as_deref(), out.as_deref())?
         }
         Some(Cmd::StaffPin) => staff_pin::run()?,
         Some(Cmd::Pinyin { pinyin, names, all }) => pinyin::run(&pinyin, names, all)?,

@@ -68,9 +68,15 @@ fn print_hits(hits: &[Hit], json: bool) -> Result<()> {
             .and_then(|r| r.validity_note.as_deref())
             .map(|n| format!("：{n}"))
             .unwrap_or_default();
+        // A catalogue entry of a 依申请公开 record says so on its first line.
+        let on_request = if h.on_request {
+            format!("【{}】", kiosk::catalog::ON_REQUEST_NOTE)
+        } else {
+            String::new()
+        };
         writeln!(
             out,
-            "{:>2}. {}  [{}]【{}{note}】",
+            "{:>2}. {}  [{}]【{}{note}】{on_request}",
             i + 1,
             h.title_marked.marked("\x1b[1m", "\x1b[0m"),
             h.kind.label(),
@@ -80,6 +86,9 @@ fn print_hits(hits: &[Hit], json: bool) -> Result<()> {
         meta.extend(h.doc_number.clone());
         meta.extend(h.issuer.clone());
         meta.extend(h.date.map(|d| d.to_string()));
+        if h.on_request {
+            meta.extend(h.record.as_ref().and_then(|r| r.index_number.clone()));
+        }
         writeln!(out, "    {}", meta.join(" · "))?;
         writeln!(
             out,

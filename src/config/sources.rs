@@ -20,8 +20,9 @@ pub(super) struct RawSource {
     pub(super) default_disclosure: Option<String>,
 }
 
-/// Which field of a foreign JSON record feeds which field of a [`crate::catalog::Record`].
-/// Every value is a field name of the foreign record.
+/// Which field of a foreign record (a JSON object of `mapped-jsonl`, a column of `csv`) feeds
+/// which field of a [`crate::catalog::Record`]. Every value is a field (column) name of the
+/// foreign record.
 #[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
 pub struct FieldMapping {
@@ -46,6 +47,19 @@ pub struct FieldMapping {
     /// not public unless the source sets `default_disclosure`.
     #[serde(default)]
     pub disclosure: Option<String>,
+    /// The 效力状态 field (有效, 失效, 废止, 已修改); unmapped or unreadable: 有效.
+    #[serde(default)]
+    pub validity: Option<String>,
+    /// The 索引号 field.
+    #[serde(default)]
+    pub index_number: Option<String>,
+    /// The 成文日期 field.
+    #[serde(default)]
+    pub written_date: Option<String>,
+    /// The 主题词 field: an array, or one text with the words separated by spaces, `、`, `，`,
+    /// `,`, `;` or `；`.
+    #[serde(default)]
+    pub keywords: Option<String>,
     #[serde(default)]
     pub item_code: Option<String>,
     #[serde(default)]
@@ -81,15 +95,24 @@ pub enum Format {
     MappedJsonl,
     /// The kiosk's own JSON Lines schema (docs/kiosk-jsonl.md).
     KioskJsonl,
+    /// A CMS export as CSV (UTF-8 or GB18030, header row) with the field mapping of
+    /// `mapped-jsonl`.
+    Csv,
 }
 
 impl Format {
-    const NAMES: [(&'static str, Format); 4] = [
+    const NAMES: [(&'static str, Format); 5] = [
         ("portal-html", Format::PortalHtml),
         ("law-markdown", Format::LawMarkdown),
         ("mapped-jsonl", Format::MappedJsonl),
         ("kiosk-jsonl", Format::KioskJsonl),
+        ("csv", Format::Csv),
     ];
+
+    /// Whether records of this format are read through a `[sources.mapping]` table.
+    pub fn is_mapped(self) -> bool {
+        matches!(self, Format::MappedJsonl | Format::Csv)
+    }
 
     pub(super) fn parse(s: &str) -> Option<Format> {
         Format::NAMES.iter().find(|(n, _)| *n == s).map(|(_, f)| *f)
@@ -143,24 +166,29 @@ pub(super) fn validate_sources(
         let format = Format::parse(&s.format).ok_or_else(|| {
             (
                 format!("{at}: unknown `format = \"{}\"`", s.format),
-                "use one of \"portal-html\", \"law-markdown\", \"mapped-jsonl\", \"kiosk-jsonl\"",
+                "use one of \"portal-html\", \"law-markdown\", \"mapped-jsonl\", \"kiosk-jsonl\", \"csv\"",
             )
         })?;
-        match (format, &s.mapping) {
-            (Format::MappedJsonl, None) => return Err((
-                format!("{at}: `format = \"mapped-jsonl\"` needs a `[sources.mapping]` table"),
+        match (format.is_mapped(), &s.mapping) {
+            (true, None) => return Err((
+                format!(
+                    "{at}: `format = \"{}\"` needs a `[sources.mapping]` table",
+                    format.name()
+                ),
                 "add `[sources.mapping]` with at least `id = \"FIELD\"` and a title or body field",
             )),
-            (Format::MappedJsonl, Some(m)) if m.title.is_none() && m.body.is_empty() => {
+            (true, Some(m)) if m.title.is_none() && m.body.is_empty() => {
                 return Err((
                     format!("{at}: the mapping has neither `title` nor `body`"),
                     "map at least one of `title` or `body` to a field of the records",
                 ))
             }
-            (Format::MappedJsonl, Some(_)) | (_, None) => {}
-            (_, Some(_)) => {
+            (true, Some(_)) | (false, None) => {}
+            (false, Some(_)) => {
                 return Err((
-                    format!("{at}: `mapping` is only used with `format = \"mapped-jsonl\"`"),
+                    format!(
+                        "{at}: `mapping` is only used with `format = \"mapped-jsonl\"` or `\"csv\"`"
+                    ),
                     "remove the `[sources.mapping]` table of this source",
                 ))
             }

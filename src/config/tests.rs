@@ -99,11 +99,11 @@ fn rejects_unknown_key_naming_file_key_and_fix() {
 
 #[test]
 fn rejects_unknown_format_and_duplicate_names() {
-    let bad_format = EXAMPLE_CONFIG.replacen("format = \"kiosk-jsonl\"", "format = \"csv\"", 1);
+    let bad_format = EXAMPLE_CONFIG.replacen("format = \"kiosk-jsonl\"", "format = \"xml\"", 1);
     let err = Settings::parse(&bad_format, Path::new("k.toml"))
         .unwrap_err()
         .to_string();
-    assert!(err.contains("csv") && err.contains("kiosk-jsonl"), "{err}");
+    assert!(err.contains("xml") && err.contains("kiosk-jsonl"), "{err}");
 
     let text = "[kiosk]\nhall_name='x'\nindex_dir='i'\n[[sources]]\nname='a'\nkind='law'\nformat='kiosk-jsonl'\npath='p'\n[[sources]]\nname='a'\nkind='law'\nformat='kiosk-jsonl'\npath='q'\n";
     let err = Settings::parse(text, Path::new("k.toml"))
@@ -130,6 +130,34 @@ fn mapped_jsonl_requires_a_mapping() {
         .unwrap_err()
         .to_string();
     assert!(err.contains("[sources.mapping]"), "{err}");
+}
+
+/// Issue 21 item 7: `csv` reads through the same mapping as `mapped-jsonl`, new keys included.
+#[test]
+fn csv_requires_a_mapping_and_takes_the_new_mapping_keys() {
+    let head = "[kiosk]\nhall_name='x'\nindex_dir='i'\n[[sources]]\nname='a'\nkind='government_info'\nformat='csv'\npath='p.csv'\n";
+    let err = Settings::parse(head, Path::new("k.toml"))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("format = \"csv\"") && err.contains("[sources.mapping]"),
+        "{err}"
+    );
+    let text = format!(
+        "{head}[sources.mapping]\nid='编号'\ntitle='标题'\nvalidity='效力'\nindex_number='索引号'\nwritten_date='成文日期'\nkeywords='主题词'\ndisclosure='公开属性'\n"
+    );
+    let s = Settings::parse(&text, Path::new("k.toml")).unwrap();
+    assert_eq!(s.sources[0].format, Format::Csv);
+    let m = s.sources[0].mapping.as_ref().unwrap();
+    assert_eq!(
+        [&m.validity, &m.index_number, &m.written_date, &m.keywords].map(|f| f.as_deref()),
+        [
+            Some("效力"),
+            Some("索引号"),
+            Some("成文日期"),
+            Some("主题词")
+        ]
+    );
 }
 
 #[test]

@@ -8,7 +8,8 @@
 
 use super::{non_empty, IngestError, RawImport};
 use crate::catalog::{
-    decide_disclosure, parse_cn_date, Kind, Material, Record, ServiceInfo, DISCLOSURE_LABELS,
+    decide_disclosure, parse_cn_date, Kind, Material, Record, ServiceInfo, Validity,
+    DISCLOSURE_LABELS,
 };
 use crate::config::{FieldMapping, SourceSettings};
 use serde_json::{Map, Value};
@@ -54,7 +55,9 @@ pub(super) fn import(source: &SourceSettings) -> Result<RawImport, IngestError> 
     Ok(out)
 }
 
-fn to_record(
+/// One foreign record through the mapping (also each row of a `csv` source, as an object of
+/// strings).
+pub(super) fn to_record(
     source: &SourceSettings,
     m: &FieldMapping,
     o: &Map<String, Value>,
@@ -88,6 +91,12 @@ fn to_record(
     r.doc_number = text_of(o, m.doc_number.as_ref());
     r.url = text_of(o, m.url.as_ref()).filter(|u| u.starts_with("http"));
     r.published_date = text_of(o, m.published_date.as_ref()).and_then(|d| parse_cn_date(&d));
+    r.written_date = text_of(o, m.written_date.as_ref()).and_then(|d| parse_cn_date(&d));
+    r.index_number = text_of(o, m.index_number.as_ref());
+    r.keywords = keywords_of(o, m.keywords.as_ref());
+    if let Some(v) = text_of(o, m.validity.as_ref()).and_then(|v| Validity::parse(&v)) {
+        r.validity = v;
+    }
     if r.published_date.is_none() && source.kind == Kind::GovernmentInfo {
         r.published_date = crate::catalog::find_cn_date(&r.body);
     }
@@ -189,6 +198,25 @@ fn text_of(o: &Map<String, Value>, field: Option<&String>) -> Option<String> {
         }
         _ => None,
     }
+}
+
+/// The 主题词 of a mapped field: the items of an array, or the words of one text separated by
+/// spaces, `、`, `，`, `,`, `;` or `；`, without repeats.
+fn keywords_of(o: &Map<String, Value>, field: Option<&String>) -> Vec<String> {
+    let Some(v) = field.and_then(|f| o.get(f)) else {
+        return Vec::new();
+    };
+    let mut out: Vec<String> = Vec::new();
+    for item in list_of(v) {
+        for word in item.split([' ', '\u{3000}', '、', '，', ',', ';', '；']) {
+            if let Some(w) = non_empty(word) {
+                if !out.contains(&w) {
+                    out.push(w);
+                }
+            }
+        }
+    }
+    out
 }
 
 /// The strings of an array field (or of a single string field), placeholders dropped.
@@ -297,6 +325,49 @@ mod tests {
         assert_eq!(text_of(&o, Some(&"d".into())), None);
         assert_eq!(text_of(&o, Some(&"e".into())).as_deref(), Some("办事"));
         assert_eq!(text_of(&o, Some(&"zz".into())), None);
+    }
+
+    /// Issue 21 item 7: the mapping keys for validity, 索引号, 成文日期 and 主题词.
+    #[test]
+    fn validity_index_number_written_date_and_keywords_are_mapped() {
+        let mut source = notices(Some("gkfs"), None);
+        let m = source.mapping.as_mut().unwrap();
+        m.validity = Some("xl".into());
+        m.index_number = Some("syh".into());
+        m.written_date = Some("cwrq".into());
+        m.keywords = Some("ztc".into());
+        let o = |ztc: Value, xl: &str| {
+            let Value::Object(o) = serde_json::json!({"id": "1", "标题": "甲乙丙的通知",
+                "text": "正文", "gkfs": "主动公开", "xl": xl, "syh": "000014349/2019-00007",
+                "cwrq": "2019年1月27日", "ztc": ztc})
+            else {
+                unreachable!()
+            };
+            o
+        };
+        let m = source.mapping.as_ref().unwrap();
+        let r = to_record(
+            &source,
+            m,
+            &o(serde_json::json!("社保 养老、救助，低保；社保"), "已废止"),
+        )
+        .unwrap();
+        assert_eq!(r.keywords, ["社保", "养老", "救助", "低保"]);
+        assert_eq!(r.validity, Validity::Repealed);
+        assert_eq!(r.index_number.as_deref(), Some("000014349/2019-00007"));
+        assert_eq!(r.written_date, chrono::NaiveDate::from_ymd_opt(2019, 1, 27));
+        let r = to_record(
+            &source,
+            m,
+            &o(serde_json::json!(["社保", "养老"]), "不知道"),
+        )
+        .unwrap();
+        assert_eq!(r.keywords, ["社保", "养老"]);
+        assert_eq!(
+            r.validity,
+            Validity::Effective,
+            "an unknown 效力状态 reads as 有效"
+        );
     }
 
     fn notices(mapped: Option<&str>, default: Option<Disclosure>) -> SourceSettings {

@@ -3,6 +3,7 @@
 //! Owns reading source files and the import report (what came in, what was skipped and why,
 //! what was withheld from the public index). Must not touch the index: it hands back records.
 
+mod csv_rows;
 mod kiosk_jsonl;
 mod law_markdown;
 mod mapped_jsonl;
@@ -47,8 +48,11 @@ pub struct SourceReport {
     pub format: &'static str,
     pub imported: usize,
     pub skipped: Vec<Skip>,
-    /// Records marked 依申请公开: kept out of the public index.
+    /// Records marked 依申请公开: their text is kept out of the public index.
     pub on_request: usize,
+    /// Of those, the ones offered by their 政府信息公开目录 entry (title, issuer, 索引号, no text;
+    /// [`crate::catalog::Record::on_request_entry`]): all with a title. Counted in `imported`.
+    pub on_request_entries: usize,
     /// Records marked 不予公开, or with a 公开属性 that is not plainly 主动公开: kept out of the
     /// public index.
     pub withheld: usize,
@@ -95,13 +99,14 @@ impl RawImport {
 
 /// Imports one configured source. Every importer decides each record's 公开属性 with
 /// [`crate::catalog::decide_disclosure`]; records not published proactively are removed here and
-/// counted by kind; records with an empty title or a duplicate source id are skipped with a reason.
+/// counted by kind (a 依申请公开 record is replaced by its catalogue entry, without its text); records with an empty title or a duplicate source id are skipped with a reason.
 pub fn import_source(source: &SourceSettings) -> Result<SourceImport, IngestError> {
     let raw = match source.format {
         Format::PortalHtml => portal_html::import(source)?,
         Format::LawMarkdown => law_markdown::import(source)?,
         Format::MappedJsonl => mapped_jsonl::import(source)?,
         Format::KioskJsonl => kiosk_jsonl::import(source)?,
+        Format::Csv => csv_rows::import(source)?,
     };
     let mut report = SourceReport {
         source: source.name.clone(),
@@ -139,7 +144,12 @@ pub fn import_source(source: &SourceSettings) -> Result<SourceImport, IngestErro
             }
             Disclosure::Proactive => records.push(record),
             Disclosure::OnRequest => {
+                // The text stays out; the 公开目录 entry (title, issuer, 索引号) is public.
                 report.on_request += 1;
+                if let Some(entry) = record.on_request_entry() {
+                    report.on_request_entries += 1;
+                    records.push(entry);
+                }
                 report.not_public_ids.push(record.source_id);
             }
             Disclosure::Withheld => {
@@ -159,6 +169,7 @@ pub fn import_source(source: &SourceSettings) -> Result<SourceImport, IngestErro
         imported = report.imported,
         skipped = report.skipped.len(),
         on_request = report.on_request,
+        on_request_entries = report.on_request_entries,
         withheld = report.withheld,
         unmarked = report.unmarked,
         "source imported"
@@ -259,6 +270,29 @@ mod tests {
         );
         assert_eq!(out.report.not_public(), 3);
         assert_eq!(out.report.not_public_ids, ["b", "c", "d"]);
+    }
+
+    /// Issue 21 item 8: a 依申请公开 record comes out as its catalogue entry (no text), counted,
+    /// while its own id is still a withdrawal; a 不予公开 one has no entry.
+    #[test]
+    fn an_on_request_record_becomes_its_catalogue_entry_and_its_id_stays_withdrawn() {
+        let (_f, source) = kiosk_jsonl_source(&[
+            r#"{"id":"a","kind":"government_info","title":"关于甲的通知","disclosure":"依申请公开","index_number":"000014349/2019-00007","issuer":"青禾县民政局","keywords":["甲"],"body":"正文甲乙丙"}"#,
+            r#"{"id":"b","kind":"government_info","title":"关于乙的通知","disclosure":"不予公开","body":"正文"}"#,
+        ]);
+        let out = import_source(&source).unwrap();
+        assert_eq!(out.records.len(), 1);
+        let entry = &out.records[0];
+        assert_eq!(entry.source_id, "a#on-request");
+        assert!(entry.is_on_request_entry() && entry.body.is_empty() && entry.keywords.is_empty());
+        assert_eq!(entry.index_number.as_deref(), Some("000014349/2019-00007"));
+        assert_eq!(entry.issuer.as_deref(), Some("青禾县民政局"));
+        let r = &out.report;
+        assert_eq!(
+            (r.imported, r.on_request, r.on_request_entries, r.withheld),
+            (1, 1, 1, 1)
+        );
+        assert_eq!(r.not_public_ids, ["a", "b"]);
     }
 
     #[test]

@@ -5,7 +5,7 @@
 //! itself (that is `crate::search::index`).
 
 use super::BuildError;
-use crate::catalog::Record;
+use crate::catalog::{Record, ON_REQUEST_ENTRY};
 use crate::config::Settings;
 use crate::ingest::SourceReport;
 use crate::search::index::{
@@ -79,22 +79,19 @@ pub(super) fn withdraw_first(
 ) -> Result<(WithdrawalLog, Option<String>), BuildError> {
     let config_dir = settings.config_path.parent().unwrap_or(Path::new("."));
     let names: Vec<&str> = settings.sources.iter().map(|s| s.name.as_str()).collect();
-    let mut events = Vec::new();
-    for s in sources {
-        for id in &s.not_public_ids {
-            events.push((record_key(&s.source, id), WithdrawalEvent::NotPublic));
-        }
-    }
-    w.not_public = events.len();
+    let mut events = not_public_events(sources, records);
+    w.not_public = sources.iter().map(|s| s.not_public_ids.len()).sum();
     let takedown = read_takedown(config_dir, &names);
     if let Ok(t) = &takedown {
         w.takedown = t.keys.len();
         w.problems.extend(t.problems.iter().cloned());
-        events.extend(
-            t.keys
-                .iter()
-                .map(|k| (k.clone(), WithdrawalEvent::Takedown)),
-        );
+        // A record taken down loses its catalogue entry too.
+        for k in &t.keys {
+            events.push((k.clone(), WithdrawalEvent::Takedown));
+            if !k.ends_with(ON_REQUEST_ENTRY) {
+                events.push((format!("{k}{ON_REQUEST_ENTRY}"), WithdrawalEvent::Takedown));
+            }
+        }
     }
     let withdrawing: BTreeSet<&str> = events.iter().map(|(k, _)| k.as_str()).collect();
     records.retain(|r| !withdrawing.contains(record_key(&r.source, &r.source_id).as_str()));
@@ -102,6 +99,32 @@ pub(super) fn withdraw_first(
     w.logged = log.append(&events)?;
     apply_withdrawals(lock, settings, &log, w);
     Ok((log, takedown.err()))
+}
+
+/// The withdrawal of every record a source saw as not public (its full text), and of the
+/// catalogue entry ([`Record::on_request_entry`]) of each one this run does not offer one for:
+/// a record now 不予公开 (or without 公开属性) that was 依申请公开 before loses its entry at once.
+fn not_public_events(
+    sources: &[SourceReport],
+    records: &[Record],
+) -> Vec<(String, WithdrawalEvent)> {
+    let offered: BTreeSet<String> = records
+        .iter()
+        .filter(|r| r.is_on_request_entry())
+        .map(|r| record_key(&r.source, &r.source_id))
+        .collect();
+    let mut events = Vec::new();
+    for s in sources {
+        for id in &s.not_public_ids {
+            let key = record_key(&s.source, id);
+            let entry = format!("{key}{ON_REQUEST_ENTRY}");
+            if !offered.contains(&entry) {
+                events.push((entry, WithdrawalEvent::NotPublic));
+            }
+            events.push((key, WithdrawalEvent::NotPublic));
+        }
+    }
+    events
 }
 
 /// Ends the withdrawal of every key withdrawn earlier that a run passing the gate sees public

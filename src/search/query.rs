@@ -74,6 +74,11 @@ pub struct Hit {
     /// ([`SearchIndex::search_partial`]); `"partial": true` in JSON, absent otherwise.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub partial: bool,
+    /// The hit is the 政府信息公开目录 entry of a 依申请公开 record (title, issuer, 索引号; no
+    /// text): 「本信息依申请公开」, offered with the request form. `"on_request": true` in JSON,
+    /// absent otherwise.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub on_request: bool,
 }
 
 /// How hits are ordered.
@@ -418,6 +423,18 @@ impl SearchIndex {
         };
         let kind = Kind::from_str_opt(f.text(doc, f.kind)).unwrap_or(Kind::GovernmentInfo);
         debug_assert!(!kind_label(kind.as_str()).is_empty());
+        let on_request = record.as_ref().is_some_and(Record::is_on_request_entry);
+        let snippet_marked = if on_request {
+            Highlighted {
+                text: format!(
+                    "{}，可提出政府信息公开申请。",
+                    crate::catalog::ON_REQUEST_NOTE
+                ),
+                highlights: Vec::new(),
+            }
+        } else {
+            snippet_marked
+        };
         Ok(Hit {
             id: f.text(doc, f.id).to_string(),
             source: f.text(doc, f.source).to_string(),
@@ -433,6 +450,7 @@ impl SearchIndex {
             snippet_marked,
             record,
             partial: false,
+            on_request,
         })
     }
 

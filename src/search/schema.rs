@@ -132,7 +132,8 @@ impl Fields {
     }
 
     /// The index document of a record whose body was written to `body_at`. The caller
-    /// guarantees the record is public.
+    /// guarantees the record is indexable ([`Record::is_indexable`]: public, or the body-less
+    /// catalogue entry of a 依申请公开 record).
     pub fn to_document(
         &self,
         r: &Record,

@@ -168,7 +168,13 @@ impl KioskApp {
                         self.visit.list.alternatives = alternatives;
                         self.visit.list.failed = false;
                     } else if self.tracks.form.accept(seq) {
-                        self.visit.form_matches = results.hits.into_iter().take(3).collect();
+                        // Only what is published answers the form: a 依申请公开 entry does not.
+                        self.visit.form_matches = results
+                            .hits
+                            .into_iter()
+                            .filter(|h| !h.on_request)
+                            .take(3)
+                            .collect();
                     }
                 }
                 Event::SearchFailed { seq } => {
@@ -281,6 +287,10 @@ impl KioskApp {
         let Some((blocks, title)) = job.zip(doc.record().map(|r| r.title.clone())) else {
             return;
         };
+        self.send(Command::Printed {
+            source: doc.hit.source.clone(),
+            source_id: doc.hit.id.clone(),
+        });
         let wake = {
             let ctx = ctx.clone();
             move || ctx.request_repaint()

@@ -276,6 +276,9 @@ pub fn document(
     visit_no: u64,
     out: &mut Vec<Action>,
 ) {
+    if doc.hit.on_request {
+        return super::on_request::entry(ui, theme, doc, visit_no, out);
+    }
     let mut request = false;
     let government_info = doc.hit.kind == crate::catalog::Kind::GovernmentInfo;
     let print = actions(ui, ("doc-side", visit_no), theme, doc, "打印", |ui| {

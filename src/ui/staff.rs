@@ -194,6 +194,8 @@ pub struct StaffArea {
     requests: Job<Result<RequestList, String>>,
     pub selected: Option<Selected>,
     reprint: Option<Job<Result<String, String>>>,
+    /// The search-demand statistics page.
+    stats: super::staff_stats::StatsPage,
 }
 
 impl StaffArea {
@@ -205,11 +207,13 @@ impl StaffArea {
             desk,
             selected: None,
             reprint: None,
+            stats: super::staff_stats::StatsPage::open(settings),
         }
     }
 
     pub fn busy(&self) -> bool {
-        !self.requests.done()
+        self.stats.busy()
+            || !self.requests.done()
             || self.reprint.as_ref().is_some_and(|j| !j.done())
             || self
                 .selected
@@ -251,11 +255,14 @@ pub fn staff_screen(
                 index_section(ui, &theme, area.index.as_ref(), settings);
                 ui.separator();
                 requests_section(ui, &theme, area);
+                ui.separator();
+                super::staff_stats::section(ui, &theme, &mut area.stats);
             });
     });
     if reload_status {
         area.index = None;
         area.requests = read_requests(&area.desk);
+        area.stats = super::staff_stats::StatsPage::open(settings);
         out.push(Action::RefreshIndexStatus);
     }
     if close {

@@ -10,10 +10,11 @@ use crate::config::Settings;
 use crate::search::facets::Filter;
 use crate::search::query::{SearchRequest, SearchResults};
 use crate::search::{open_search, GenerationInfo, SearchIndex};
+use crate::stats::Recorder;
 use crate::status::IndexStatus;
 use std::sync::mpsc::{channel, Receiver, RecvTimeoutError, Sender};
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// How often an idle worker looks for a new index generation.
 pub const RELOAD_CHECK: Duration = Duration::from_secs(2);
@@ -25,6 +26,12 @@ pub const RESULT_LIMIT: usize = 50;
 #[derive(Debug, Clone)]
 pub enum Command {
     Search {
+        seq: u64,
+        request: SearchRequest,
+    },
+    /// The request form's search for published records that already answer it: answered like
+    /// [`Command::Search`], never counted in the statistics.
+    FormMatches {
         seq: u64,
         request: SearchRequest,
     },
@@ -48,6 +55,11 @@ pub enum Command {
     },
     /// The state of the index folder, for the staff area.
     Status,
+    /// A record was printed (for the statistics).
+    Printed {
+        source: String,
+        source_id: String,
+    },
 }
 
 /// What the worker tells the UI.
@@ -164,6 +176,7 @@ struct Pending {
     suggest: Option<Command>,
     open: Option<Command>,
     status: bool,
+    printed: Vec<Command>,
 }
 
 impl Pending {
@@ -171,10 +184,13 @@ impl Pending {
         match cmd {
             // Routed to the input-method thread by `WorkerHandle::send`.
             Command::Candidates(_) => {}
-            Command::Search { .. } | Command::Browse { .. } => self.search = Some(cmd),
+            Command::Search { .. } | Command::FormMatches { .. } | Command::Browse { .. } => {
+                self.search = Some(cmd)
+            }
             Command::Suggest { .. } => self.suggest = Some(cmd),
             Command::Open { .. } => self.open = Some(cmd),
             Command::Status => self.status = true,
+            Command::Printed { .. } => self.printed.push(cmd),
         }
     }
 
@@ -187,6 +203,7 @@ impl Pending {
         if std::mem::take(&mut self.status) {
             out.push(Command::Status);
         }
+        out.append(&mut self.printed);
         out
     }
 }
@@ -214,6 +231,7 @@ fn run(
     if !send(Event::Ready(index.info().clone())) {
         return;
     }
+    let mut stats = Recorder::open(&crate::stats::stats_path(&settings));
     let mut pending = Pending::default();
     loop {
         match commands.recv_timeout(RELOAD_CHECK) {
@@ -231,24 +249,42 @@ fn run(
         while let Ok(newer) = commands.try_recv() {
             pending.add(newer);
         }
+        stats.tick(Instant::now());
         for cmd in pending.drain() {
-            if !send(answer(&settings, &index, cmd)) {
+            let Some(event) = answer(&settings, &index, &mut stats, cmd) else {
+                continue;
+            };
+            if !send(event) {
                 return;
             }
         }
     }
 }
 
-fn answer(settings: &Settings, index: &SearchIndex, cmd: Command) -> Event {
-    match cmd {
-        Command::Search { seq, request } => search(index, seq, &request),
+/// The answer to one command (`None`: the command wants none), counted in the statistics.
+fn answer(
+    settings: &Settings,
+    index: &SearchIndex,
+    stats: &mut Recorder,
+    cmd: Command,
+) -> Option<Event> {
+    Some(match cmd {
+        Command::Search { seq, request } => search(index, seq, &request, stats, true),
+        Command::FormMatches { seq, request } => search(index, seq, &request, stats, false),
+        Command::Printed { source, source_id } => {
+            stats.printed(&source, &source_id);
+            return None;
+        }
         Command::Browse { seq, filters } => match index.browse(&filters, RESULT_LIMIT) {
-            Ok(results) => Event::Results {
-                seq,
-                results: Box::new(results),
-                corrected: None,
-                alternatives: Vec::new(),
-            },
+            Ok(results) => {
+                stats.saw(&results.hits);
+                Event::Results {
+                    seq,
+                    results: Box::new(results),
+                    corrected: None,
+                    alternatives: Vec::new(),
+                }
+            }
             Err(e) => {
                 tracing::error!(error = %e, "browse failed");
                 Event::SearchFailed { seq }
@@ -269,26 +305,43 @@ fn answer(settings: &Settings, index: &SearchIndex, cmd: Command) -> Event {
             seq,
             source,
             source_id,
-        } => Event::Body {
-            seq,
-            body: index.body(&source, &source_id).unwrap_or_else(|e| {
-                tracing::error!(error = %e, source, source_id, "cannot read a record's body");
-                None
-            }),
-        },
+        } => {
+            stats.opened(&source, &source_id);
+            Event::Body {
+                seq,
+                body: index.body(&source, &source_id).unwrap_or_else(|e| {
+                    tracing::error!(error = %e, source, source_id, "cannot read a record's body");
+                    None
+                }),
+            }
+        }
         Command::Status => Event::Status(Box::new(IndexStatus::read(settings))),
-    }
+    })
 }
 
-/// Searches with the kiosk's nothing-found policy ([`crate::desk::search::answer`]).
-fn search(index: &SearchIndex, seq: u64, request: &SearchRequest) -> Event {
+/// Searches with the kiosk's nothing-found policy ([`crate::desk::search::answer`]). A
+/// visitor's search is `counted`; of the request form's, only the titles of its hits are kept.
+fn search(
+    index: &SearchIndex,
+    seq: u64,
+    request: &SearchRequest,
+    stats: &mut Recorder,
+    counted: bool,
+) -> Event {
     match crate::desk::search::answer(index, request) {
-        Ok(a) => Event::Results {
-            seq,
-            results: Box::new(a.results),
-            corrected: a.corrected,
-            alternatives: a.alternatives,
-        },
+        Ok(a) => {
+            if counted {
+                stats.searched(request, &a, Instant::now());
+            } else {
+                stats.saw(&a.results.hits);
+            }
+            Event::Results {
+                seq,
+                results: Box::new(a.results),
+                corrected: a.corrected,
+                alternatives: a.alternatives,
+            }
+        }
         Err(e) => {
             tracing::error!(error = %e, "search failed");
             Event::SearchFailed { seq }

@@ -66,9 +66,12 @@ pub fn shared_config(shared: &Path, index_dir: &Path) -> PathBuf {
     path
 }
 
-/// Writes a configuration for the shipped demo data with its index in `index_dir`.
+/// Writes a configuration for the shipped demo data with its index in `index_dir` and its state
+/// (register, key, search statistics) beside it, so no test writes to /var/lib/kiosk.
 pub fn demo_config(index_dir: &Path) -> PathBuf {
+    let state = index_dir.parent().unwrap_or(Path::new("."));
     let text = kiosk::config::EXAMPLE_CONFIG
+        .replace("/var/lib/kiosk/", &format!("{}/", state.display()))
         .replace("../index/demo", &index_dir.display().to_string())
         .replace("../assets", &repo().join("assets").display().to_string());
     let path = index_dir.with_extension("toml");
@@ -78,7 +81,8 @@ pub fn demo_config(index_dir: &Path) -> PathBuf {
 }
 
 /// A demo set copied into `dir` (so a test may change it) and a configuration reading it, with
-/// its index in `dir/index`. Returns (config path, disclosure file, service-guide file).
+/// its index in `dir/index` and its state files in `dir`. Returns (config path, disclosure
+/// file, service-guide file).
 pub fn editable_demo(dir: &Path) -> (PathBuf, PathBuf, PathBuf) {
     let data = dir.join("data");
     std::fs::create_dir_all(&data).unwrap();
@@ -86,7 +90,9 @@ pub fn editable_demo(dir: &Path) -> (PathBuf, PathBuf, PathBuf) {
     let sg = data.join("service-guide.jsonl");
     std::fs::copy(repo().join("assets/demo/disclosure.jsonl"), &gi).unwrap();
     std::fs::copy(repo().join("assets/demo/service-guide.jsonl"), &sg).unwrap();
+    // The state (register, key, search statistics) in `dir`, never in /var/lib/kiosk.
     let text = kiosk::config::EXAMPLE_CONFIG
+        .replace("/var/lib/kiosk/", &format!("{}/", dir.display()))
         .replace("../index/demo", &dir.join("index").display().to_string())
         .replace("../assets/demo/disclosure.jsonl", &gi.display().to_string())
         .replace(

@@ -40,7 +40,7 @@ pub fn write_full(
     register_analysers(&index);
     let mut writer = writer(&index)?;
     let mut bodies = crate::search::bodies::BodyWriter::create(&dir)?;
-    for r in input.records.iter().filter(|r| r.is_public()) {
+    for r in input.records.iter().filter(|r| r.is_indexable()) {
         let at = bodies.add(&r.body)?;
         writer.add_document(fields.to_document(r, input.areas, at))?;
     }
@@ -163,7 +163,7 @@ pub(super) struct Contents<'a> {
 
 impl<'a> Contents<'a> {
     fn of_records(input: GenerationInput<'a>, changes: Option<Changes>) -> Contents<'a> {
-        let public: Vec<&Record> = input.records.iter().filter(|r| r.is_public()).collect();
+        let public: Vec<&Record> = input.records.iter().filter(|r| r.is_indexable()).collect();
         let mut hashes = String::with_capacity(public.len() * 80);
         for r in &public {
             hashes.push_str(&record_key(&r.source, &r.source_id));

@@ -107,7 +107,7 @@ pub fn plan_refresh(
         ..RefreshPlan::default()
     };
     let mut seen = std::collections::HashSet::with_capacity(records.len());
-    for (i, r) in records.iter().enumerate().filter(|(_, r)| r.is_public()) {
+    for (i, r) in records.iter().enumerate().filter(|(_, r)| r.is_indexable()) {
         let key = record_key(&r.source, &r.source_id);
         match old.get(&key) {
             Some(h) if *h == content_hash(r) => plan.changes.unchanged += 1,

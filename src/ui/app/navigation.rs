@@ -192,6 +192,10 @@ impl KioskApp {
             if let Some(r) = &hit.record {
                 form.form.doc_number = r.doc_number.clone().unwrap_or_default();
                 form.form.index_number = r.index_number.clone().unwrap_or_default();
+                // A 依申请公开 entry is itself the information wanted.
+                if hit.on_request {
+                    form.form.description = crate::ui::on_request::described(r);
+                }
             }
         }
         // The first field takes the keys tapped before any field is chosen.
@@ -217,7 +221,7 @@ impl KioskApp {
             self.tracks.form.answered = true;
             return;
         }
-        self.send(Command::Search {
+        self.send(Command::FormMatches {
             seq,
             request: SearchRequest {
                 query: description,
