@@ -60,8 +60,15 @@ fn visit(settings: &Settings, commands: Vec<Command>) {
             next("answer");
         }
     }
-    drop(w.commands);
-    while w.events.recv().is_ok() {}
+    // Both threads end when their senders go (the input method's too, or the events channel
+    // never closes).
+    let kiosk::ui::worker::WorkerHandle {
+        commands,
+        ime,
+        events,
+    } = w;
+    drop((commands, ime));
+    while events.recv().is_ok() {}
 }
 
 #[test]

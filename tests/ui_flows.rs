@@ -615,7 +615,8 @@ fn an_on_request_record_is_found_by_its_title_and_its_button_opens_the_prefilled
         form.description,
         format!("《{TITLE}》（文号：青建审〔2024〕2号，索引号：{INDEX_NO}）全文")
     );
-    // As the applicant sees it: the fields hold the record's name and 索引号.
+    // As the applicant sees it on the form's page 2: the fields hold the record's name and 索引号.
+    k.tap("2 所需信息");
     for value in [TITLE, INDEX_NO] {
         assert!(
             k.h.get_all_by_value(value).next().is_some(),
