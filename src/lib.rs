@@ -32,6 +32,7 @@ pub mod pipeline;
 pub mod print;
 pub mod requests;
 pub mod search;
+pub mod staff_lock;
 pub mod staff_pin;
 pub mod staff_requests;
 pub mod status;

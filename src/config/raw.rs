@@ -72,6 +72,12 @@ pub(super) struct RawKiosk {
     pub(super) staff_pin_hash: Option<String>,
     #[serde(default = "default_staff_lockout_minutes")]
     pub(super) staff_lockout_minutes: u64,
+    #[serde(default = "default_state_dir")]
+    pub(super) state_dir: PathBuf,
+}
+
+fn default_state_dir() -> PathBuf {
+    PathBuf::from("/var/lib/kiosk/state")
 }
 
 fn default_keep_generations() -> usize {

@@ -8,6 +8,7 @@ pub mod fonts;
 pub mod idle;
 pub mod job;
 pub mod keyboard;
+pub mod out_of_service;
 pub mod print_worker;
 pub mod qr;
 pub mod request_form;
@@ -36,6 +37,15 @@ pub enum UiError {
 /// Opens the full-screen kiosk window and runs until it is closed.
 pub fn run(settings: Settings) -> Result<(), UiError> {
     let started = std::time::Instant::now();
+    // A folder that cannot be written: the window opens all the same, saying the kiosk is out
+    // of service, so no visitor fills in a request that could not be kept.
+    let out_of_service = match settings.check_writable(crate::config::PathUse::Kiosk) {
+        Ok(()) => false,
+        Err(e) => {
+            tracing::error!("the kiosk is out of service until this is fixed: {e}");
+            true
+        }
+    };
     let has_display = ["DISPLAY", "WAYLAND_DISPLAY"]
         .iter()
         .any(|v| std::env::var_os(v).is_some_and(|s| !s.is_empty()));
@@ -76,8 +86,10 @@ pub fn run(settings: Settings) -> Result<(), UiError> {
             let worker = worker::spawn(settings.clone(), move || ctx.request_repaint())?;
             let ctx = cc.egui_ctx.clone();
             let requests = request_worker::spawn(settings.clone(), move || ctx.request_repaint())?;
+            let mut app = KioskApp::new(settings, worker, requests);
+            app.out_of_service = out_of_service;
             Ok(Box::new(KioskEframe {
-                app: KioskApp::new(settings, worker, requests),
+                app,
                 fitted: false,
                 started,
                 first_frame: false,
