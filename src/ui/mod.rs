@@ -18,6 +18,7 @@ pub mod staff;
 pub mod staff_desk;
 pub mod state;
 pub mod theme;
+pub mod watchdog;
 pub mod widgets;
 pub mod worker;
 
@@ -94,6 +95,7 @@ pub fn run(settings: Settings) -> Result<(), UiError> {
                 started,
                 first_frame: false,
                 ready_logged: false,
+                watchdog: watchdog::Watchdog::from_env(),
             }))
         }),
     )
@@ -114,6 +116,8 @@ struct KioskEframe {
     started: std::time::Instant,
     first_frame: bool,
     ready_logged: bool,
+    /// Pings systemd from this loop, so a hung UI thread is restarted.
+    watchdog: watchdog::Watchdog,
 }
 
 impl eframe::App for KioskEframe {
@@ -122,6 +126,7 @@ impl eframe::App for KioskEframe {
             self.fit_to_monitor(ui.ctx());
         }
         self.app.show(ui);
+        self.watchdog.frame(ui.ctx(), std::time::Instant::now());
         if !self.first_frame {
             self.first_frame = true;
             tracing::info!(
