@@ -149,7 +149,9 @@ fn an_ordinary_user_files_a_request_with_the_shipped_configuration_writing_only_
     assert!(checkout.join("var/requests.sqlite").is_file());
     assert!(checkout.join("var/register.key").is_file());
     assert!(checkout.join("var/state").is_dir());
-    assert!(checkout.join("index/demo/current").exists());
+    assert!(kiosk::search::index::current_generation(&checkout.join("index/demo"))
+        .unwrap()
+        .is_some());
     let written: Vec<PathBuf> = listing(w.root())
         .into_iter()
         .filter(|p| !before.contains(p))
