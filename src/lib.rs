@@ -15,7 +15,8 @@
 //! - [`requests`]: disclosure requests: form model, validation, SQLite register, deadlines.
 //! - [`print`]: request forms and receipts rendered as PDF or ESC/POS; CUPS and raw back-ends.
 //! - [`staff_requests`]: the text of `kiosk requests …`, rendering what the request desk returns.
-//! - [`staff_pin`]: the staff PIN (Argon2 hash, lockout after wrong tries).
+//! - [`staff_pin`]: the staff PIN (Argon2 hash, lockout after wrong tries); [`staff_lock`]
+//!   keeps the tries and the lock in the state folder across restarts.
 //! - [`ime`]: the pinyin input method of the on-screen keyboard (dictionary, name mode, paging).
 //! - [`ui`]: the egui kiosk screens; the only module that knows egui exists.
 //!

@@ -158,7 +158,11 @@ mod tests {
             store.keep(Kept::default());
             store.keep(kept);
         }
-        assert_eq!(load(&dir), kept, "the last state handed over is the one kept");
+        assert_eq!(
+            load(&dir),
+            kept,
+            "the last state handed over is the one kept"
+        );
         std::fs::write(dir.join(LOCK_FILE), "{not json").unwrap();
         assert_eq!(load(&dir), Kept::default());
     }

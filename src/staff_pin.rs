@@ -345,23 +345,40 @@ mod tests {
         ));
         drop(g);
         let mut g = StaffGate::kept_in(lockout, &state);
-        let left = g.locked(Instant::now()).expect("still locked after the restart");
-        assert!(left > Duration::from_secs(290) && left <= lockout, "{left:?}");
+        let left = g
+            .locked(Instant::now())
+            .expect("still locked after the restart");
+        assert!(
+            left > Duration::from_secs(290) && left <= lockout,
+            "{left:?}"
+        );
         assert!(matches!(
             g.record(true, Instant::now()),
             PinOutcome::Locked { .. }
         ));
         // The file holds a count and a time, nothing of a PIN.
         let kept = std::fs::read_to_string(state.join(crate::staff_lock::LOCK_FILE)).unwrap();
-        assert!(kept.contains("\"failures\":0") && kept.contains("locked_until"), "{kept}");
+        assert!(
+            kept.contains("\"failures\":0") && kept.contains("locked_until"),
+            "{kept}"
+        );
         // Once the lock has run out (its end moved into the past), the right PIN opens and
         // the next start finds no lock.
         drop(g);
-        crate::staff_lock::save(&state, &Kept { failures: 0, locked_until: Some(1) }).unwrap();
+        crate::staff_lock::save(
+            &state,
+            &Kept {
+                failures: 0,
+                locked_until: Some(1),
+            },
+        )
+        .unwrap();
         let mut g = StaffGate::kept_in(lockout, &state);
         assert_eq!(g.record(true, Instant::now()), PinOutcome::Open);
         drop(g);
-        assert!(StaffGate::kept_in(lockout, &state).locked(Instant::now()).is_none());
+        assert!(StaffGate::kept_in(lockout, &state)
+            .locked(Instant::now())
+            .is_none());
     }
 
     /// Issue 21 item 5: wrong tries and the lock are logged by count, never with the digits.
@@ -396,7 +413,10 @@ mod tests {
             }
         });
         let text = String::from_utf8(log.0.lock().unwrap().clone()).unwrap();
-        assert!(text.contains("wrong staff PIN") && text.contains("locked after"), "{text}");
+        assert!(
+            text.contains("wrong staff PIN") && text.contains("locked after"),
+            "{text}"
+        );
         for pin in ["135790", "864213", "999999", "000000", "123456", "731946"] {
             assert!(!text.contains(pin), "{pin} in the log:\n{text}");
         }

@@ -39,7 +39,15 @@ fn resident_id() -> impl Strategy<Value = String> {
         .prop_map(|(region, y, m, d, seq, spoil, blank)| {
             let first = format!("{region}{y:04}{m:02}{d:02}{seq}");
             let check = resident_id_check_char(&first).unwrap_or('0');
-            let check = if spoil { if check == '0' { '1' } else { '0' } } else { check };
+            let check = if spoil {
+                if check == '0' {
+                    '1'
+                } else {
+                    '0'
+                }
+            } else {
+                check
+            };
             let s = format!("{first}{blank}{check}");
             if check == 'X' && spoil {
                 s.to_lowercase()
@@ -53,7 +61,15 @@ fn resident_id() -> impl Strategy<Value = String> {
 fn credit_code() -> impl Strategy<Value = String> {
     ("[0-9A-HJ-NPQRTUWXY]{17}", any::<bool>()).prop_map(|(first, spoil)| {
         let check = credit_code_check_char(&first).unwrap_or('0');
-        let check = if spoil { if check == '0' { '1' } else { '0' } } else { check };
+        let check = if spoil {
+            if check == '0' {
+                '1'
+            } else {
+                '0'
+            }
+        } else {
+            check
+        };
         format!("{first}{check}")
     })
 }
@@ -155,7 +171,9 @@ fn request_validation_never_panics_and_every_error_names_a_field_in_chinese() {
                             || FORM_FIELDS.contains(&e.field);
                         prop_assert!(known, "unknown field {}", e.field);
                         prop_assert!(
-                            e.message.chars().any(|c| ('\u{4e00}'..='\u{9fa5}').contains(&c)),
+                            e.message
+                                .chars()
+                                .any(|c| ('\u{4e00}'..='\u{9fa5}').contains(&c)),
                             "{e}"
                         );
                     }

@@ -39,7 +39,9 @@ struct Gen {
 
 /// Characters that separate a marking's characters in real exports: spaces, full-width
 /// spaces, tabs, zero-width marks.
-const SEPARATORS: [&str; 7] = ["", " ", "\u{3000}", "\t", "\u{200b}", "\u{feff}", "\u{2060}"];
+const SEPARATORS: [&str; 7] = [
+    "", " ", "\u{3000}", "\t", "\u{200b}", "\u{feff}", "\u{2060}",
+];
 const BRACKETS: [(&str, &str); 6] = [
     ("", ""),
     ("（", "）"),
@@ -86,7 +88,9 @@ fn marking(government: bool) -> BoxedStrategy<Marking> {
     let note = negative().prop_flat_map(|(word, d)| {
         // 此件 before the word, spelt as loosely as the word.
         spelt("此件").prop_map(move |lead| {
-            let lead = lead.trim_end_matches(['）', '】', '」', ')', '〕']).to_string();
+            let lead = lead
+                .trim_end_matches(['）', '】', '」', ')', '〕'])
+                .to_string();
             Marking::Note(format!("{lead}{word}"), d)
         })
     });
@@ -142,10 +146,14 @@ fn garbage() -> impl Strategy<Value = Vec<String>> {
 }
 
 impl Gen {
+    /// Never empty: a page without a body is skipped as no disclosure page at all (counted
+    /// among the skipped, not by its 公开属性).
     fn body(&self) -> String {
         match &self.marking {
-            Marking::Note(note, _) => format!("{}\n{note}\n{}", self.before, self.after),
-            _ => format!("{}{}", self.before, self.after),
+            Marking::Note(note, _) => {
+                format!("各有关单位：{}\n{note}\n{}", self.before, self.after)
+            }
+            _ => format!("各有关单位：{}{}", self.before, self.after),
         }
     }
 
@@ -182,7 +190,11 @@ fn source(name: &str, kind: Kind, format: Format, path: &Path, default: bool) ->
 /// Imports `source` and checks the result against the generated records.
 fn check(source: &SourceSettings, gens: &[Gen], ids: &[String], default: bool) {
     let import = import_source(source).unwrap();
-    let got: BTreeSet<&str> = import.records.iter().map(|r| r.source_id.as_str()).collect();
+    let got: BTreeSet<&str> = import
+        .records
+        .iter()
+        .map(|r| r.source_id.as_str())
+        .collect();
     let want: BTreeSet<&str> = gens
         .iter()
         .zip(ids)
@@ -193,10 +205,16 @@ fn check(source: &SourceSettings, gens: &[Gen], ids: &[String], default: bool) {
     let r = &import.report;
     let count = |f: &dyn Fn(&Marking) -> bool| gens.iter().filter(|g| f(&g.marking)).count();
     let withheld = count(&|m| {
-        matches!(m, Marking::Field(_, Disclosure::Withheld) | Marking::Note(_, Disclosure::Withheld))
+        matches!(
+            m,
+            Marking::Field(_, Disclosure::Withheld) | Marking::Note(_, Disclosure::Withheld)
+        )
     });
     let on_request = count(&|m| {
-        matches!(m, Marking::Field(_, Disclosure::OnRequest) | Marking::Note(_, Disclosure::OnRequest))
+        matches!(
+            m,
+            Marking::Field(_, Disclosure::OnRequest) | Marking::Note(_, Disclosure::OnRequest)
+        )
     });
     let unmarked = if default || source.kind != Kind::GovernmentInfo {
         0
@@ -245,7 +263,13 @@ fn kiosk_jsonl_exports_never_let_a_withheld_or_unmarked_record_through() {
                 .collect();
             lines.extend(junk);
             std::fs::write(&path, lines.join("\n")).unwrap();
-            let s = source("notices", Kind::GovernmentInfo, Format::KioskJsonl, &path, default);
+            let s = source(
+                "notices",
+                Kind::GovernmentInfo,
+                Format::KioskJsonl,
+                &path,
+                default,
+            );
             check(&s, &gens, &ids, default);
             Ok(())
         })
@@ -275,7 +299,13 @@ fn mapped_jsonl_exports_never_let_a_withheld_or_unmarked_record_through() {
                 .collect();
             lines.extend(junk);
             std::fs::write(&path, lines.join("\n")).unwrap();
-            let mut s = source("cms", Kind::GovernmentInfo, Format::MappedJsonl, &path, default);
+            let mut s = source(
+                "cms",
+                Kind::GovernmentInfo,
+                Format::MappedJsonl,
+                &path,
+                default,
+            );
             s.mapping = Some(FieldMapping {
                 id: "id".into(),
                 title: Some("标题".into()),
@@ -295,7 +325,11 @@ fn page(g: &Gen, label: &str) -> String {
         .field()
         .map(|f| format!("<tr><td><b>{label}</b></td><td>{f}</td></tr>"))
         .unwrap_or_default();
-    let body: String = g.body().split('\n').map(|p| format!("<p>{p}</p>")).collect();
+    let body: String = g
+        .body()
+        .split('\n')
+        .map(|p| format!("<p>{p}</p>"))
+        .collect();
     format!(
         "<div><table><tbody><tr><td><table><tbody>\
          <tr><td><b>发文机关：</b></td><td>国务院</td><td><b>成文日期：</b></td><td>2019年01月27日</td></tr>\
@@ -319,7 +353,9 @@ fn portal_html_pages_never_let_a_withheld_or_unmarked_record_through() {
     runner()
         .run(&strategy, |(gens, junk, default, label)| {
             let tmp = tempfile::tempdir().unwrap();
-            let ids: Vec<String> = (0..gens.len()).map(|i| format!("content_{i:02}.htm")).collect();
+            let ids: Vec<String> = (0..gens.len())
+                .map(|i| format!("content_{i:02}.htm"))
+                .collect();
             for (g, id) in gens.iter().zip(&ids) {
                 std::fs::write(tmp.path().join(id), page(g, label)).unwrap();
             }
@@ -327,7 +363,13 @@ fn portal_html_pages_never_let_a_withheld_or_unmarked_record_through() {
             for (i, j) in junk.iter().enumerate() {
                 std::fs::write(tmp.path().join(format!("junk_{i}.html")), j).unwrap();
             }
-            let s = source("pages", Kind::GovernmentInfo, Format::PortalHtml, tmp.path(), default);
+            let s = source(
+                "pages",
+                Kind::GovernmentInfo,
+                Format::PortalHtml,
+                tmp.path(),
+                default,
+            );
             check(&s, &gens, &ids, default);
             Ok(())
         })

@@ -8,7 +8,7 @@
 
 mod common;
 
-use kiosk::search::query::{SearchRequest, SearchIndex, Sort};
+use kiosk::search::query::{SearchIndex, SearchRequest, Sort};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 use std::sync::Mutex;
@@ -20,8 +20,22 @@ const SYLLABLES: [&str; 40] = [
     "he", "xian", "she", "hui", "zhi", "chu", "shi", "ri", "zi", "ci", "si", "juan", "xu",
 ];
 const WORDS: [&str; 16] = [
-    "最低生活保障", "廉租住房", "医疗救助", "老年人", "营业执照", "养老保险", "社保", "低保",
-    "公积金", "残疾人", "高龄津贴", "户口", "青禾县", "通知", "办法", "申请",
+    "最低生活保障",
+    "廉租住房",
+    "医疗救助",
+    "老年人",
+    "营业执照",
+    "养老保险",
+    "社保",
+    "低保",
+    "公积金",
+    "残疾人",
+    "高龄津贴",
+    "户口",
+    "青禾县",
+    "通知",
+    "办法",
+    "申请",
 ];
 const ISSUERS: [&str; 6] = ["国发", "国办发", "青政办", "青政办发", "青发改", "粤府"];
 const BRACKETS: [(&str, &str); 8] = [
@@ -39,7 +53,10 @@ const BRACKETS: [(&str, &str); 8] = [
 fn pinyin() -> impl Strategy<Value = String> {
     (
         prop::collection::vec(
-            (prop::sample::select(&SYLLABLES[..]), prop::sample::select(&["", "'", " ", ""][..])),
+            (
+                prop::sample::select(&SYLLABLES[..]),
+                prop::sample::select(&["", "'", " ", ""][..]),
+            ),
             1..8,
         ),
         any::<bool>(),
@@ -139,7 +156,10 @@ fn index() -> &'static SearchIndex {
 fn report(what: &str, times: &mut [Duration]) {
     times.sort();
     let at = |q: f64| times[((times.len() - 1) as f64 * q) as usize];
-    let over = times.iter().filter(|t| **t > Duration::from_millis(50)).count();
+    let over = times
+        .iter()
+        .filter(|t| **t > Duration::from_millis(50))
+        .count();
     eprintln!(
         "{what}: {} searches, median {:?}, p99 {:?}, slowest {:?}, {over} over 50 ms",
         times.len(),
@@ -157,7 +177,11 @@ fn no_query_panics_or_fails_and_every_search_is_timed() {
         failure_persistence: None,
         ..Config::default()
     });
-    let strategy = (query(), 1usize..40, prop::sample::select(&[Sort::Relevance, Sort::Newest][..]));
+    let strategy = (
+        query(),
+        1usize..40,
+        prop::sample::select(&[Sort::Relevance, Sort::Newest][..]),
+    );
     runner
         .run(&strategy, |(q, limit, sort)| {
             let understood = format!("{:?}", idx.understand(&q));
@@ -180,5 +204,8 @@ fn no_query_panics_or_fails_and_every_search_is_timed() {
             Ok(())
         })
         .unwrap();
-    report("query fuzz (demo index, debug or release as built)", &mut times.lock().unwrap());
+    report(
+        "query fuzz (demo index, debug or release as built)",
+        &mut times.lock().unwrap(),
+    );
 }

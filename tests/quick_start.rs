@@ -124,8 +124,8 @@ fn nobodys_temporary_files() -> Vec<PathBuf> {
 }
 
 #[test]
-fn an_ordinary_user_files_a_request_with_the_shipped_configuration_writing_only_under_the_checkout(
-) {
+fn an_ordinary_user_files_a_request_with_the_shipped_configuration_writing_only_under_the_checkout()
+{
     let w = World::new();
     let before = listing(w.root());
     let temporary_before = nobodys_temporary_files();
@@ -134,7 +134,10 @@ fn an_ordinary_user_files_a_request_with_the_shipped_configuration_writing_only_
     let out = w.kiosk(config, &["index", "build"]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     let form = w.root().join("form.json");
-    let out = w.kiosk(config, &["requests", "submit", "--json", form.to_str().unwrap()]);
+    let out = w.kiosk(
+        config,
+        &["requests", "submit", "--json", form.to_str().unwrap()],
+    );
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert!(text(&out.stdout).contains("QH01-"), "{}", text(&out.stdout));
     let out = w.kiosk(config, &["requests", "list"]);
@@ -149,9 +152,11 @@ fn an_ordinary_user_files_a_request_with_the_shipped_configuration_writing_only_
     assert!(checkout.join("var/requests.sqlite").is_file());
     assert!(checkout.join("var/register.key").is_file());
     assert!(checkout.join("var/state").is_dir());
-    assert!(kiosk::search::index::current_generation(&checkout.join("index/demo"))
-        .unwrap()
-        .is_some());
+    assert!(
+        kiosk::search::index::current_generation(&checkout.join("index/demo"))
+            .unwrap()
+            .is_some()
+    );
     let written: Vec<PathBuf> = listing(w.root())
         .into_iter()
         .filter(|p| !before.contains(p))
@@ -186,7 +191,10 @@ fn a_folder_the_user_cannot_write_is_a_start_up_error_naming_the_key_and_files_n
     give_away(&config);
 
     let form = w.root().join("form.json");
-    let out = w.kiosk(&config, &["requests", "submit", "--json", form.to_str().unwrap()]);
+    let out = w.kiosk(
+        &config,
+        &["requests", "submit", "--json", form.to_str().unwrap()],
+    );
     assert_eq!(out.status.code(), Some(2));
     let err = text(&out.stderr);
     assert!(

@@ -662,12 +662,11 @@ fn commands(k: &Kiosk) -> Vec<egui::ViewportCommand> {
 
 /// The window as the window system reports it: full screen, not minimised.
 fn report_window(k: &mut Kiosk, fullscreen: bool) {
-    let v = k
-        .h
-        .input_mut()
-        .viewports
-        .entry(egui::ViewportId::ROOT)
-        .or_default();
+    let v =
+        k.h.input_mut()
+            .viewports
+            .entry(egui::ViewportId::ROOT)
+            .or_default();
     v.fullscreen = Some(fullscreen);
     v.minimized = Some(false);
     // The harness keeps what a test put here: a close request answered stays answered.

@@ -34,7 +34,14 @@ fn xvfb() -> (Owned, String) {
             continue;
         }
         let child = Command::new("Xvfb")
-            .args([&format!(":{n}"), "-screen", "0", "1280x800x24", "-nolisten", "tcp"])
+            .args([
+                &format!(":{n}"),
+                "-screen",
+                "0",
+                "1280x800x24",
+                "-nolisten",
+                "tcp",
+            ])
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
@@ -69,7 +76,12 @@ fn next_message(sock: &UnixDatagram, until: Instant) -> Option<(Instant, String)
                     String::from_utf8_lossy(&buf[..n]).into_owned(),
                 ))
             }
-            Err(e) if matches!(e.kind(), std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut) => {
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                ) =>
+            {
                 continue
             }
             Err(e) => panic!("{e}"),
@@ -114,7 +126,11 @@ fn the_kiosk_pings_the_watchdog_while_idle_and_stops_when_its_ui_thread_hangs() 
     let mut ready = false;
     while pings.len() < PINGS_BEFORE_FREEZE {
         let Some((at, msg)) = next_message(&sock, start) else {
-            panic!("{} pings, ready {ready}, before the deadline; log:\n{}", pings.len(), read_log());
+            panic!(
+                "{} pings, ready {ready}, before the deadline; log:\n{}",
+                pings.len(),
+                read_log()
+            );
         };
         ready |= msg.lines().any(|l| l == "READY=1");
         if msg.lines().any(|l| l == "WATCHDOG=1") {
@@ -126,7 +142,11 @@ fn the_kiosk_pings_the_watchdog_while_idle_and_stops_when_its_ui_thread_hangs() 
     // idle egui would otherwise draw nothing until the clock's next minute).
     for pair in pings.windows(2).skip(1) {
         let gap = pair[1] - pair[0];
-        assert!(gap < WATCHDOG, "an idle gap of {gap:?}; log:\n{}", read_log());
+        assert!(
+            gap < WATCHDOG,
+            "an idle gap of {gap:?}; log:\n{}",
+            read_log()
+        );
     }
 
     // The hook has frozen the UI thread: two watchdog times without a single ping, while the

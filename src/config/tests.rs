@@ -21,7 +21,11 @@ fn the_shipped_example_config_parses() {
         &s.requests.register,
         &s.requests.key_file,
     ] {
-        assert!(written.starts_with("kiosk-config/.."), "{}", written.display());
+        assert!(
+            written.starts_with("kiosk-config/.."),
+            "{}",
+            written.display()
+        );
         let inside = written.strip_prefix("kiosk-config/..").unwrap();
         assert!(
             inside.starts_with("var") || inside.starts_with("index"),
@@ -29,9 +33,16 @@ fn the_shipped_example_config_parses() {
             written.display()
         );
     }
-    let bare = Settings::parse("[kiosk]\nhall_name='x'\nindex_dir='i'\n", Path::new("k.toml")).unwrap();
+    let bare = Settings::parse(
+        "[kiosk]\nhall_name='x'\nindex_dir='i'\n",
+        Path::new("k.toml"),
+    )
+    .unwrap();
     assert_eq!(bare.state_dir, Path::new("/var/lib/kiosk/state"));
-    assert_eq!(bare.requests.register, Path::new("/var/lib/kiosk/requests.sqlite"));
+    assert_eq!(
+        bare.requests.register,
+        Path::new("/var/lib/kiosk/requests.sqlite")
+    );
 }
 
 #[test]

@@ -33,7 +33,10 @@ impl Watchdog {
             std::os::unix::process::parent_id(),
         );
         if let Some(i) = interval {
-            tracing::info!(ms = i.as_millis() as u64, "systemd watchdog on: pinging from the frame loop");
+            tracing::info!(
+                ms = i.as_millis() as u64,
+                "systemd watchdog on: pinging from the frame loop"
+            );
         }
         let freeze_after = if cfg!(debug_assertions) {
             std::env::var(FREEZE_HOOK).ok().and_then(|v| v.parse().ok())
@@ -96,7 +99,10 @@ fn interval_from(usec: Option<&str>, pid: Option<&str>, own: u32, parent: u32) -
     let usec: u64 = usec?.trim().parse().ok().filter(|u| *u > 0)?;
     let for_us = match pid {
         None => true,
-        Some(p) => p.trim().parse::<u32>().is_ok_and(|p| p == own || p == parent),
+        Some(p) => p
+            .trim()
+            .parse::<u32>()
+            .is_ok_and(|p| p == own || p == parent),
     };
     for_us.then(|| Duration::from_micros(usec))
 }
