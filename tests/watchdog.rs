@@ -21,7 +21,17 @@ const PINGS_BEFORE_FREEZE: usize = 4;
 struct Owned(Child);
 
 impl Drop for Owned {
+    /// SIGTERM first, so Xvfb removes its lock file; SIGKILL if it is still there after 2 s.
     fn drop(&mut self) {
+        // SAFETY: kill(2) on the pid of our own child, which has not been waited for yet.
+        unsafe { libc::kill(self.0.id() as libc::pid_t, libc::SIGTERM) };
+        let deadline = Instant::now() + Duration::from_secs(2);
+        while Instant::now() < deadline {
+            if matches!(self.0.try_wait(), Ok(Some(_))) {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
         let _ = self.0.kill();
         let _ = self.0.wait();
     }
