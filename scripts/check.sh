@@ -18,11 +18,13 @@ need=()
 command -v cupsd >/dev/null || [ -x /usr/sbin/cupsd ] || need+=(cups)
 [ -f /usr/share/ppd/cups-pdf/CUPS-PDF_opt.ppd ] || need+=(printer-driver-cups-pdf)
 command -v pdftotext >/dev/null || need+=(poppler-utils)
+# The watchdog test runs the real kiosk window on a virtual X server (Mesa is in the image).
+command -v Xvfb >/dev/null || need+=(xvfb)
 if [ ${#need[@]} -gt 0 ]; then
   echo "== apt-get install ${need[*]}"
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-    cups printer-driver-cups-pdf poppler-utils >/dev/null
+    cups printer-driver-cups-pdf poppler-utils xvfb >/dev/null
 fi
 if ! LC_ALL=C lpstat -r 2>/dev/null | grep -q "scheduler is running"; then
   echo "== starting cupsd"

@@ -19,6 +19,7 @@
 //!   printed; by hour, nothing personal), written by the search worker, read by `kiosk stats`.
 //! - [`staff_pin`]: the staff PIN (Argon2 hash, lockout after wrong tries).
 //! - [`speech`]: reading aloud (读屏): espeak-ng's Mandarin voice as a child process.
+//!   [`staff_lock`] keeps the tries and the lock in the state folder across restarts.
 //! - [`ime`]: the pinyin input method of the on-screen keyboard (dictionary, name mode, paging).
 //! - [`ui`]: the egui kiosk screens; the only module that knows egui exists.
 //!
@@ -36,6 +37,7 @@ pub mod print;
 pub mod requests;
 pub mod search;
 pub mod speech;
+pub mod staff_lock;
 pub mod staff_pin;
 pub mod staff_requests;
 pub mod stats;

@@ -5,7 +5,10 @@
 
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
-use std::time::{Duration, Instant};
+use std::path::Path;
+use std::time::{Duration, Instant, SystemTime};
+
+use crate::staff_lock::{self, Kept, LockStore};
 
 use crate::config::{Format, SourceSettings};
 
@@ -123,20 +126,58 @@ pub enum PinOutcome {
     Locked { remaining: Duration },
 }
 
-/// Counts wrong tries and holds the lock.
-#[derive(Debug, Clone)]
+/// Counts wrong tries and holds the lock; [`StaffGate::kept_in`] keeps both in the state
+/// folder, so a restart lifts neither.
+#[derive(Debug)]
 pub struct StaffGate {
     lockout: Duration,
     failures: u32,
     locked_until: Option<Instant>,
+    store: Option<LockStore>,
 }
 
 impl StaffGate {
+    /// A gate that forgets on restart (tests, and a state folder that cannot be written).
     pub fn new(lockout: Duration) -> StaffGate {
         StaffGate {
             lockout,
             failures: 0,
             locked_until: None,
+            store: None,
+        }
+    }
+
+    /// The gate as it was left in `state_dir`: the wrong tries counted and a lock still running.
+    pub fn kept_in(lockout: Duration, state_dir: &Path) -> StaffGate {
+        let kept = staff_lock::load(state_dir);
+        let now = Instant::now();
+        let remaining = kept.remaining(SystemTime::now(), lockout);
+        if let Some(r) = remaining {
+            tracing::warn!(
+                minutes = r.as_secs().div_ceil(60),
+                "the staff PIN is still locked after wrong tries before the restart"
+            );
+        }
+        let store = LockStore::spawn(state_dir.to_path_buf())
+            .map_err(|e| tracing::error!(error = %e, "cannot start the staff PIN lock writer"))
+            .ok();
+        StaffGate {
+            lockout,
+            failures: kept.failures.min(MAX_FAILURES - 1),
+            locked_until: remaining.map(|r| now + r),
+            store,
+        }
+    }
+
+    /// Hands the count and the lock to the state folder.
+    fn keep(&self, now: Instant) {
+        if let Some(store) = &self.store {
+            store.keep(Kept {
+                failures: self.failures,
+                locked_until: self
+                    .locked(now)
+                    .map(|r| Kept::lock_end(SystemTime::now(), r)),
+            });
         }
     }
 
@@ -153,16 +194,22 @@ impl StaffGate {
             return PinOutcome::Locked { remaining };
         }
         if correct {
+            let had_failures = self.failures > 0 || self.locked_until.is_some();
             self.failures = 0;
             self.locked_until = None;
+            if had_failures {
+                self.keep(now);
+            }
             tracing::info!("staff area opened");
             return PinOutcome::Open;
         }
         self.failures += 1;
+        // The count only: the typed digits are never logged.
         tracing::warn!(failures = self.failures, "wrong staff PIN");
         if self.failures >= MAX_FAILURES {
             self.failures = 0;
             self.locked_until = Some(now + self.lockout);
+            self.keep(now);
             tracing::warn!(
                 minutes = self.lockout.as_secs() / 60,
                 "staff PIN locked after {MAX_FAILURES} wrong tries"
@@ -171,6 +218,7 @@ impl StaffGate {
                 remaining: self.lockout,
             };
         }
+        self.keep(now);
         PinOutcome::Wrong {
             tries_left: MAX_FAILURES - self.failures,
         }
@@ -271,6 +319,107 @@ mod tests {
         assert!(matches!(hash_pin("12345a"), Err(PinError::Shape)));
         assert!(!hash_is_valid("246810"));
         assert!(!verify_pin("not a hash", "246810"));
+    }
+
+    /// Issue 21 item 5: the lock after five wrong tries was held in memory only, so a restart
+    /// of the kiosk lifted it (and forgot the tries before it).
+    #[test]
+    fn the_lock_and_the_wrong_tries_survive_a_restart() {
+        let tmp = tempfile::tempdir().unwrap();
+        let state = tmp.path().join("state");
+        let lockout = Duration::from_secs(300);
+        let mut g = StaffGate::kept_in(lockout, &state);
+        for _ in 0..3 {
+            g.record(false, Instant::now());
+        }
+        drop(g); // the kiosk stops
+        let mut g = StaffGate::kept_in(lockout, &state);
+        assert_eq!(
+            g.record(false, Instant::now()),
+            PinOutcome::Wrong { tries_left: 1 },
+            "the three tries before the restart still count"
+        );
+        assert!(matches!(
+            g.record(false, Instant::now()),
+            PinOutcome::Locked { .. }
+        ));
+        drop(g);
+        let mut g = StaffGate::kept_in(lockout, &state);
+        let left = g
+            .locked(Instant::now())
+            .expect("still locked after the restart");
+        assert!(
+            left > Duration::from_secs(290) && left <= lockout,
+            "{left:?}"
+        );
+        assert!(matches!(
+            g.record(true, Instant::now()),
+            PinOutcome::Locked { .. }
+        ));
+        // The file holds a count and a time, nothing of a PIN.
+        let kept = std::fs::read_to_string(state.join(crate::staff_lock::LOCK_FILE)).unwrap();
+        assert!(
+            kept.contains("\"failures\":0") && kept.contains("locked_until"),
+            "{kept}"
+        );
+        // Once the lock has run out (its end moved into the past), the right PIN opens and
+        // the next start finds no lock.
+        drop(g);
+        crate::staff_lock::save(
+            &state,
+            &Kept {
+                failures: 0,
+                locked_until: Some(1),
+            },
+        )
+        .unwrap();
+        let mut g = StaffGate::kept_in(lockout, &state);
+        assert_eq!(g.record(true, Instant::now()), PinOutcome::Open);
+        drop(g);
+        assert!(StaffGate::kept_in(lockout, &state)
+            .locked(Instant::now())
+            .is_none());
+    }
+
+    /// Issue 21 item 5: wrong tries and the lock are logged by count, never with the digits.
+    #[test]
+    fn wrong_pins_and_the_lock_are_logged_without_the_digits() {
+        #[derive(Clone, Default)]
+        struct Log(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+        impl std::io::Write for Log {
+            fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+                self.0.lock().unwrap().extend_from_slice(b);
+                Ok(b.len())
+            }
+            fn flush(&mut self) -> std::io::Result<()> {
+                Ok(())
+            }
+        }
+        let log = Log::default();
+        let writer = log.clone();
+        let subscriber = tracing_subscriber::fmt()
+            .with_writer(move || writer.clone())
+            .with_max_level(tracing::Level::TRACE)
+            .with_ansi(false)
+            .without_time()
+            .finish();
+        let tmp = tempfile::tempdir().unwrap();
+        let hash = hash_pin("731946").unwrap();
+        tracing::subscriber::with_default(subscriber, || {
+            let mut g = StaffGate::kept_in(Duration::from_secs(300), tmp.path());
+            for pin in ["135790", "864213", "999999", "000000", "123456", "731946"] {
+                let correct = check_staff_pin(&hash, pin, &[]) == PinCheck::Correct;
+                g.record(correct, Instant::now());
+            }
+        });
+        let text = String::from_utf8(log.0.lock().unwrap().clone()).unwrap();
+        assert!(
+            text.contains("wrong staff PIN") && text.contains("locked after"),
+            "{text}"
+        );
+        for pin in ["135790", "864213", "999999", "000000", "123456", "731946"] {
+            assert!(!text.contains(pin), "{pin} in the log:\n{text}");
+        }
     }
 
     #[test]

@@ -46,12 +46,14 @@ fn the_readme_deployment_steps_give_a_kiosk_that_builds_and_files_from_etc_kiosk
         text(&out.stderr)
     );
 
-    // sed -e 's|"\.\./assets/|"/opt/kiosk/assets/|' -e 's|^index_dir = .*|index_dir = "/var/lib/kiosk/index"|'
+    // sed -e 's|"\.\./assets/|"/opt/kiosk/assets/|' -e 's|"\.\./var/|"/var/lib/kiosk/|'
+    //     -e 's|^index_dir = .*|index_dir = "/var/lib/kiosk/index"|'
     // (every absolute path under the temporary root instead of /).
     let r = root.display().to_string();
     let deployed: String = std::fs::read_to_string(&verbatim)
         .unwrap()
         .replace("\"../assets/", &format!("\"{r}/opt/kiosk/assets/"))
+        .replace("\"../var/", "\"/var/lib/kiosk/")
         .replace("/var/lib/kiosk/", &format!("{r}/var/lib/kiosk/"))
         .lines()
         .map(|l| {

@@ -390,6 +390,29 @@ fn five_wrong_pins_lock_the_staff_gate_even_against_the_right_pin() {
     assert!(k.app().visit.staff.is_none());
 }
 
+/// Issue 21 item 5: the lock after five wrong PINs is kept in the state folder, so a restart
+/// of the kiosk (a crash, the watchdog, pulling the plug) does not lift it.
+#[test]
+fn the_staff_pin_lock_survives_a_restart_of_the_kiosk() {
+    let mut k = kiosk();
+    let settings = k.app().settings.clone();
+    open_pin_pad(&mut k);
+    for _ in 0..5 {
+        enter_pin(&mut k, "135790");
+    }
+    k.h.get_by_label_contains("已锁定");
+    // The kiosk stops and starts again on the same folders.
+    let Kiosk { _tmp: tmp, h } = k;
+    drop(h);
+    let mut k = kiosk_with(tmp, settings);
+    assert!(k.app().gate.locked(Instant::now()).is_some());
+    open_pin_pad(&mut k);
+    k.h.get_by_label_contains("已锁定");
+    enter_pin(&mut k, kiosk::ui::DEMO_PIN);
+    assert_eq!(k.app().visit.screen, Screen::StaffPin);
+    assert!(k.app().visit.staff.is_none());
+}
+
 /// A PIN of the hall's own, not the demo one.
 const OWN_PIN: &str = "731946";
 
@@ -528,40 +551,76 @@ fn commands(k: &Kiosk) -> Vec<egui::ViewportCommand> {
         .unwrap_or_default()
 }
 
+/// The window as the window system reports it: full screen, not minimised.
+fn report_window(k: &mut Kiosk, fullscreen: bool) {
+    let v =
+        k.h.input_mut()
+            .viewports
+            .entry(egui::ViewportId::ROOT)
+            .or_default();
+    v.fullscreen = Some(fullscreen);
+    v.minimized = Some(false);
+    // The harness keeps what a test put here: a close request answered stays answered.
+    v.events.clear();
+}
+
+/// No command of `sent` ends, minimises or leaves full screen.
+fn assert_window_held(sent: &[egui::ViewportCommand], what: &str) {
+    assert!(
+        !sent.iter().any(|c| matches!(
+            c,
+            egui::ViewportCommand::Close
+                | egui::ViewportCommand::Minimized(true)
+                | egui::ViewportCommand::Fullscreen(false)
+                | egui::ViewportCommand::Visible(false)
+        )),
+        "{what} sent {sent:?}"
+    );
+}
+
 /// Issue 21 item 1: egui's built-in Ctrl+Q closed the kiosk without the staff PIN. No key,
-/// combination or window event may end or leave it.
+/// combination or window event may end, minimise or leave it; only 「关闭终端程序」 behind the
+/// PIN closes it.
 #[test]
 fn no_shortcut_or_close_request_ends_the_kiosk_without_the_staff_pin() {
     use egui::{Key, Modifiers};
     let mut k = kiosk();
+    report_window(&mut k, true);
+    k.h.step();
     let combos = [
         (Modifiers::COMMAND, Key::Q),
         (Modifiers::CTRL, Key::Q),
         (Modifiers::CTRL, Key::W),
         (Modifiers::ALT, Key::F4),
+        (Modifiers::CTRL, Key::F4),
         (Modifiers::NONE, Key::Escape),
         (Modifiers::NONE, Key::F11),
+        (Modifiers::ALT, Key::Enter),
+        (Modifiers::NONE, Key::SuperLeft),
+        (Modifiers::NONE, Key::SuperRight),
         (Modifiers::MAC_CMD, Key::Q),
+        (Modifiers::MAC_CMD, Key::H),
+        (Modifiers::MAC_CMD, Key::M),
+        (Modifiers::ALT, Key::Tab),
+        (Modifiers::CTRL | Modifiers::ALT, Key::Delete),
+        (Modifiers::CTRL | Modifiers::ALT, Key::Backspace),
         (Modifiers::CTRL, Key::Minus),
+        (Modifiers::CTRL, Key::Plus),
+        (Modifiers::NONE, Key::BrowserBack),
     ];
     for (modifiers, key) in combos {
-        // Pressed within one frame, so that frame's commands are the ones read back.
-        k.h.input_mut().events.push(egui::Event::Key {
-            key,
-            pressed: true,
-            modifiers,
-            repeat: false,
-            physical_key: None,
-        });
+        // Pressed and released within one frame, so that frame's commands are the ones read back.
+        for pressed in [true, false] {
+            k.h.input_mut().events.push(egui::Event::Key {
+                key,
+                pressed,
+                modifiers,
+                repeat: false,
+                physical_key: None,
+            });
+        }
         k.h.step();
-        let sent = commands(&k);
-        assert!(
-            !sent.iter().any(|c| matches!(
-                c,
-                egui::ViewportCommand::Close | egui::ViewportCommand::Minimized(true)
-            )),
-            "{modifiers:?}+{key:?} sent {sent:?}"
-        );
+        assert_window_held(&commands(&k), &format!("{modifiers:?}+{key:?}"));
         assert_eq!(k.h.ctx.zoom_factor(), 1.0, "{modifiers:?}+{key:?} zoomed");
     }
     // The window manager asks to close (Alt+F4, a close button): the kiosk cancels it.
@@ -577,8 +636,67 @@ fn no_shortcut_or_close_request_ends_the_kiosk_without_the_staff_pin() {
         sent.contains(&egui::ViewportCommand::CancelClose),
         "{sent:?}"
     );
-    assert!(!sent.contains(&egui::ViewportCommand::Close), "{sent:?}");
+    assert_window_held(&sent, "a close request");
+    report_window(&mut k, true);
+    // A window taken out of full screen (F11 in a window manager) or minimised is put back.
+    report_window(&mut k, false);
+    k.h.input_mut()
+        .viewports
+        .entry(egui::ViewportId::ROOT)
+        .or_default()
+        .minimized = Some(true);
+    k.h.step();
+    let sent = commands(&k);
+    assert!(
+        sent.contains(&egui::ViewportCommand::Fullscreen(true))
+            && sent.contains(&egui::ViewportCommand::Minimized(false)),
+        "{sent:?}"
+    );
+    report_window(&mut k, true);
+    // Still the kiosk, still answering: a search after all of it.
+    k.h.step();
     assert!(!k.h.state().close_requested);
+    assert_eq!(k.app().visit.screen, Screen::Home);
+    k.h.get_by_label_contains("通知公告、规范性文件").click();
+    k.h.run();
+    k.wait("results after the shortcuts", results_shown);
+}
+
+/// Issue 21 item 1: the one way out is 「关闭终端程序」 in the staff area, behind the PIN.
+#[test]
+fn only_the_staff_areas_close_button_behind_the_pin_ends_the_kiosk() {
+    let mut k = kiosk();
+    open_pin_pad(&mut k);
+    enter_pin(&mut k, kiosk::ui::DEMO_PIN);
+    assert_eq!(k.app().visit.screen, Screen::Staff);
+    k.h.get_by_label("关闭终端程序").scroll_to_me();
+    k.h.run();
+    k.h.get_by_label("关闭终端程序").click();
+    // Stepped, not run: a closing kiosk asks for Close at every frame until the window goes.
+    k.h.step();
+    k.h.step();
+    assert!(k.app().close_requested);
+    assert!(
+        commands(&k).contains(&egui::ViewportCommand::Close),
+        "{:?}",
+        commands(&k)
+    );
+}
+
+/// Issue 21 item 3: a kiosk whose folders cannot be written says so in Chinese and offers no
+/// search and no request form (whose request could not be kept).
+#[test]
+fn a_kiosk_that_cannot_write_its_folders_shows_that_it_is_out_of_service() {
+    let mut k = kiosk();
+    k.h.state_mut().out_of_service = true;
+    k.h.run();
+    k.h.get_by_label(kiosk::ui::out_of_service::NOTICE);
+    k.h.get_by_label(kiosk::ui::out_of_service::NEXT_STEP);
+    assert!(k
+        .h
+        .query_by_label_contains("通知公告、规范性文件")
+        .is_none());
+    assert!(k.h.query_by_label_contains("依申请公开").is_none());
 }
 
 /// Issue 21 item 8: a 依申请公开 record is found by its title, marked 「本信息依申请公开」, and the

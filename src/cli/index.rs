@@ -29,6 +29,7 @@ pub fn run(settings: &Settings, action: IndexCmd) -> Result<()> {
     use kiosk::pipeline::Mode;
     if matches!(action, IndexCmd::Build { .. } | IndexCmd::Refresh { .. }) {
         settings.check_paths(kiosk::config::PathUse::Index)?;
+        settings.check_writable(kiosk::config::PathUse::Index)?;
     }
     match action {
         IndexCmd::Build { force } => {

@@ -128,6 +128,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Cmd::Search { query, json, limit }) => search::run(&settings, &query, json, limit)?,
         Some(Cmd::Requests { action }) => {
             settings.check_paths(PathUse::Requests)?;
+            settings.check_writable(PathUse::Requests)?;
             requests::run(&settings, action)?
         }
         Some(Cmd::Stats { since, format, out }) => {

@@ -10,6 +10,7 @@ mod requests;
 mod sources;
 #[cfg(test)]
 mod tests;
+mod writable;
 
 pub use paths::PathUse;
 pub use requests::{EscposTarget, RequestSettings};
@@ -76,6 +77,9 @@ pub struct Settings {
     pub config_path: PathBuf,
     pub hall_name: String,
     pub index_dir: PathBuf,
+    /// What the kiosk keeps between runs besides the index and the register (the staff PIN's
+    /// lock after wrong tries).
+    pub state_dir: PathBuf,
     pub keep_generations: usize,
     pub font: Option<PathBuf>,
     pub fallback_fonts: Vec<PathBuf>,
@@ -144,6 +148,7 @@ impl Settings {
             config_path: path.to_path_buf(),
             hall_name: raw.kiosk.hall_name,
             index_dir: resolve(&raw.kiosk.index_dir),
+            state_dir: resolve(&raw.kiosk.state_dir),
             keep_generations: raw.kiosk.keep_generations,
             font: raw.kiosk.font.as_deref().map(resolve),
             fallback_fonts: raw

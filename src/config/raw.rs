@@ -74,6 +74,12 @@ pub(super) struct RawKiosk {
     pub(super) staff_lockout_minutes: u64,
     #[serde(default = "default_read_aloud_command")]
     pub(super) read_aloud_command: Vec<String>,
+    #[serde(default = "default_state_dir")]
+    pub(super) state_dir: PathBuf,
+}
+
+fn default_state_dir() -> PathBuf {
+    PathBuf::from("/var/lib/kiosk/state")
 }
 
 fn default_keep_generations() -> usize {

@@ -13,7 +13,36 @@ fn the_shipped_example_config_parses() {
     assert_eq!(s.requests.kiosk_id, "QH01");
     assert_eq!(s.requests.holidays, Path::new("kiosk-config/holidays"));
     assert_eq!(s.requests.escpos, None);
-    assert!(s.requests.key_file.is_absolute());
+    // Issue 21 item 3: the checkout's configuration writes only under the checkout, so
+    // `cargo run` works as an ordinary user; the omitted keys keep the deployment's folder.
+    for written in [
+        &s.index_dir,
+        &s.state_dir,
+        &s.requests.register,
+        &s.requests.key_file,
+    ] {
+        assert!(
+            written.starts_with("kiosk-config/.."),
+            "{}",
+            written.display()
+        );
+        let inside = written.strip_prefix("kiosk-config/..").unwrap();
+        assert!(
+            inside.starts_with("var") || inside.starts_with("index"),
+            "{}",
+            written.display()
+        );
+    }
+    let bare = Settings::parse(
+        "[kiosk]\nhall_name='x'\nindex_dir='i'\n",
+        Path::new("k.toml"),
+    )
+    .unwrap();
+    assert_eq!(bare.state_dir, Path::new("/var/lib/kiosk/state"));
+    assert_eq!(
+        bare.requests.register,
+        Path::new("/var/lib/kiosk/requests.sqlite")
+    );
 }
 
 #[test]

@@ -77,6 +77,11 @@ pub struct KioskApp {
     pub close_requested: bool,
     /// The speech engine of the 读屏 switch.
     pub speech: crate::speech::Speech,
+    /// Whether the window has been seen full screen (so leaving it is undone).
+    was_fullscreen: bool,
+    /// A folder the kiosk writes cannot be written (found at start-up): the screen says the
+    /// kiosk is out of service instead of taking requests it could not keep.
+    pub out_of_service: bool,
 }
 
 impl KioskApp {
@@ -97,7 +102,7 @@ impl KioskApp {
                 settings.screen.idle_warning,
                 Instant::now(),
             ),
-            gate: StaffGate::new(settings.screen.staff_lockout),
+            gate: StaffGate::kept_in(settings.screen.staff_lockout, &settings.state_dir),
             settings,
             worker,
             requests,
@@ -109,6 +114,8 @@ impl KioskApp {
             tracks: Tracks::default(),
             applied_theme: None,
             close_requested: false,
+            was_fullscreen: false,
+            out_of_service: false,
         }
     }
 
@@ -347,6 +354,11 @@ impl KioskApp {
             self.visit.theme.apply(&ctx);
             self.applied_theme = Some(self.visit.theme);
         }
+        if self.out_of_service {
+            super::out_of_service::screen(ui, &self.visit.theme, &self.settings.hall_name);
+            self.hold_the_window(&ctx);
+            return;
+        }
         let mut out = Vec::new();
         super::screens::header(&self.view(), ui, &mut out);
         super::screens::bottom_bar(&self.view(), ui, &mut out);
@@ -389,8 +401,9 @@ impl KioskApp {
     /// Lockdown: no key, key combination or window event ends or leaves the kiosk; only the
     /// staff area's 「关闭终端程序」 (behind the PIN) closes it. egui's own Ctrl+Q quit and
     /// keyboard zoom are switched off, a close request (Alt+F4, the window manager) is
-    /// cancelled, and a minimised window is restored.
-    fn hold_the_window(&self, ctx: &egui::Context) {
+    /// cancelled, a minimised window is restored and a window taken out of full screen (F11
+    /// in a window manager) is put back.
+    fn hold_the_window(&mut self, ctx: &egui::Context) {
         if self.close_requested {
             ctx.send_viewport_cmd(egui::ViewportCommand::Close);
             return;
@@ -399,9 +412,9 @@ impl KioskApp {
             o.quit_shortcuts.clear();
             o.zoom_with_keyboard = false;
         });
-        let (close, minimized) = ctx.input(|i| {
+        let (close, minimized, fullscreen) = ctx.input(|i| {
             let v = i.viewport();
-            (v.close_requested(), v.minimized)
+            (v.close_requested(), v.minimized, v.fullscreen)
         });
         if close {
             tracing::warn!("a request to close the kiosk window was refused (only the staff area may close it)");
@@ -409,6 +422,18 @@ impl KioskApp {
         }
         if minimized == Some(true) {
             ctx.send_viewport_cmd(egui::ViewportCommand::Minimized(false));
+        }
+        // Only a window that was full screen and left it: without a window manager some
+        // set-ups never report full screen (the window is fitted to the monitor instead).
+        // Asked once per leaving, so a window manager that refuses is not asked every frame.
+        match fullscreen {
+            Some(false) if self.was_fullscreen => {
+                tracing::warn!("the kiosk window left full screen; put back");
+                ctx.send_viewport_cmd(egui::ViewportCommand::Fullscreen(true));
+                self.was_fullscreen = false;
+            }
+            Some(true) => self.was_fullscreen = true,
+            _ => {}
         }
     }
 

@@ -12,6 +12,7 @@ pub mod job;
 pub mod keyboard;
 pub mod layout;
 pub mod on_request;
+pub mod out_of_service;
 pub mod print_worker;
 pub mod qr;
 pub mod request_form;
@@ -22,6 +23,7 @@ pub mod staff_desk;
 pub mod staff_stats;
 pub mod state;
 pub mod theme;
+pub mod watchdog;
 pub mod widgets;
 pub mod worker;
 
@@ -41,6 +43,15 @@ pub enum UiError {
 /// Opens the full-screen kiosk window and runs until it is closed.
 pub fn run(settings: Settings) -> Result<(), UiError> {
     let started = std::time::Instant::now();
+    // A folder that cannot be written: the window opens all the same, saying the kiosk is out
+    // of service, so no visitor fills in a request that could not be kept.
+    let out_of_service = match settings.check_writable(crate::config::PathUse::Kiosk) {
+        Ok(()) => false,
+        Err(e) => {
+            tracing::error!("the kiosk is out of service until this is fixed: {e}");
+            true
+        }
+    };
     let has_display = ["DISPLAY", "WAYLAND_DISPLAY"]
         .iter()
         .any(|v| std::env::var_os(v).is_some_and(|s| !s.is_empty()));
@@ -81,12 +92,15 @@ pub fn run(settings: Settings) -> Result<(), UiError> {
             let worker = worker::spawn(settings.clone(), move || ctx.request_repaint())?;
             let ctx = cc.egui_ctx.clone();
             let requests = request_worker::spawn(settings.clone(), move || ctx.request_repaint())?;
+            let mut app = KioskApp::new(settings, worker, requests);
+            app.out_of_service = out_of_service;
             Ok(Box::new(KioskEframe {
-                app: KioskApp::new(settings, worker, requests),
+                app,
                 fitted: false,
                 started,
                 first_frame: false,
                 ready_logged: false,
+                watchdog: watchdog::Watchdog::from_env(),
             }))
         }),
     )
@@ -107,6 +121,8 @@ struct KioskEframe {
     started: std::time::Instant,
     first_frame: bool,
     ready_logged: bool,
+    /// Pings systemd from this loop, so a hung UI thread is restarted.
+    watchdog: watchdog::Watchdog,
 }
 
 impl eframe::App for KioskEframe {
@@ -115,6 +131,7 @@ impl eframe::App for KioskEframe {
             self.fit_to_monitor(ui.ctx());
         }
         self.app.show(ui);
+        self.watchdog.frame(ui.ctx(), std::time::Instant::now());
         if !self.first_frame {
             self.first_frame = true;
             tracing::info!(

@@ -61,6 +61,7 @@ pub fn shared_config(shared: &Path, index_dir: &Path) -> PathBuf {
         .replace("../index/shared-corpus", &index_dir.display().to_string())
         .replace("../assets", &repo().join("assets").display().to_string());
     let path = index_dir.with_extension("toml");
+    let text = writes_beside(&text, path.parent().unwrap());
     std::fs::write(&path, text).unwrap();
     copy_config_data(path.parent().unwrap());
     path
@@ -75,9 +76,16 @@ pub fn demo_config(index_dir: &Path) -> PathBuf {
         .replace("../index/demo", &index_dir.display().to_string())
         .replace("../assets", &repo().join("assets").display().to_string());
     let path = index_dir.with_extension("toml");
+    let text = writes_beside(&text, path.parent().unwrap());
     std::fs::write(&path, text).unwrap();
     copy_config_data(path.parent().unwrap());
     path
+}
+
+/// A shipped configuration's writable paths (`../var/…`: register, key, state) moved into
+/// `dir/var/`, so a test never writes into the checkout.
+pub fn writes_beside(text: &str, dir: &Path) -> String {
+    text.replace("\"../var/", &format!("\"{}/var/", dir.display()))
 }
 
 /// A demo set copied into `dir` (so a test may change it) and a configuration reading it, with
@@ -100,6 +108,7 @@ pub fn editable_demo(dir: &Path) -> (PathBuf, PathBuf, PathBuf) {
             &sg.display().to_string(),
         )
         .replace("../assets", &repo().join("assets").display().to_string());
+    let text = writes_beside(&text, dir);
     let config = dir.join("kiosk.toml");
     std::fs::write(&config, text).unwrap();
     (config, gi, sg)

@@ -20,23 +20,14 @@ pub struct Kiosk {
     pub h: Harness<'static, KioskApp>,
 }
 
-/// The demo configuration with its index, register and key in a temporary folder.
+/// The demo configuration with its index, register, key and state in a temporary folder.
 pub fn settings_in(dir: &Path) -> Settings {
     let (config, _, _) = common::editable_demo(dir);
     // Synonyms, areas and holidays as shipped.
     common::copy_config_data(dir);
-    let text = std::fs::read_to_string(&config)
-        .unwrap()
-        .replace(
-            "/var/lib/kiosk/requests.sqlite",
-            &dir.join("requests.sqlite").display().to_string(),
-        )
-        .replace(
-            "/var/lib/kiosk/register.key",
-            &dir.join("register.key").display().to_string(),
-        );
-    std::fs::write(&config, text).unwrap();
-    Settings::load(&config).unwrap()
+    let s = Settings::load(&config).unwrap();
+    assert!(s.requests.register.starts_with(dir) && s.state_dir.starts_with(dir));
+    s
 }
 
 pub fn kiosk_with(tmp: tempfile::TempDir, settings: Settings) -> Kiosk {
