@@ -23,6 +23,9 @@ const THESAURUS: &str = include_str!("../../assets/cedict/thesaurus.tsv");
 /// The official word of a sense must stand in at least this many records (weighted presence,
 /// titles counting four times).
 const MIN_OFFICIAL: u32 = 5;
+/// The official word of a sense must name things: stand in at least this many titles
+/// (驾驶证 does; 一定 and 评论, words of any text, do not).
+const MIN_OFFICIAL_TITLES: u32 = 2;
 /// A word of the same sense is a plain word for the official one when the documents use it at
 /// most one time in this many.
 const PLAIN_SHARE: u32 = 8;
@@ -190,7 +193,8 @@ pub fn derive(lexicon: &Lexicon, sources: &Sources) -> Vec<Entry> {
             continue;
         };
         let top = presence(lexicon.get(official));
-        if top < MIN_OFFICIAL {
+        let titles = lexicon.get(official).map_or(0, |w| w.title_df);
+        if top < MIN_OFFICIAL || titles < MIN_OFFICIAL_TITLES {
             continue;
         }
         for &w in words {
@@ -288,7 +292,22 @@ mod tests {
 
     #[test]
     fn the_word_the_documents_use_is_the_official_one() {
-        let lex = lexicon(&[("驾驶证", 300), ("驾照", 2), ("社会保险", 900)]);
+        let mut lex = lexicon(&[
+            ("驾驶证", 300),
+            ("驾照", 2),
+            ("社会保险", 900),
+            ("技能", 90),
+        ]);
+        lex.words.iter_mut().for_each(|w| w.title_df = 3);
+        // 技能 is a word of bodies, not of titles: 技巧 is not rewritten to it.
+        lex.words.retain(|w| w.text != "技能");
+        lex.words.push(LexWord {
+            text: "技能".into(),
+            body_df: 90,
+            title_df: 0,
+        });
+        lex.words.sort_by(|a, b| a.text.cmp(&b.text));
+        let lex = Lexicon::new(lex.words);
         let sources = Sources {
             topics: vec![("机动车驾驶证核发".into(), "交通出行".into())],
             short_forms: Vec::new(),
@@ -304,6 +323,7 @@ mod tests {
         assert_eq!(find("社保").map(|e| e.topic.as_str()), Some(NO_TOPIC));
         // The official word is never turned into the plain one.
         assert!(find("驾驶证").is_none());
+        assert!(find("技巧").is_none());
     }
 
     #[test]
