@@ -277,37 +277,25 @@ pub fn write(dir: &Path, entries: &[Entry]) -> std::io::Result<()> {
 mod tests {
     use super::*;
 
-    fn lexicon(words: &[(&str, u32)]) -> Lexicon {
-        let mut lex: Vec<LexWord> = words
-            .iter()
-            .map(|(t, df)| LexWord {
-                text: t.to_string(),
-                body_df: *df,
-                title_df: 0,
-            })
-            .collect();
-        lex.sort_by(|a, b| a.text.cmp(&b.text));
-        Lexicon::new(lex)
-    }
-
     #[test]
     fn the_word_the_documents_use_is_the_official_one() {
-        let mut lex = lexicon(&[
-            ("驾驶证", 300),
-            ("驾照", 2),
-            ("社会保险", 900),
-            ("技能", 90),
-        ]);
-        lex.words.iter_mut().for_each(|w| w.title_df = 3);
-        // 技能 is a word of bodies, not of titles: 技巧 is not rewritten to it.
-        lex.words.retain(|w| w.text != "技能");
-        lex.words.push(LexWord {
-            text: "技能".into(),
-            body_df: 90,
-            title_df: 0,
-        });
-        lex.words.sort_by(|a, b| a.text.cmp(&b.text));
-        let lex = Lexicon::new(lex.words);
+        // (word, body records, title records); 技能 is a word of bodies, not of titles, so
+        // 技巧 is not rewritten to it.
+        let mut words: Vec<LexWord> = [
+            ("驾驶证", 300, 20),
+            ("驾照", 2, 0),
+            ("社会保险", 900, 40),
+            ("技能", 90, 0),
+        ]
+        .iter()
+        .map(|&(t, body_df, title_df)| LexWord {
+            text: t.into(),
+            body_df,
+            title_df,
+        })
+        .collect();
+        words.sort_by(|a, b| a.text.cmp(&b.text));
+        let lex = Lexicon::new(words);
         let sources = Sources {
             topics: vec![("机动车驾驶证核发".into(), "交通出行".into())],
             short_forms: Vec::new(),
