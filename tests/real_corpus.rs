@@ -663,3 +663,45 @@ fn a_law_merged_into_the_civil_code_is_found_by_its_old_title() {
         Some("所依据的《物权法》已被《中华人民共和国民法典》取代")
     );
 }
+
+/// Issue 19 item 2: wrong characters no table lists, found against the vocabulary by sound
+/// (证/正, 记/己, 障/章) or by shape (未/末, 姻/烟: their four-corner and Cangjie codes).
+#[test]
+fn a_wrong_character_is_corrected_by_sound_or_shape_against_the_vocabulary() {
+    let Some(c) = corpus() else { return };
+    for (typed, meant) in [
+        ("居民身份正", "居民身份证"),
+        ("不动产登己", "不动产登记"),
+        ("最低生活保章", "最低生活保障"),
+        ("末成年人保护法", "未成年人保护法"),
+        ("婚烟登记", "婚姻登记"),
+    ] {
+        let r = c.index.search(typed, 10).unwrap();
+        assert_eq!(r.suggestion.as_deref(), Some(meant), "{typed}");
+        assert!(!r.hits.is_empty(), "{typed}");
+    }
+}
+
+/// Issue 19 item 3: every generation writes its derived plain-words table, by topic, with
+/// the pairs the dictionary and the corpus give (驾照 → 驾驶证); with the staff's own table
+/// the kiosk knows at least 1,500 plain words.
+#[test]
+fn each_generation_derives_a_plain_words_table_by_topic() {
+    let Some(c) = corpus() else { return };
+    let dir = c
+        ._tmp
+        .path()
+        .join("index/generations")
+        .join(&c.index.info().name);
+    let text = std::fs::read_to_string(dir.join("plain-words.txt")).unwrap();
+    let entries = text
+        .lines()
+        .filter(|l| !l.starts_with('#') && l.contains(" = "))
+        .count();
+    let staff = std::fs::read_to_string(common::repo().join("kiosk-config/synonyms.txt")).unwrap();
+    let (staff, _) = kiosk::search::synonyms::Synonyms::parse(&staff);
+    assert!(entries >= 1000, "{entries}");
+    assert!(entries + staff.len() >= 1500, "{entries} + {}", staff.len());
+    assert!(text.contains("\n# 主题：交通出行\n"), "{}", &text[..400]);
+    assert!(text.contains("\n驾照 = 驾驶证  # CC-CEDICT"));
+}

@@ -6,10 +6,43 @@ use kiosk::config::Settings;
 use kiosk::search::open_search;
 use std::path::Path;
 
-pub fn queries(settings: &Settings, queries: &Path, k: usize, failures: bool) -> Result<()> {
+fn judged(queries: &Path) -> Result<Vec<kiosk::search::eval::Judged>> {
     let text = std::fs::read_to_string(queries)
         .with_context(|| format!("cannot read {}", queries.display()))?;
-    let judged = kiosk::search::eval::parse_queries(&text)?;
+    Ok(kiosk::search::eval::parse_queries(&text)?)
+}
+
+/// The two error kinds of the honest zero, as one line.
+fn zero_line(e: &kiosk::search::eval::ZeroErrors) -> String {
+    format!(
+        "false zeros {} of {} answerable queries; false hits {} of {} nothing-relevant queries",
+        e.false_zeros, e.answerable, e.false_hits, e.nothing
+    )
+}
+
+/// `kiosk eval --calibrate`: overall nDCG and both error kinds at each partial-match threshold.
+pub fn calibrate(settings: &Settings, queries: &Path, k: usize) -> Result<()> {
+    let judged = judged(queries)?;
+    let mut index = open_search(&settings.index_dir)?;
+    println!(
+        "default threshold {:.2}",
+        kiosk::search::PARTIAL_TITLE_CHARS
+    );
+    for tenth in 3..=10 {
+        let share = tenth as f32 / 10.0;
+        index.set_partial_share(share);
+        let report = kiosk::desk::search::evaluate(&index, &judged, k)?;
+        println!(
+            "threshold {share:.1}: nDCG@{k} {:.4}; {}",
+            report.overall.mean.ndcg,
+            zero_line(&report.zero_errors(&judged))
+        );
+    }
+    Ok(())
+}
+
+pub fn queries(settings: &Settings, queries: &Path, k: usize, failures: bool) -> Result<()> {
+    let judged = judged(queries)?;
     let index = open_search(&settings.index_dir)?;
     // Scored as a visitor sees it: with the correction and the partial matches of a query
     // that finds nothing alone.
@@ -32,6 +65,7 @@ pub fn queries(settings: &Settings, queries: &Path, k: usize, failures: bool) ->
         row(t, s);
     }
     row("overall", &report.overall);
+    println!("{}", zero_line(&report.zero_errors(&judged)));
     if failures {
         println!();
         for q in report.per_query.iter().filter(|q| q.scores.ndcg < 1.0) {

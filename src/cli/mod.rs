@@ -89,6 +89,10 @@ pub enum Cmd {
         /// Also list every query that scored below 1, with the ids it returned.
         #[arg(long)]
         failures: bool,
+        /// Score the file at several partial-match thresholds (the share of the query a
+        /// partial hit's title must hold), to calibrate it on a development split.
+        #[arg(long)]
+        calibrate: bool,
     },
     /// Print the input method's candidates for a typed pinyin, one per line, best first (the
     /// first page of the keyboard, or every candidate with --all). Needs no configuration.
@@ -140,7 +144,14 @@ pub fn run(cli: Cli) -> Result<()> {
             queries,
             k,
             failures,
+            calibrate: false,
         }) => eval::queries(&settings, &queries, k, failures)?,
+        Some(Cmd::Eval {
+            queries,
+            k,
+            calibrate: true,
+            ..
+        }) => eval::calibrate(&settings, &queries, k)?,
         Some(Cmd::EvalSegmentation { folder }) => eval::segmentation(&folder)?,
     }
     Ok(())

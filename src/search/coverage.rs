@@ -74,7 +74,7 @@ pub struct Coverage {
 /// nothing-relevant query finds a partial hit (the most any reaches is 0.5, 学校招生 of
 /// 宠物美容学校招生, for 火星移民政策 it is 0.33) while 小孩打预防针 (0.67) and 机动车注删登记
 /// (0.71) find their records; below 0.5 nothing-relevant queries start to return records.
-const PARTIAL_TITLE_CHARS: f32 = 0.6;
+pub const PARTIAL_TITLE_CHARS: f32 = 0.6;
 
 /// How a candidate fared.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -95,9 +95,10 @@ pub struct Verdict {
 }
 
 impl Verdict {
-    /// A record the cut-off rejected that is still worth showing as a partial match.
-    pub fn partial(&self) -> bool {
-        self.subject && self.title >= PARTIAL_TITLE_CHARS
+    /// A record the cut-off rejected that is still worth showing as a partial match, when its
+    /// title must hold at least `share` of the query's characters (see [`PARTIAL_TITLE_CHARS`]).
+    pub fn partial(&self, share: f32) -> bool {
+        self.subject && self.title >= share
     }
 }
 

@@ -143,6 +143,36 @@ pub struct EvalReport {
     pub per_query: Vec<QueryOutcome>,
 }
 
+/// The two ways an honest zero can be wrong, counted over a report.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ZeroErrors {
+    /// Queries with relevant records that returned no hit at all.
+    pub false_zeros: usize,
+    /// Queries with relevant records.
+    pub answerable: usize,
+    /// Nothing-relevant queries that returned hits.
+    pub false_hits: usize,
+    /// Nothing-relevant queries.
+    pub nothing: usize,
+}
+
+impl EvalReport {
+    /// False zeros and false hits of the report.
+    pub fn zero_errors(&self, queries: &[Judged]) -> ZeroErrors {
+        let mut e = ZeroErrors::default();
+        for (q, o) in queries.iter().zip(&self.per_query) {
+            if q.relevant.is_empty() {
+                e.nothing += 1;
+                e.false_hits += usize::from(!o.returned.is_empty());
+            } else {
+                e.answerable += 1;
+                e.false_zeros += usize::from(o.returned.is_empty());
+            }
+        }
+        e
+    }
+}
+
 /// What one query returned and how it scored.
 #[derive(Debug, Clone, Default)]
 pub struct QueryOutcome {
@@ -242,6 +272,31 @@ mod tests {
     fn a_nothing_relevant_query_scores_only_when_nothing_is_returned() {
         assert_eq!(score(&[], &[], 10).ndcg, 1.0);
         assert_eq!(score(&ids(&["noise"]), &[], 10).ndcg, 0.0);
+    }
+
+    #[test]
+    fn false_zeros_and_false_hits_are_counted_apart() {
+        let queries =
+            parse_queries("query_id\tquery\trelevant_ids\n1\ta\tx\n2\tb\ty\n3\tc\t\n4\td\t\n")
+                .unwrap();
+        let report = evaluate_with(&queries, 10, |q, _| {
+            Ok(match q {
+                "a" => vec!["x".to_string()],
+                "d" => vec!["noise".to_string()],
+                _ => Vec::new(),
+            })
+        })
+        .unwrap();
+        let e = report.zero_errors(&queries);
+        assert_eq!(
+            e,
+            ZeroErrors {
+                false_zeros: 1,
+                answerable: 2,
+                false_hits: 1,
+                nothing: 2
+            }
+        );
     }
 
     #[test]

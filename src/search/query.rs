@@ -5,7 +5,7 @@
 //! characters all just search). BM25 with the title weighted over the body; an exact 发文字号 or
 //! 索引号 match first; superseded versions rank below versions in force.
 
-use super::correct::Confusables;
+use super::correct::Corrector;
 use super::coverage::Coverage;
 use super::error::SearchError;
 use super::facets::{FacetCounts, FacetValues, Filter};
@@ -129,11 +129,15 @@ pub struct SearchIndex {
     pub(super) reader: IndexReader,
     lexicon: std::sync::Arc<Lexicon>,
     pinyin: PinyinIndex,
-    confusables: Confusables,
+    corrector: Corrector,
     synonyms: Synonyms,
+    /// The generation's derived plain words, without what the staff's table overrides.
+    derived: Synonyms,
     home: Home,
     /// Up to how many postings a query is one exact disjunction (see `plan::QueryParts::top`).
     exact_postings: u64,
+    /// Share of the query's characters a partial match's title must hold.
+    partial_share: f32,
     pub(super) facet_values: FacetValues,
 }
 
@@ -146,8 +150,10 @@ impl SearchIndex {
             .try_into()?;
         let lexicon = Lexicon::read(&open.path);
         let pinyin = PinyinIndex::build(&lexicon);
-        let confusables = Confusables::build(&lexicon);
+        let corrector = Corrector::build(&lexicon);
         let synonyms = Synonyms::load(&config_snapshot(&open));
+        let derived =
+            Synonyms::load_file(&open.path.join(super::plain::FILE)).overridden_by(&synonyms);
         let home = Home::load(&config_snapshot(&open));
         let facet_values = FacetValues::read(&reader.searcher())?;
         Ok(SearchIndex {
@@ -155,10 +161,12 @@ impl SearchIndex {
             reader,
             lexicon: std::sync::Arc::new(lexicon),
             pinyin,
-            confusables,
+            corrector,
             synonyms,
+            derived,
             home,
             exact_postings: super::plan::EXACT_POSTINGS,
+            partial_share: super::coverage::PARTIAL_TITLE_CHARS,
             facet_values,
         })
     }
@@ -168,6 +176,13 @@ impl SearchIndex {
     /// index; tests and benchmarks set 0 to take the candidate path on a small index.
     pub fn set_exact_postings(&mut self, postings: u64) {
         self.exact_postings = postings;
+    }
+
+    /// Sets the share of the query's characters a partial match's title must hold (the
+    /// calibrated default is [`PARTIAL_TITLE_CHARS`](super::PARTIAL_TITLE_CHARS); `kiosk eval
+    /// --calibrate` tries others).
+    pub fn set_partial_share(&mut self, share: f32) {
+        self.partial_share = share;
     }
 
     /// The vocabulary of the generation.
@@ -237,7 +252,9 @@ impl SearchIndex {
         let ctx = Context {
             pinyin: &self.pinyin,
             synonyms: &self.synonyms,
-            confusables: &self.confusables,
+            derived: &self.derived,
+            corrector: &self.corrector,
+            lexicon: &self.lexicon,
             pair_df: &pair_df,
             phrase_df: &phrase_df,
         };
@@ -315,7 +332,7 @@ impl SearchIndex {
             .zip(verdicts)
             .filter(|(_, v)| {
                 if partial {
-                    !v.passes && v.partial()
+                    !v.passes && v.partial(self.partial_share)
                 } else {
                     v.passes
                 }

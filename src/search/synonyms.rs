@@ -1,6 +1,7 @@
 //! Plain words citizens use → the official terms documents use (`社保 = 社会保险`), from the
-//! staff-edited `synonyms.txt`. Applied at query time; a generation carries its own copy, so the
-//! table refreshes together with the data.
+//! staff-edited `synonyms.txt`, and from the table each generation derives (`plain`), which the
+//! staff's overrides: `词 != 术语` in `synonyms.txt` drops a derived pair. Applied at query time;
+//! a generation carries its own copy of both, so the tables refresh together with the data.
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -20,11 +21,14 @@ pub struct BadLine {
 pub struct Synonyms {
     map: HashMap<String, Vec<String>>,
     longest: usize,
+    /// `plain != official` lines: pairs of the derived table to drop.
+    vetoes: Vec<(String, String)>,
 }
 
 impl Synonyms {
-    /// Parses the file format: `plain = official` per line, `#` comments, blank lines ignored.
-    /// Bad lines are returned, the rest kept.
+    /// Parses the file format: `plain = official` per line (`plain != official` drops a pair
+    /// of the derived table), `#` comments, blank lines ignored. Bad lines are returned, the
+    /// rest kept.
     pub fn parse(text: &str) -> (Synonyms, Vec<BadLine>) {
         let mut s = Synonyms::default();
         let mut bad = Vec::new();
@@ -32,6 +36,13 @@ impl Synonyms {
             let line = raw.split('#').next().unwrap_or("").trim();
             if line.is_empty() {
                 continue;
+            }
+            if let Some((plain, official)) = line.split_once("!=") {
+                let (plain, official) = (plain.trim(), official.trim());
+                if !plain.is_empty() && !official.is_empty() {
+                    s.vetoes.push((plain.to_string(), official.to_string()));
+                    continue;
+                }
             }
             let Some((plain, official)) = line.split_once(['=', '＝']) else {
                 bad.push(BadLine {
@@ -59,7 +70,22 @@ impl Synonyms {
 
     /// Loads the table from a folder; a missing file is an empty table.
     pub fn load(dir: &Path) -> Synonyms {
-        let path = dir.join(FILE);
+        Synonyms::load_file(&dir.join(FILE))
+    }
+
+    /// The derived table `self` without what the staff table `staff` overrides: its vetoed
+    /// pairs, and every plain word the staff map themselves.
+    pub fn overridden_by(mut self, staff: &Synonyms) -> Synonyms {
+        self.map.retain(|plain, officials| {
+            officials.retain(|o| !staff.vetoes.iter().any(|(p, v)| p == plain && v == o));
+            !officials.is_empty() && !staff.map.contains_key(plain)
+        });
+        self
+    }
+
+    /// Loads a table file; a missing file is an empty table.
+    pub fn load_file(path: &Path) -> Synonyms {
+        let path = path.to_path_buf();
         match std::fs::read_to_string(&path) {
             Ok(text) => {
                 let (s, bad) = Synonyms::parse(&text);
@@ -137,7 +163,7 @@ impl Synonyms {
 mod tests {
     use super::*;
 
-    const TABLE: &str = "# 注释\n社保 = 社会保险\n医保 = 基本医疗保险\n医保 = 医疗保障\n\n退休金 = 养老金 # 行尾注释\n坏行\n户口 = 户口\n";
+    const TABLE: &str = "# 注释\n社保 = 社会保险\n医保 = 基本医疗保险\n医保 = 医疗保障\n\n退休金 = 养老金 # 行尾注释\n坏行\n户口 = 户口\n驾照 != 驾驶执照\n";
 
     #[test]
     fn parses_pairs_comments_and_reports_bad_lines() {
@@ -153,6 +179,18 @@ mod tests {
         assert_eq!(s.rewrites("退休金和社保"), ["养老金和社会保险"]);
         assert_eq!(s.rewrites("医保报销"), ["基本医疗保险报销", "医疗保障报销"]);
         assert!(s.rewrites("护士条例").is_empty());
+    }
+
+    #[test]
+    fn the_staff_table_overrides_the_derived_one() {
+        let (staff, bad) = Synonyms::parse(TABLE);
+        assert!(bad.len() == 2, "{bad:?}");
+        let (derived, _) =
+            Synonyms::parse("驾照 = 驾驶证\n驾照 = 驾驶执照\n社保 = 社会保障\n考编 = 编制\n");
+        let d = derived.overridden_by(&staff);
+        assert_eq!(d.rewrites("驾照"), ["驾驶证"]);
+        assert!(d.rewrites("社保").is_empty());
+        assert_eq!(d.rewrites("考编"), ["编制"]);
     }
 
     #[test]

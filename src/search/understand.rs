@@ -4,7 +4,8 @@
 //! any 发文字号/索引号 key. Pure: the index is only asked for character-pair frequencies.
 
 use super::analysis::{bigrams, normalize, segment, Mode, Word};
-use super::correct::Confusables;
+use super::correct::Corrector;
+use super::lexicon::Lexicon;
 use super::pinyin::PinyinIndex;
 use super::synonyms::Synonyms;
 use crate::catalog::{index_number_key, DocNumberKey};
@@ -106,6 +107,8 @@ const HOWTO_MARKERS: &[&str] = &[
 const MAX_QUERY_CHARS: usize = 200;
 /// Weight of a second-best pinyin conversion.
 const SECOND_CONVERSION: f32 = 0.6;
+/// Weight of a rewrite by the derived plain-words table (the staff's table counts fully).
+const DERIVED_WEIGHT: f32 = 0.8;
 /// Weight of the typed Latin letters themselves once converted (they may be a real term).
 const LATIN_AS_TYPED: f32 = 0.3;
 
@@ -143,7 +146,11 @@ pub struct Understanding {
 pub struct Context<'a> {
     pub pinyin: &'a PinyinIndex,
     pub synonyms: &'a Synonyms,
-    pub confusables: &'a Confusables,
+    /// The generation's derived plain words (`plain`), the staff's overrides applied.
+    pub derived: &'a Synonyms,
+    pub corrector: &'a Corrector,
+    /// The generation's vocabulary (the corrector's words).
+    pub lexicon: &'a Lexicon,
     /// Documents containing a character pair.
     pub pair_df: &'a dyn Fn(&str) -> u64,
     /// Documents containing a text as a phrase.
@@ -288,7 +295,7 @@ fn correct_runs(text: &str, ctx: &Context) -> Option<String> {
     let mut changed = false;
     let flush = |run: &mut String, out: &mut String, changed: &mut bool| {
         if run.chars().count() >= 2 {
-            if let Some(c) = ctx.confusables.correct(run, ctx.pair_df, ctx.phrase_df) {
+            if let Some(c) = ctx.corrector.correct(ctx.lexicon, run, ctx.phrase_df) {
                 out.push_str(&c);
                 *changed = true;
                 run.clear();
@@ -344,13 +351,15 @@ fn push_conversions(variants: &mut Vec<Variant>, text: &str, ctx: &Context) -> O
 fn synonym_rewrites(variants: &[Variant], ctx: &Context) -> Vec<Variant> {
     let mut rewritten = Vec::new();
     for v in variants {
-        for r in ctx.synonyms.rewrites(&v.text) {
+        let staff = ctx.synonyms.rewrites(&v.text).into_iter().map(|r| (r, 1.0));
+        let derived = ctx.derived.rewrites(&v.text).into_iter();
+        for (r, w) in staff.chain(derived.map(|r| (r, DERIVED_WEIGHT))) {
             if !variants
                 .iter()
                 .chain(rewritten.iter())
                 .any(|x: &Variant| x.text == r)
             {
-                rewritten.push(variant(r, v.weight));
+                rewritten.push(variant(r, v.weight * w));
             }
         }
     }
@@ -416,7 +425,7 @@ pub fn understand(raw: &str, ctx: &Context) -> Understanding {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::search::lexicon::{LexWord, Lexicon};
+    use crate::search::lexicon::LexWord;
 
     fn with_ctx<R>(f: impl FnOnce(&Context) -> R) -> R {
         let mut lex: Vec<LexWord> = ["护士", "条例", "社会", "保险", "养老", "养老金"]
@@ -430,7 +439,7 @@ mod tests {
         lex.sort_by(|a, b| a.text.cmp(&b.text));
         let lexicon = Lexicon::new(lex);
         let pinyin = PinyinIndex::build(&lexicon);
-        let confusables = Confusables::build(&lexicon);
+        let corrector = Corrector::build(&lexicon);
         let (synonyms, _) = Synonyms::parse("社保 = 社会保险\n");
         let df = |p: &str| -> u64 {
             if ["护士", "士条", "条例"].contains(&p) {
@@ -449,7 +458,9 @@ mod tests {
         f(&Context {
             pinyin: &pinyin,
             synonyms: &synonyms,
-            confusables: &confusables,
+            derived: &Synonyms::default(),
+            corrector: &corrector,
+            lexicon: &lexicon,
             pair_df: &df,
             phrase_df: &phrase,
         })

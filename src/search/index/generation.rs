@@ -152,6 +152,8 @@ pub(super) struct Contents<'a> {
     pub(super) hashes: String,
     /// Titles of the records, for the vocabulary's title phrases.
     pub(super) titles: Vec<&'a str>,
+    /// What the records give the derived plain-words table.
+    pub(super) plain: crate::search::plain::Sources,
     pub(super) data_date: Option<chrono::NaiveDate>,
     pub(super) records: usize,
     pub(super) sources: Vec<SourceCount>,
@@ -174,6 +176,7 @@ impl<'a> Contents<'a> {
         Contents {
             hashes,
             titles: public.iter().map(|r| r.title.as_str()).collect(),
+            plain: crate::search::plain::Sources::of_records(public.iter().copied()),
             data_date: public.iter().filter_map(|r| r.date()).max(),
             records: public.len(),
             sources: input.sources,
@@ -201,6 +204,8 @@ pub(super) fn finish(
         crate::search::lexicon::Lexicon::from_index(&index, fields.title, fields.body)?;
     lexicon.add_title_phrases(c.titles.iter().copied());
     lexicon.write(dir).map_err(io(&dir.join(LEXICON)))?;
+    let plain = crate::search::plain::derive(&lexicon, &c.plain);
+    crate::search::plain::write(dir, &plain).map_err(io(&dir.join(crate::search::plain::FILE)))?;
     if let Some(config_dir) = c.config_dir {
         snapshot_config(config_dir, &dir.join(CONFIG_SNAPSHOT))?;
     }

@@ -78,6 +78,9 @@ pub fn write_withdrawal(
     let contents = Contents {
         hashes: kept,
         titles: titles.iter().map(String::as_str).collect(),
+        // The records themselves are not read again: the derived plain words lose their
+        // topics and the laws' short forms until the next build.
+        plain: Default::default(),
         data_date: info.data_date,
         records,
         sources,
