@@ -2,6 +2,7 @@
 //! library, the printing in each command's file.
 
 mod eval;
+mod fleet;
 mod index;
 mod pinyin;
 mod requests;
@@ -63,6 +64,11 @@ pub enum Cmd {
         #[command(subcommand)]
         action: requests::RequestsCmd,
     },
+    /// A district of kiosks: the central register, its kiosks and their reports.
+    Fleet {
+        #[command(subcommand)]
+        action: fleet::FleetCmd,
+    },
     /// Hash a staff PIN for `staff_pin_hash` in the configuration. Reads the PIN (6 to 12
     /// digits) from standard input so it never appears in the shell history.
     StaffPin,
@@ -101,6 +107,7 @@ pub fn run(cli: Cli) -> Result<()> {
     match &cli.command {
         Some(Cmd::StaffPin) => return staff_pin::run(),
         Some(Cmd::Pinyin { pinyin, names, all }) => return pinyin::run(pinyin, *names, *all),
+        Some(Cmd::Fleet { action }) if fleet::is_admin(action) => return fleet::run_admin(action),
         _ => {}
     }
     let settings = Settings::load(&cli.config)?;
@@ -115,6 +122,7 @@ pub fn run(cli: Cli) -> Result<()> {
             settings.check_paths(PathUse::Requests)?;
             requests::run(&settings, action)?
         }
+        Some(Cmd::Fleet { action }) => fleet::run(&settings, action)?,
         Some(Cmd::StaffPin) => staff_pin::run()?,
         Some(Cmd::Pinyin { pinyin, names, all }) => pinyin::run(&pinyin, names, all)?,
         Some(Cmd::Eval {
