@@ -68,14 +68,14 @@ fn a_kiosk_role_files_and_reads_only_its_own_requests_and_staff_read_all() {
             false, '', 'x', repeat('a', 64))",
         &[],
     );
-    let err = forged.unwrap_err().to_string();
+    let err = kiosk::fleet::pg_text(&forged.unwrap_err());
     assert!(err.contains("row-level security"), "{err}");
     for sql in [
         "UPDATE fleet.requests SET status = 'closed'",
         "DELETE FROM fleet.requests",
         "SELECT * FROM fleet.kiosks",
     ] {
-        let err = client.batch_execute(sql).unwrap_err().to_string();
+        let err = kiosk::fleet::pg_text(&client.batch_execute(sql).unwrap_err());
         assert!(err.contains("permission denied"), "{sql}: {err}");
     }
 
@@ -98,10 +98,7 @@ fn a_kiosk_role_files_and_reads_only_its_own_requests_and_staff_read_all() {
         )
         .unwrap();
     assert_eq!(moved, 3);
-    let err = staff
-        .batch_execute("DELETE FROM fleet.requests")
-        .unwrap_err()
-        .to_string();
+    let err = kiosk::fleet::pg_text(&staff.batch_execute("DELETE FROM fleet.requests").unwrap_err());
     assert!(err.contains("permission denied"), "{err}");
 }
 

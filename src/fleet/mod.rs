@@ -20,7 +20,7 @@ use std::path::PathBuf;
 
 #[derive(Debug, thiserror::Error)]
 pub enum FleetError {
-    #[error("central register: {0}")]
+    #[error("central register: {}", pg_text(.0))]
     Pg(#[from] postgres::Error),
     #[error(transparent)]
     Register(#[from] crate::requests::RegisterError),
@@ -38,4 +38,15 @@ pub enum FleetError {
          knows {known})"
     )]
     TooNew { found: i32, known: i32 },
+}
+
+/// A PostgreSQL error with the server's message (the client's own text is only "db error").
+pub fn pg_text(e: &postgres::Error) -> String {
+    match e.as_db_error() {
+        Some(db) => format!("{} ({})", db.message(), db.code().code()),
+        None => {
+            let source = std::error::Error::source(e).map(|s| format!(": {s}")).unwrap_or_default();
+            format!("{e}{source}")
+        }
+    }
 }
