@@ -62,7 +62,8 @@ fn main() {
             s.spawn(move || {
                 let mut desk = RequestDesk::open(settings).unwrap();
                 for _ in 0..BACKLOG {
-                    desk.file(form, false, chrono::Local::now().naive_local()).unwrap();
+                    desk.file(form, false, chrono::Local::now().naive_local())
+                        .unwrap();
                 }
             });
         }
@@ -112,8 +113,13 @@ fn main() {
                 let mut rng = rand::rng();
                 for _ in 0..STREAM {
                     std::thread::sleep(Duration::from_millis(rng.random_range(200..600)));
-                    let f = desk.file(form, false, chrono::Local::now().naive_local()).unwrap();
-                    filed.lock().unwrap().insert(f.receipt.receipt_no, Instant::now());
+                    let f = desk
+                        .file(form, false, chrono::Local::now().naive_local())
+                        .unwrap();
+                    filed
+                        .lock()
+                        .unwrap()
+                        .insert(f.receipt.receipt_no, Instant::now());
                     wake.wake();
                 }
             });
@@ -130,7 +136,11 @@ fn main() {
     });
     let filed = filed.lock().unwrap();
     let acked = acked.lock().unwrap();
-    assert_eq!(acked.len(), KIOSKS * STREAM, "every streamed request acknowledged");
+    assert_eq!(
+        acked.len(),
+        KIOSKS * STREAM,
+        "every streamed request acknowledged"
+    );
     let mut ms: Vec<f64> = filed
         .iter()
         .map(|(r, t)| acked[r].saturating_duration_since(*t).as_secs_f64() * 1000.0)
@@ -150,5 +160,8 @@ fn main() {
     let payloads = central.payloads().unwrap();
     assert_eq!(payloads.len(), KIOSKS * (BACKLOG + STREAM));
     assert!(payloads.iter().all(|(p, h)| &p.hash() == h));
-    println!("fleet: centre holds {} requests, every content hash matches", payloads.len());
+    println!(
+        "fleet: centre holds {} requests, every content hash matches",
+        payloads.len()
+    );
 }

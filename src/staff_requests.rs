@@ -82,7 +82,11 @@ pub fn list(
     if let Some(w) = damaged_warning(&listing.damaged) {
         writeln!(out, "{w}")?;
     }
-    if let Some(w) = desk.store().outbox_state()?.and_then(|o| refused_warning(&o)) {
+    if let Some(w) = desk
+        .store()
+        .outbox_state()?
+        .and_then(|o| refused_warning(&o))
+    {
         writeln!(out, "{w}")?;
     }
     Ok(())

@@ -40,14 +40,26 @@ fn kill(mut child: Child) -> u64 {
     child.kill().unwrap();
     child.wait().unwrap();
     let mut out = String::new();
-    child.stdout.take().unwrap().read_to_string(&mut out).unwrap();
+    child
+        .stdout
+        .take()
+        .unwrap()
+        .read_to_string(&mut out)
+        .unwrap();
     duplicates_in(&out)
 }
 
 fn duplicates_in(out: &str) -> u64 {
     out.lines()
         .filter(|l| l.starts_with("batch "))
-        .filter_map(|l| l.split("duplicates=").nth(1)?.split(' ').next()?.parse::<u64>().ok())
+        .filter_map(|l| {
+            l.split("duplicates=")
+                .nth(1)?
+                .split(' ')
+                .next()?
+                .parse::<u64>()
+                .ok()
+        })
         .sum()
 }
 
@@ -78,10 +90,16 @@ fn local_outbox(config: &Path) -> (BTreeMap<String, String>, i64, i64) {
         .query_row("SELECT COUNT(*) FROM requests", [], |r| r.get(0))
         .unwrap();
     let unacked: i64 = conn
-        .query_row("SELECT COUNT(*) FROM outbox WHERE acked_at IS NULL", [], |r| r.get(0))
+        .query_row(
+            "SELECT COUNT(*) FROM outbox WHERE acked_at IS NULL",
+            [],
+            |r| r.get(0),
+        )
         .unwrap();
     let mut stmt = conn
-        .prepare("SELECT r.receipt_no, o.payload_hash FROM requests r JOIN outbox o ON o.seq = r.id")
+        .prepare(
+            "SELECT r.receipt_no, o.payload_hash FROM requests r JOIN outbox o ON o.seq = r.id",
+        )
         .unwrap();
     let rows = stmt
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
@@ -100,14 +118,18 @@ fn digest(rows: &BTreeMap<String, String>) -> String {
 }
 
 fn drain(config: &Path) -> String {
-    let out = kiosk(config, &["fleet", "send", "--until-empty"]).output().unwrap();
+    let out = kiosk(config, &["fleet", "send", "--until-empty"])
+        .output()
+        .unwrap();
     assert!(out.status.success(), "{}", common::text(&out.stderr));
     common::text(&out.stdout)
 }
 
 #[test]
 fn every_acknowledged_request_reaches_the_centre_once_through_kills_and_server_crashes() {
-    let Some(server) = PgServer::start() else { return };
+    let Some(server) = PgServer::start() else {
+        return;
+    };
     let tmp = tempfile::tempdir().unwrap();
     let pw = set_up_fleet(&server, tmp.path(), &KIOSKS);
     let configs: Vec<PathBuf> = KIOSKS
@@ -151,7 +173,8 @@ fn every_acknowledged_request_reaches_the_centre_once_through_kills_and_server_c
             Some(t) if t.elapsed() > Duration::from_millis(700) => {
                 server.start_again();
                 server_down_since = None;
-                next_crash = started.elapsed() + Duration::from_millis(rng.random_range(1500..3000));
+                next_crash =
+                    started.elapsed() + Duration::from_millis(rng.random_range(1500..3000));
             }
             None if crashes < 3 && started.elapsed() > next_crash => {
                 server.crash();
@@ -180,7 +203,10 @@ fn every_acknowledged_request_reaches_the_centre_once_through_kills_and_server_c
         filed.iter().map(Vec::len).sum::<usize>(),
         started.elapsed().as_secs_f64()
     );
-    assert!(kills >= 10, "too few kills ({kills}) for the test to mean anything");
+    assert!(
+        kills >= 10,
+        "too few kills ({kills}) for the test to mean anything"
+    );
     assert!(crashes >= 1, "the server was never crashed");
 
     // Every filed request has its outbox row, acknowledged; the centre holds each exactly once.
@@ -201,12 +227,21 @@ fn every_acknowledged_request_reaches_the_centre_once_through_kills_and_server_c
     let central_rows: BTreeMap<String, String> = payloads
         .iter()
         .map(|(p, stored)| {
-            assert_eq!(&p.hash(), stored, "{}: content changed on the way", p.receipt_no);
+            assert_eq!(
+                &p.hash(),
+                stored,
+                "{}: content changed on the way",
+                p.receipt_no
+            );
             (p.receipt_no.clone(), stored.clone())
         })
         .collect();
     assert_eq!(central_rows.len(), TOTAL as usize, "a receipt number twice");
-    assert_eq!(digest(&central_rows), digest(&local_all), "content hash of the register");
+    assert_eq!(
+        digest(&central_rows),
+        digest(&local_all),
+        "content hash of the register"
+    );
 
     // Lost acknowledgements (a sender killed between the two commits), made certain here:
     // those rows go again and are acknowledged as duplicates, not inserted.
@@ -216,6 +251,9 @@ fn every_acknowledged_request_reaches_the_centre_once_through_kills_and_server_c
         .execute("UPDATE outbox SET acked_at = NULL WHERE seq % 10 = 0", [])
         .unwrap();
     let out = drain(&configs[0]);
-    assert!(out.contains("done inserted=0 duplicates=33 refused=0"), "{out}");
+    assert!(
+        out.contains("done inserted=0 duplicates=33 refused=0"),
+        "{out}"
+    );
     assert_eq!(central.payloads().unwrap().len(), TOTAL as usize);
 }

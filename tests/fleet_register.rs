@@ -44,11 +44,25 @@ fn drain(sender: &mut Sender) -> Vec<kiosk::fleet::sender::Batch> {
 
 #[test]
 fn a_kiosk_role_files_and_reads_only_its_own_requests_and_staff_read_all() {
-    let Some(server) = PgServer::start() else { return };
+    let Some(server) = PgServer::start() else {
+        return;
+    };
     let tmp = tempfile::tempdir().unwrap();
     let pw = set_up_fleet(&server, tmp.path(), &["QH01", "QH02"]);
-    let c1 = fleet_config(&tmp.path().join("k1"), "QH01", &server, "kiosk_qh01", &pw[0]);
-    let c2 = fleet_config(&tmp.path().join("k2"), "QH02", &server, "kiosk_qh02", &pw[1]);
+    let c1 = fleet_config(
+        &tmp.path().join("k1"),
+        "QH01",
+        &server,
+        "kiosk_qh01",
+        &pw[0],
+    );
+    let c2 = fleet_config(
+        &tmp.path().join("k2"),
+        "QH02",
+        &server,
+        "kiosk_qh02",
+        &pw[1],
+    );
     file_requests(&c1, 2);
     file_requests(&c2, 3);
     for c in [&c1, &c2] {
@@ -98,16 +112,28 @@ fn a_kiosk_role_files_and_reads_only_its_own_requests_and_staff_read_all() {
         )
         .unwrap();
     assert_eq!(moved, 3);
-    let err = kiosk::fleet::pg_text(&staff.batch_execute("DELETE FROM fleet.requests").unwrap_err());
+    let err = kiosk::fleet::pg_text(
+        &staff
+            .batch_execute("DELETE FROM fleet.requests")
+            .unwrap_err(),
+    );
     assert!(err.contains("permission denied"), "{err}");
 }
 
 #[test]
 fn a_redelivered_receipt_is_acknowledged_not_inserted_and_other_content_is_refused() {
-    let Some(server) = PgServer::start() else { return };
+    let Some(server) = PgServer::start() else {
+        return;
+    };
     let tmp = tempfile::tempdir().unwrap();
     let pw = set_up_fleet(&server, tmp.path(), &["QH01"]);
-    let config = fleet_config(&tmp.path().join("k1"), "QH01", &server, "kiosk_qh01", &pw[0]);
+    let config = fleet_config(
+        &tmp.path().join("k1"),
+        "QH01",
+        &server,
+        "kiosk_qh01",
+        &pw[0],
+    );
     let receipts = file_requests(&config, 6);
     let settings = Settings::load(&config).unwrap();
     let mut sender = Sender::new(&settings).unwrap();
@@ -132,9 +158,11 @@ fn a_redelivered_receipt_is_acknowledged_not_inserted_and_other_content_is_refus
 
     // A register restored from elsewhere sends the same receipt number with other content.
     let (text, _): (String, String) = local
-        .query_row("SELECT payload, payload_hash FROM outbox WHERE seq = 3", [], |r| {
-            Ok((r.get(0)?, r.get(1)?))
-        })
+        .query_row(
+            "SELECT payload, payload_hash FROM outbox WHERE seq = 3",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
         .unwrap();
     let mut other: kiosk::requests::Payload = serde_json::from_str(&text).unwrap();
     other.hints = "complaint".into();
@@ -177,16 +205,27 @@ fn a_redelivered_receipt_is_acknowledged_not_inserted_and_other_content_is_refus
         text.contains("被中心登记簿拒收") && text.contains(&receipts[2]),
         "{text}"
     );
-    let kiosks = Central::with_client(server.owner()).unwrap().kiosks().unwrap();
+    let kiosks = Central::with_client(server.owner())
+        .unwrap()
+        .kiosks()
+        .unwrap();
     assert_eq!(kiosks[0].refusals, 1);
 }
 
 #[test]
 fn fleet_status_lists_every_kiosk_and_flags_the_silent_one() {
-    let Some(server) = PgServer::start() else { return };
+    let Some(server) = PgServer::start() else {
+        return;
+    };
     let tmp = tempfile::tempdir().unwrap();
     let pw = set_up_fleet(&server, tmp.path(), &["QH01", "QH02"]);
-    let c1 = fleet_config(&tmp.path().join("k1"), "QH01", &server, "kiosk_qh01", &pw[0]);
+    let c1 = fleet_config(
+        &tmp.path().join("k1"),
+        "QH01",
+        &server,
+        "kiosk_qh01",
+        &pw[0],
+    );
     file_requests(&c1, 2);
     let out = common::run_kiosk(&c1, &["fleet", "send", "--until-empty"]);
     assert!(out.status.success(), "{}", common::text(&out.stderr));
@@ -200,7 +239,13 @@ fn fleet_status_lists_every_kiosk_and_flags_the_silent_one() {
     kiosk::fleet::schema::add_staff(&mut owner, "li", "staffpw2").unwrap();
     let staff_pw = tmp.path().join("staff.password");
     std::fs::write(&staff_pw, "staffpw2\n").unwrap();
-    let staff = fleet_config(&tmp.path().join("desk"), "QH90", &server, "staff_li", &staff_pw);
+    let staff = fleet_config(
+        &tmp.path().join("desk"),
+        "QH90",
+        &server,
+        "staff_li",
+        &staff_pw,
+    );
     let out = common::run_kiosk(&staff, &["fleet", "status"]);
     let text = common::text(&out.stdout);
     assert!(out.status.success(), "{}", common::text(&out.stderr));
@@ -209,7 +254,10 @@ fn fleet_status_lists_every_kiosk_and_flags_the_silent_one() {
     assert!(lines[0].starts_with("QH01"), "{text}");
     assert!(lines[0].contains("中心 2 件（最大序号 2）"), "{text}");
     assert!(lines[0].contains("待送 0"), "{text}");
-    assert!(lines[1].starts_with("QH02") && lines[1].contains("失联：从未报告"), "{text}");
+    assert!(
+        lines[1].starts_with("QH02") && lines[1].contains("失联：从未报告"),
+        "{text}"
+    );
     // The heartbeat carried the printer state (no such queue here) and the queued receipts.
     assert!(lines[0].contains("待打印 2"), "{text}");
     assert!(lines[0].contains("打印机异常"), "{text}");
@@ -219,10 +267,18 @@ fn fleet_status_lists_every_kiosk_and_flags_the_silent_one() {
 #[test]
 fn a_status_lookup_answers_from_the_centre_and_from_the_local_copy_when_the_centre_is_down() {
     use kiosk::desk::lookup::{lookup, Source};
-    let Some(server) = PgServer::start() else { return };
+    let Some(server) = PgServer::start() else {
+        return;
+    };
     let tmp = tempfile::tempdir().unwrap();
     let pw = set_up_fleet(&server, tmp.path(), &["QH01"]);
-    let config = fleet_config(&tmp.path().join("k1"), "QH01", &server, "kiosk_qh01", &pw[0]);
+    let config = fleet_config(
+        &tmp.path().join("k1"),
+        "QH01",
+        &server,
+        "kiosk_qh01",
+        &pw[0],
+    );
     let settings = Settings::load(&config).unwrap();
     let form = kiosk::staff_requests::read_form(
         &common::repo().join("tests/fixtures/request-citizen.json"),
@@ -249,7 +305,9 @@ fn a_status_lookup_answers_from_the_centre_and_from_the_local_copy_when_the_cent
     let found = lookup(&desk, central, "test", no, code).unwrap().unwrap();
     assert_eq!(found.source, Source::Centre);
     assert_eq!(found.stored.status, kiosk::requests::Status::Answered);
-    assert!(lookup(&desk, central, "test", no, "WRONGCODE2").unwrap().is_none());
+    assert!(lookup(&desk, central, "test", no, "WRONGCODE2")
+        .unwrap()
+        .is_none());
 
     server.crash();
     let found = lookup(&desk, central, "test", no, code).unwrap().unwrap();

@@ -133,7 +133,11 @@ pub fn run_admin(action: &FleetCmd) -> Result<()> {
             let password = new_password()?;
             let role = schema::add_staff(&mut admin.connect()?, name, &password)?;
             write_secret(password_out, &password)?;
-            writeln!(out, "staff role {role}, password in {}", password_out.display())?;
+            writeln!(
+                out,
+                "staff role {role}, password in {}",
+                password_out.display()
+            )?;
         }
         _ => anyhow::bail!("not an administrator command"),
     }
@@ -191,7 +195,11 @@ pub fn run(settings: &Settings, action: FleetCmd) -> Result<()> {
                 state.refused.len()
             )?;
             for r in &state.refused {
-                writeln!(out, "拒收 {}  {}  本机 {}", r.receipt_no, r.at, r.payload_hash)?;
+                writeln!(
+                    out,
+                    "拒收 {}  {}  本机 {}",
+                    r.receipt_no, r.at, r.payload_hash
+                )?;
             }
         }
         FleetCmd::Retry { receipt_no } => {
@@ -202,7 +210,8 @@ pub fn run(settings: &Settings, action: FleetCmd) -> Result<()> {
             }
             writeln!(out, "{receipt_no} will be sent again")?;
         }
-        admin @ (FleetCmd::Setup { .. } | FleetCmd::AddKiosk { .. } | FleetCmd::AddStaff { .. }) => {
+        admin
+        @ (FleetCmd::Setup { .. } | FleetCmd::AddKiosk { .. } | FleetCmd::AddStaff { .. }) => {
             run_admin(&admin)?
         }
     }

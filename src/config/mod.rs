@@ -139,8 +139,7 @@ impl Settings {
         let sources = validate_sources(&raw.sources, &resolve).map_err(|(m, f)| invalid(m, f))?;
         let requests =
             validate_requests(&raw.requests, &resolve).map_err(|(m, f)| invalid(m, f))?;
-        let fleet =
-            fleet::validate_fleet(&raw.fleet, &resolve).map_err(|(m, f)| invalid(m, f))?;
+        let fleet = fleet::validate_fleet(&raw.fleet, &resolve).map_err(|(m, f)| invalid(m, f))?;
         let screen = validate_screen(&raw.kiosk).map_err(|(m, f)| invalid(m, f))?;
         Ok(Settings {
             config_path: path.to_path_buf(),

@@ -43,7 +43,8 @@ pub fn lookup(
             source: Source::Alone,
         }));
     };
-    let answer = Central::open(central, application).and_then(|mut c| c.status_of(&stored.receipt_no));
+    let answer =
+        Central::open(central, application).and_then(|mut c| c.status_of(&stored.receipt_no));
     let source = match answer {
         Ok(Some(at_centre)) => {
             if let Some(status) = Status::from_code(&at_centre.status) {

@@ -389,7 +389,10 @@ mod tests {
     #[test]
     fn a_delivery_is_judged_by_what_the_centre_held_before() {
         let r = "QH01-20261202-0001";
-        assert_eq!(judge("a", r, Some("a".into()), None, None), Delivered::Inserted);
+        assert_eq!(
+            judge("a", r, Some("a".into()), None, None),
+            Delivered::Inserted
+        );
         assert_eq!(
             judge("a", r, None, Some("a".into()), Some(r.into())),
             Delivered::Duplicate

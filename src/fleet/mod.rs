@@ -45,7 +45,9 @@ pub fn pg_text(e: &postgres::Error) -> String {
     match e.as_db_error() {
         Some(db) => format!("{} ({})", db.message(), db.code().code()),
         None => {
-            let source = std::error::Error::source(e).map(|s| format!(": {s}")).unwrap_or_default();
+            let source = std::error::Error::source(e)
+                .map(|s| format!(": {s}"))
+                .unwrap_or_default();
             format!("{e}{source}")
         }
     }

@@ -155,7 +155,11 @@ fn plain_name(what: &str, s: &str) -> Result<(), FleetError> {
 
 /// Creates (or, when it exists, gives a new password to) the login role of a kiosk and records
 /// the kiosk. `password` is set as the role's password (SCRAM, hashed by the server).
-pub fn add_kiosk(client: &mut Client, kiosk_id: &str, password: &str) -> Result<String, FleetError> {
+pub fn add_kiosk(
+    client: &mut Client,
+    kiosk_id: &str,
+    password: &str,
+) -> Result<String, FleetError> {
     let id_ok = (2..=8).contains(&kiosk_id.len())
         && kiosk_id
             .bytes()

@@ -130,7 +130,12 @@ impl Sender {
             self.outbox = Some(Outbox::open(&self.settings.requests.register)?);
         }
         if self.central.is_none() {
-            let central = self.settings.fleet.central.as_ref().ok_or(FleetError::NotConfigured)?;
+            let central = self
+                .settings
+                .fleet
+                .central
+                .as_ref()
+                .ok_or(FleetError::NotConfigured)?;
             let app = format!("kiosk-{}", self.settings.requests.kiosk_id);
             self.central = Some(Central::open(central, &app)?);
             tracing::info!("connected to the central register");

@@ -9,9 +9,14 @@ use std::time::Duration;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Flag {
     NeverReported,
-    Silent { minutes: i64 },
+    Silent {
+        minutes: i64,
+    },
     /// Its index is older than the newest in the district.
-    Stale { data_date: Option<NaiveDate>, newest: NaiveDate },
+    Stale {
+        data_date: Option<NaiveDate>,
+        newest: NaiveDate,
+    },
     Printer(String),
     Refused(i64),
     /// Requests the kiosk holds that have not reached the centre yet.
@@ -93,7 +98,10 @@ pub fn render(kiosks: &[KioskStatus], silent_after: Duration) -> String {
             }
         ));
     }
-    out.push_str(&format!("共 {} 台终端，{attention} 台需要处理\n", kiosks.len()));
+    out.push_str(&format!(
+        "共 {} 台终端，{attention} 台需要处理\n",
+        kiosks.len()
+    ));
     out
 }
 
@@ -161,8 +169,14 @@ mod tests {
         );
         let lines: Vec<&str> = text.lines().collect();
         assert_eq!(lines.len(), 3, "{text}");
-        assert!(lines[0].starts_with("QH01") && !lines[0].contains('⚠'), "{text}");
-        assert!(lines[1].starts_with("QH02") && lines[1].contains("失联：从未报告"), "{text}");
+        assert!(
+            lines[0].starts_with("QH01") && !lines[0].contains('⚠'),
+            "{text}"
+        );
+        assert!(
+            lines[1].starts_with("QH02") && lines[1].contains("失联：从未报告"),
+            "{text}"
+        );
         assert_eq!(lines[2], "共 2 台终端，1 台需要处理");
     }
 }

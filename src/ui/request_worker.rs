@@ -119,33 +119,35 @@ impl Desk {
             Action::Lookup {
                 receipt_no,
                 query_code,
-            } => Some(Reply::Lookup(match crate::desk::lookup::lookup(
-                desk,
-                central.as_ref(),
-                &app,
-                &receipt_no,
-                &query_code,
-            ) {
-                Ok(Some(found)) => {
-                    let s = found.stored;
-                    let due = s
-                        .due
-                        .map(|d| format!("，答复期限{}前", d.date.format("%Y年%m月%d日")))
-                        .unwrap_or_default();
-                    format!(
-                        "受理编号{}：{}{}。{}",
-                        s.receipt_no,
-                        s.status.label(),
-                        due,
-                        crate::desk::lookup::source_note(&found.source)
-                    )
-                }
-                Ok(None) => NOT_FOUND.into(),
-                Err(e) => {
-                    tracing::error!(error = %e, "status lookup failed");
-                    CANNOT_LOOK_UP.into()
-                }
-            })),
+            } => Some(Reply::Lookup(
+                match crate::desk::lookup::lookup(
+                    desk,
+                    central.as_ref(),
+                    &app,
+                    &receipt_no,
+                    &query_code,
+                ) {
+                    Ok(Some(found)) => {
+                        let s = found.stored;
+                        let due = s
+                            .due
+                            .map(|d| format!("，答复期限{}前", d.date.format("%Y年%m月%d日")))
+                            .unwrap_or_default();
+                        format!(
+                            "受理编号{}：{}{}。{}",
+                            s.receipt_no,
+                            s.status.label(),
+                            due,
+                            crate::desk::lookup::source_note(&found.source)
+                        )
+                    }
+                    Ok(None) => NOT_FOUND.into(),
+                    Err(e) => {
+                        tracing::error!(error = %e, "status lookup failed");
+                        CANNOT_LOOK_UP.into()
+                    }
+                },
+            )),
             Action::Close => None,
         }
     }

@@ -68,7 +68,10 @@ impl PgServer {
                 .arg(dir.path())
                 .status()
                 .expect("chown");
-            assert!(status.success(), "chown postgres: is the postgres user missing?");
+            assert!(
+                status.success(),
+                "chown postgres: is the postgres user missing?"
+            );
         }
         let server = PgServer {
             dir,
@@ -101,7 +104,10 @@ impl PgServer {
         .expect("pg_hba.conf");
         server.start_again();
         let mut admin = postgres::Client::connect(
-            &format!("host=127.0.0.1 port={} user={OWNER} dbname=postgres", server.port),
+            &format!(
+                "host=127.0.0.1 port={} user={OWNER} dbname=postgres",
+                server.port
+            ),
             postgres::NoTls,
         )
         .expect("connect as owner");
@@ -201,12 +207,23 @@ impl Drop for PgServer {
     fn drop(&mut self) {
         let _ = Command::new(if self.as_postgres { "setpriv" } else { "true" })
             .args(if self.as_postgres {
-                vec!["--reuid=postgres", "--regid=postgres", "--init-groups", "--"]
+                vec![
+                    "--reuid=postgres",
+                    "--regid=postgres",
+                    "--init-groups",
+                    "--",
+                ]
             } else {
                 vec![]
             })
             .arg(self.bin.join("pg_ctl"))
-            .args(["-D", &self.data().display().to_string(), "-m", "immediate", "stop"])
+            .args([
+                "-D",
+                &self.data().display().to_string(),
+                "-m",
+                "immediate",
+                "stop",
+            ])
             .output();
     }
 }

@@ -279,7 +279,11 @@ impl Outbox {
     ) -> Result<(), RegisterError> {
         self.conn.execute(
             "UPDATE outbox SET refused_at = ?1, central_hash = ?2 WHERE seq = ?3",
-            params![at.format("%Y-%m-%dT%H:%M:%S").to_string(), central_hash, seq],
+            params![
+                at.format("%Y-%m-%dT%H:%M:%S").to_string(),
+                central_hash,
+                seq
+            ],
         )?;
         Ok(())
     }
