@@ -210,7 +210,10 @@ fn every_acknowledged_request_reaches_the_centre_once_through_kills_and_server_c
         kills >= 10,
         "too few kills ({kills}) for the test to mean anything"
     );
-    assert!(crashes >= 2, "the server was crashed only {crashes} time(s)");
+    assert!(
+        crashes >= 2,
+        "the server was crashed only {crashes} time(s)"
+    );
 
     // Every filed request has its outbox row, acknowledged; the centre holds each exactly once.
     let mut local_all = BTreeMap::new();

@@ -166,7 +166,10 @@ fn the_fleet_is_off_unless_a_central_url_is_set() {
     assert_eq!(s.fleet.central, None);
     assert_eq!(s.fleet.heartbeat, std::time::Duration::from_secs(60));
     let text = EXAMPLE_CONFIG
-        .replace("# central_url = \"host=10.1.0.5", "central_url = \"host=10.1.0.5")
+        .replace(
+            "# central_url = \"host=10.1.0.5",
+            "central_url = \"host=10.1.0.5",
+        )
         .replace("# password_file = \"/etc", "password_file = \"/etc");
     let s = Settings::parse(&text, Path::new("kiosk-config/kiosk.toml")).unwrap();
     let central = s.fleet.central.unwrap();
