@@ -26,6 +26,13 @@ if [ ${#need[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
     cups printer-driver-cups-pdf poppler-utils xvfb >/dev/null
 fi
+# The fleet tests start their own PostgreSQL cluster in a temporary folder (as the postgres
+# user: initdb refuses root); they need the server binaries only.
+if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+  echo "== apt-get install postgresql"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends postgresql >/dev/null
+fi
 if ! LC_ALL=C lpstat -r 2>/dev/null | grep -q "scheduler is running"; then
   echo "== starting cupsd"
   /usr/sbin/cupsd

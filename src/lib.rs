@@ -11,6 +11,8 @@
 //! - [`desk`]: what the kiosk does (search with its nothing-found policy, requests filed,
 //!   printed, looked up and moved on), called by the screen's workers and the command line alike.
 //! - [`pipeline`]: import every source, apply the safety gate, write a new index generation.
+//! - [`fleet`]: a district of kiosks: the central PostgreSQL register, the outbox sender and
+//!   the heartbeat.
 //! - [`status`]: generations, the last run and freshness warnings, for staff.
 //! - [`requests`]: disclosure requests: form model, validation, SQLite register, deadlines.
 //! - [`print`]: request forms and receipts rendered as PDF or ESC/POS; CUPS and raw back-ends.
@@ -30,6 +32,7 @@ pub mod catalog;
 pub mod config;
 pub mod desk;
 pub mod file_error;
+pub mod fleet;
 pub mod ime;
 pub mod ingest;
 pub mod pipeline;

@@ -82,7 +82,30 @@ pub fn list(
     if let Some(w) = damaged_warning(&listing.damaged) {
         writeln!(out, "{w}")?;
     }
+    if let Some(w) = desk
+        .store()
+        .outbox_state()?
+        .and_then(|o| refused_warning(&o))
+    {
+        writeln!(out, "{w}")?;
+    }
     Ok(())
+}
+
+/// The warning line for requests the central register refused, if any.
+pub fn refused_warning(outbox: &crate::requests::OutboxState) -> Option<String> {
+    (!outbox.refused.is_empty()).then(|| {
+        format!(
+            "警告：有{}件申请被中心登记簿拒收（中心已有同一受理编号、内容不同）：{}。申请仍保存在本机，请核对后用 kiosk fleet retry 重新发送",
+            outbox.refused.len(),
+            outbox
+                .refused
+                .iter()
+                .map(|r| r.receipt_no.as_str())
+                .collect::<Vec<_>>()
+                .join("、")
+        )
+    })
 }
 
 /// Every detail of one request; the full ID number only with `staff_copy`.

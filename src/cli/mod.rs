@@ -2,6 +2,7 @@
 //! library, the printing in each command's file.
 
 mod eval;
+mod fleet;
 mod index;
 mod pinyin;
 mod requests;
@@ -78,6 +79,11 @@ pub enum Cmd {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+    /// A district of kiosks: the central register, its kiosks and their reports.
+    Fleet {
+        #[command(subcommand)]
+        action: fleet::FleetCmd,
+    },
     /// Hash a staff PIN for `staff_pin_hash` in the configuration. Reads the PIN (6 to 12
     /// digits) from standard input so it never appears in the shell history.
     StaffPin,
@@ -120,6 +126,7 @@ pub fn run(cli: Cli) -> Result<()> {
     match &cli.command {
         Some(Cmd::StaffPin) => return staff_pin::run(),
         Some(Cmd::Pinyin { pinyin, names, all }) => return pinyin::run(pinyin, *names, *all),
+        Some(Cmd::Fleet { action }) if fleet::is_admin(action) => return fleet::run_admin(action),
         _ => {}
     }
     let settings = Settings::load(&cli.config)?;
@@ -138,6 +145,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Cmd::Stats { since, format, out }) => {
             stats::run(&settings, since, format.as_deref(), out.as_deref())?
         }
+        Some(Cmd::Fleet { action }) => fleet::run(&settings, action)?,
         Some(Cmd::StaffPin) => staff_pin::run()?,
         Some(Cmd::Pinyin { pinyin, names, all }) => pinyin::run(&pinyin, names, all)?,
         Some(Cmd::Eval {

@@ -4,6 +4,7 @@
 //! error that names the file, the key and the fix. Paths in the file are relative to the file.
 //! Owns no IO beyond reading the one file; knows nothing about the index or the UI.
 
+mod fleet;
 mod paths;
 mod raw;
 mod requests;
@@ -12,6 +13,7 @@ mod sources;
 mod tests;
 mod writable;
 
+pub use fleet::{CentralSettings, FleetSettings};
 pub use paths::PathUse;
 pub use requests::{EscposTarget, RequestSettings};
 pub use sources::{FieldMapping, Format, SourceSettings};
@@ -87,6 +89,7 @@ pub struct Settings {
     pub refresh: RefreshSettings,
     pub sources: Vec<SourceSettings>,
     pub requests: RequestSettings,
+    pub fleet: FleetSettings,
 }
 
 impl Settings {
@@ -143,6 +146,7 @@ impl Settings {
         let sources = validate_sources(&raw.sources, &resolve).map_err(|(m, f)| invalid(m, f))?;
         let requests =
             validate_requests(&raw.requests, &resolve).map_err(|(m, f)| invalid(m, f))?;
+        let fleet = fleet::validate_fleet(&raw.fleet, &resolve).map_err(|(m, f)| invalid(m, f))?;
         let screen = validate_screen(&raw.kiosk).map_err(|(m, f)| invalid(m, f))?;
         Ok(Settings {
             config_path: path.to_path_buf(),
@@ -161,6 +165,7 @@ impl Settings {
             refresh: raw.refresh,
             sources,
             requests,
+            fleet,
         })
     }
 }

@@ -236,3 +236,43 @@ fn the_shared_corpus_config_publishes_by_default_only_the_feeds_of_published_pag
         ]
     );
 }
+
+#[test]
+fn the_fleet_is_off_unless_a_central_url_is_set() {
+    let s = Settings::parse(EXAMPLE_CONFIG, Path::new("kiosk-config/kiosk.toml")).unwrap();
+    assert_eq!(s.fleet.central, None);
+    assert_eq!(s.fleet.heartbeat, std::time::Duration::from_secs(60));
+    let text = EXAMPLE_CONFIG
+        .replace(
+            "# central_url = \"host=10.1.0.5",
+            "central_url = \"host=10.1.0.5",
+        )
+        .replace("# password_file = \"/etc", "password_file = \"/etc");
+    let s = Settings::parse(&text, Path::new("kiosk-config/kiosk.toml")).unwrap();
+    let central = s.fleet.central.unwrap();
+    assert!(central.url.contains("user=kiosk_qh01"));
+    assert_eq!(
+        central.password_file.as_deref(),
+        Some(Path::new("/etc/kiosk/central.password"))
+    );
+}
+
+#[test]
+fn a_central_url_with_a_password_or_without_a_user_is_refused() {
+    for (url, names) in [
+        ("host=h user=k password=secret", "contains a password"),
+        ("host=h dbname=d", "names no user"),
+        ("host='unterminated", "not a PostgreSQL connection string"),
+    ] {
+        let text =
+            format!("[kiosk]\nhall_name='x'\nindex_dir='i'\n[fleet]\ncentral_url = {url:?}\n");
+        let err = Settings::parse(&text, Path::new("k.toml"))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains(names), "{url}: {err}");
+        assert!(
+            !err.contains("secret"),
+            "the password is never echoed: {err}"
+        );
+    }
+}

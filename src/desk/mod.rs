@@ -2,5 +2,6 @@
 //! (search, requests, print, pipeline) below. No egui, no clap, nothing printed: it returns
 //! typed values that the screen and the command line only render.
 
+pub mod lookup;
 pub mod requests;
 pub mod search;

@@ -19,7 +19,8 @@ pub use crypto::Keys;
 pub use deadlines::{Calendar, Due};
 pub use model::{Applicant, ApplicantType, Hint, ObtainBy, ProvideAs, RawForm, Request};
 pub use register::{
-    AuditEntry, Listing, Pragmas, Receipt, Register, RegisterError, StatusChange, Stored,
+    AuditEntry, Listing, Outbox, OutboxRow, OutboxState, Payload, Pragmas, Receipt, Refusal,
+    Register, RegisterError, StatusChange, Stored,
 };
 pub use status::{Outcome, Status};
 pub use store::RequestStore;

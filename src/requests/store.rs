@@ -12,7 +12,7 @@
 use super::deadlines::Due;
 use super::model::Request;
 use super::register::{
-    AuditEntry, Listing, Receipt, Register, RegisterError, StatusChange, Stored,
+    AuditEntry, Listing, OutboxState, Receipt, Register, RegisterError, StatusChange, Stored,
 };
 use super::status::Status;
 use chrono::{NaiveDate, NaiveDateTime};
@@ -66,6 +66,9 @@ pub trait RequestStore: Send {
     ) -> Result<(), RegisterError>;
     /// The fingerprint of the key the store seals personal data with.
     fn key_fingerprint(&self) -> &str;
+    /// How this kiosk's outbox to the central register stands; `None` for a store that has
+    /// no outbox (the central register itself).
+    fn outbox_state(&self) -> Result<Option<OutboxState>, RegisterError>;
 }
 
 impl RequestStore for Register {
@@ -126,5 +129,8 @@ impl RequestStore for Register {
     }
     fn key_fingerprint(&self) -> &str {
         Register::key_fingerprint(self)
+    }
+    fn outbox_state(&self) -> Result<Option<OutboxState>, RegisterError> {
+        Register::outbox_state(self).map(Some)
     }
 }

@@ -187,6 +187,12 @@ impl Register {
                  WHERE request_id = ?1 AND (note_sealed IS NOT NULL OR note <> '')",
                 [id],
             )?;
+            // A delivered outbox row's copy of the sealed data goes too (one still waiting
+            // keeps it: the centre has not got the request yet).
+            tx.execute(
+                "UPDATE outbox SET payload = NULL WHERE seq = ?1 AND acked_at IS NOT NULL",
+                [id],
+            )?;
             let note = format!("retention {retention_days} days");
             insert_audit(
                 &tx,

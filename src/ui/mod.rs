@@ -82,6 +82,7 @@ pub fn run(settings: Settings) -> Result<(), UiError> {
     } else {
         tracing::warn!("no staff_pin_hash configured: the staff area cannot be opened");
     }
+    start_fleet_sender(&settings);
     eframe::run_native(
         "kiosk",
         options,
@@ -105,6 +106,18 @@ pub fn run(settings: Settings) -> Result<(), UiError> {
         }),
     )
     .map_err(|e| UiError::Window(e.to_string()))
+}
+
+/// A kiosk of a district delivers its outbox to the centre in its own thread, as long as the
+/// process runs (filing never waits for it).
+fn start_fleet_sender(settings: &Settings) {
+    if settings.fleet.central.is_some() {
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let wake = std::sync::Arc::new(crate::fleet::sender::Wake::default());
+        if let Err(e) = crate::fleet::sender::spawn(settings, stop, wake) {
+            tracing::error!(error = %e, "the fleet sender did not start: requests stay in the outbox");
+        }
+    }
 }
 
 pub use crate::staff_pin::DEMO_PIN;

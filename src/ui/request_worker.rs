@@ -80,6 +80,8 @@ impl Desk {
 
     fn handle(&mut self, action: Action) -> Option<Reply> {
         let now = chrono::Local::now().naive_local();
+        let central = self.settings.fleet.central.clone();
+        let app = format!("kiosk-{}-lookup", self.settings.requests.kiosk_id);
         let desk = match self.get() {
             Ok(d) => d,
             Err(e) => {
@@ -117,20 +119,35 @@ impl Desk {
             Action::Lookup {
                 receipt_no,
                 query_code,
-            } => Some(Reply::Lookup(match desk.lookup(&receipt_no, &query_code) {
-                Ok(Some(s)) => {
-                    let due = s
-                        .due
-                        .map(|d| format!("，答复期限{}前", d.date.format("%Y年%m月%d日")))
-                        .unwrap_or_default();
-                    format!("受理编号{}：{}{}。", s.receipt_no, s.status.label(), due)
-                }
-                Ok(None) => NOT_FOUND.into(),
-                Err(e) => {
-                    tracing::error!(error = %e, "status lookup failed");
-                    CANNOT_LOOK_UP.into()
-                }
-            })),
+            } => Some(Reply::Lookup(
+                match crate::desk::lookup::lookup(
+                    desk,
+                    central.as_ref(),
+                    &app,
+                    &receipt_no,
+                    &query_code,
+                ) {
+                    Ok(Some(found)) => {
+                        let s = found.stored;
+                        let due = s
+                            .due
+                            .map(|d| format!("，答复期限{}前", d.date.format("%Y年%m月%d日")))
+                            .unwrap_or_default();
+                        format!(
+                            "受理编号{}：{}{}。{}",
+                            s.receipt_no,
+                            s.status.label(),
+                            due,
+                            crate::desk::lookup::source_note(&found.source)
+                        )
+                    }
+                    Ok(None) => NOT_FOUND.into(),
+                    Err(e) => {
+                        tracing::error!(error = %e, "status lookup failed");
+                        CANNOT_LOOK_UP.into()
+                    }
+                },
+            )),
             Action::Close | Action::OpenPublished(_) => None,
         }
     }

@@ -2,6 +2,8 @@
 //! point the kiosk at a temporary index folder.
 #![allow(dead_code)]
 
+pub mod pg;
+
 use std::path::{Path, PathBuf};
 
 pub fn repo() -> PathBuf {

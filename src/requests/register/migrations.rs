@@ -67,6 +67,7 @@ BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
     Step::Code(record_key_fingerprint),
     Step::Code(seal_audit_notes),
     Step::Code(store_due_dates),
+    Step::Code(add_outbox),
 ];
 
 /// Where the register keeps facts about itself.
@@ -177,6 +178,22 @@ fn store_due_dates(
                 id
             ],
         )?;
+    }
+    Ok(())
+}
+
+/// Step 5: the outbox of the central register; every request already filed is queued (a
+/// kiosk that joins a fleet delivers its whole register). See `outbox`.
+fn add_outbox(tx: &Transaction<'_>, keys: &Keys, _: &Calendar) -> Result<(), RegisterError> {
+    tx.execute_batch(super::outbox::OUTBOX_TABLE)?;
+    let ids: Vec<i64> = {
+        let mut stmt = tx.prepare("SELECT id FROM requests ORDER BY id")?;
+        let rows = stmt.query_map([], |r| r.get(0))?;
+        rows.collect::<Result<_, _>>()?
+    };
+    let now = chrono::Local::now().naive_local();
+    for id in ids {
+        super::outbox::queue(tx, id, keys.fingerprint(), now)?;
     }
     Ok(())
 }

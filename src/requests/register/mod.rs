@@ -12,11 +12,13 @@
 mod audit;
 mod errors;
 mod open;
+pub mod outbox;
 mod rows;
 mod submit;
 
 pub(super) use audit::{insert_audit, pauses, seal_note, AuditLine};
 pub use errors::RegisterError;
+pub use outbox::{Outbox, OutboxRow, OutboxState, Payload, Refusal};
 
 use super::crypto::{random_bytes, KeyError, Keys};
 use super::deadlines::{Calendar, Due};
@@ -311,6 +313,11 @@ impl Register {
     ) -> Result<u32, RegisterError> {
         let hash = self.keys.applicant_hash(identity_key);
         month_count(&self.conn, &hash, day)
+    }
+
+    /// How the outbox to the central register stands (waiting, delivered, refused).
+    pub fn outbox_state(&self) -> Result<OutboxState, RegisterError> {
+        outbox::state(&self.conn)
     }
 
     /// `PRAGMA integrity_check`: "ok" when the file is sound.

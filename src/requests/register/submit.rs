@@ -82,6 +82,9 @@ impl Register {
             now,
             request.staff_assisted,
         )?;
+        // The delivery to the central register, in the same transaction as the request and
+        // its print job (print_pending = 1 above).
+        super::outbox::queue(&tx, id, self.keys.fingerprint(), now)?;
         let month_count = month_count(&tx, &hash, received_on)?;
         tx.commit()?;
         tracing::info!(receipt_no = %receipt_no, due = %due.date, "request registered");
