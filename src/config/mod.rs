@@ -4,6 +4,7 @@
 //! error that names the file, the key and the fix. Paths in the file are relative to the file.
 //! Owns no IO beyond reading the one file; knows nothing about the index or the UI.
 
+mod bundle;
 mod paths;
 mod raw;
 mod requests;
@@ -11,6 +12,7 @@ mod sources;
 #[cfg(test)]
 mod tests;
 
+pub use bundle::BundleSettings;
 pub use paths::PathUse;
 pub use requests::{EscposTarget, RequestSettings};
 pub use sources::{FieldMapping, Format, SourceSettings};
@@ -80,6 +82,7 @@ pub struct Settings {
     pub refresh: RefreshSettings,
     pub sources: Vec<SourceSettings>,
     pub requests: RequestSettings,
+    pub bundle: BundleSettings,
 }
 
 impl Settings {
@@ -137,6 +140,8 @@ impl Settings {
         let requests =
             validate_requests(&raw.requests, &resolve).map_err(|(m, f)| invalid(m, f))?;
         let screen = validate_screen(&raw.kiosk).map_err(|(m, f)| invalid(m, f))?;
+        let bundle =
+            bundle::validate_bundle(&raw.bundle, &resolve).map_err(|(m, f)| invalid(m, f))?;
         Ok(Settings {
             config_path: path.to_path_buf(),
             hall_name: raw.kiosk.hall_name,
@@ -153,6 +158,7 @@ impl Settings {
             refresh: raw.refresh,
             sources,
             requests,
+            bundle,
         })
     }
 }

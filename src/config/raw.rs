@@ -16,6 +16,8 @@ pub(super) struct RawConfig {
     pub(super) sources: Vec<RawSource>,
     #[serde(default)]
     pub(super) requests: RawRequests,
+    #[serde(default)]
+    pub(super) bundle: super::bundle::RawBundle,
 }
 
 /// `[requests]`: disclosure requests (optional; every key has a default).
