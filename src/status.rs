@@ -3,11 +3,11 @@
 
 use crate::config::Settings;
 use crate::pipeline::{last_run, LastRun};
+use crate::search::index::bundle::BundleState;
 use crate::search::index::{
     current_generation, generation_path, list_generations, verify_generation, GenerationInfo,
     WithdrawalLog,
 };
-use crate::search::index::bundle::BundleState;
 use std::fmt::Write;
 
 /// A warning for staff, in English for the log and command line and in Chinese for the screen.

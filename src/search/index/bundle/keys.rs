@@ -3,7 +3,7 @@
 //! of a signed manifest. Must not read or write anything but the key files.
 
 use super::{malformed, BundleError};
-use ed25519_dalek::{Signature, Signer, SigningKey, Verifier, VerifyingKey};
+use ed25519_dalek::{Signature, Signer, SigningKey, VerifyingKey};
 use std::io::Write;
 use std::path::Path;
 
@@ -114,7 +114,10 @@ pub fn read_secret_key(path: &Path) -> Result<SigningKey, BundleError> {
         if mode & 0o077 != 0 {
             return Err(key_error(
                 path,
-                format!("can be read by others (mode {:o}); run `chmod 600` on it", mode & 0o777),
+                format!(
+                    "can be read by others (mode {:o}); run `chmod 600` on it",
+                    mode & 0o777
+                ),
             ));
         }
     }
@@ -152,7 +155,9 @@ pub fn verify<'a>(key: &VerifyingKey, signed: &'a [u8]) -> Result<&'a [u8], Bund
         .ok_or_else(|| malformed("the first line is not an ed25519 signature line"))?;
     let mut parts = rest.split_whitespace();
     let (Some(named), Some(sig), None) = (parts.next(), parts.next(), parts.next()) else {
-        return Err(malformed("the signature line has not the form `<key id> <signature>`"));
+        return Err(malformed(
+            "the signature line has not the form `<key id> <signature>`",
+        ));
     };
     let payload = &signed[end + 1..];
     let signature = unhex::<64>(sig).map(|b| Signature::from_bytes(&b));
@@ -197,7 +202,10 @@ mod tests {
     fn keygen_writes_a_private_secret_key_and_never_overwrites_it() {
         use std::os::unix::fs::PermissionsExt;
         let dir = tempfile::tempdir().unwrap();
-        let (s, p) = (dir.path().join("k/bundle.secret"), dir.path().join("bundle.pub"));
+        let (s, p) = (
+            dir.path().join("k/bundle.secret"),
+            dir.path().join("bundle.pub"),
+        );
         generate_keys(&s, &p).unwrap();
         let mode = std::fs::metadata(&s).unwrap().permissions().mode();
         assert_eq!(mode & 0o777, 0o600);

@@ -66,8 +66,8 @@ pub struct Engine {
 impl Engine {
     /// The engine of this build of the kiosk.
     pub fn here() -> Engine {
-        let schema = serde_json::to_vec(&crate::search::schema::build_schema().0)
-            .unwrap_or_default();
+        let schema =
+            serde_json::to_vec(&crate::search::schema::build_schema().0).unwrap_or_default();
         Engine {
             tantivy: locked_version("tantivy"),
             jieba: locked_version("jieba-rs"),
@@ -155,7 +155,9 @@ pub enum BundleError {
     FileMissing { name: String, problem: String },
     #[error("bundle file {name} differs from the signed manifest: {problem}")]
     FileMismatch { name: String, problem: String },
-    #[error("the bundle's generation holds {0} record(s) withdrawn on this kiosk (see withdrawals.tsv)")]
+    #[error(
+        "the bundle's generation holds {0} record(s) withdrawn on this kiosk (see withdrawals.tsv)"
+    )]
     HoldsWithdrawn(usize),
     #[error(transparent)]
     Index(#[from] IndexError),
@@ -195,16 +197,17 @@ fn check_entries(files: &[FileEntry]) -> Result<(), BundleError> {
         let bad_name = f.name.is_empty()
             || f.name.contains('\\')
             || f.name.contains('\0')
-            || f
-                .name
+            || f.name
                 .split('/')
                 .any(|part| part.is_empty() || part == "." || part == "..");
         if bad_name {
-            return Err(malformed(format!("file name {:?} is not a plain relative path", f.name)));
+            return Err(malformed(format!(
+                "file name {:?} is not a plain relative path",
+                f.name
+            )));
         }
         let good_hash = f.sha256.len() == 64
-            && f
-                .sha256
+            && f.sha256
                 .bytes()
                 .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
         if !good_hash {
@@ -228,7 +231,14 @@ mod tests {
 
     #[test]
     fn a_manifest_naming_a_path_outside_the_generation_is_malformed() {
-        for bad in ["../CURRENT", "/etc/passwd", "config//x", "a/./b", "a\\b", ""] {
+        for bad in [
+            "../CURRENT",
+            "/etc/passwd",
+            "config//x",
+            "a/./b",
+            "a\\b",
+            "",
+        ] {
             let e = check_entries(&[entry(bad)]).unwrap_err();
             assert!(matches!(e, BundleError::Malformed(_)), "{bad}: {e}");
         }
@@ -241,7 +251,10 @@ mod tests {
     #[test]
     fn the_engine_names_the_locked_tantivy_and_jieba_versions() {
         let e = Engine::here();
-        assert!(e.tantivy.starts_with("0.") && e.jieba.starts_with("0."), "{e:?}");
+        assert!(
+            e.tantivy.starts_with("0.") && e.jieba.starts_with("0."),
+            "{e:?}"
+        );
         assert_eq!(e.schema.len(), 16);
         assert_eq!(Engine::here(), e, "the fingerprint is stable");
     }

@@ -61,11 +61,7 @@ pub fn publish(o: &PublishOptions) -> Result<Published, BundleError> {
     });
     files.sort_by(|a, b| a.name.cmp(&b.name));
     let mut state = BundleState::read(&o.index_dir)?;
-    let version = state
-        .published
-        .unwrap_or(0)
-        .max(published_version(&o.out))
-        + 1;
+    let version = state.published.unwrap_or(0).max(published_version(&o.out)) + 1;
     let now = chrono::Local::now();
     let manifest = BundleManifest {
         format: FORMAT,

@@ -310,7 +310,8 @@ fn fetch(source: &Source, f: &FileEntry, target: &Path) -> Result<(), BundleErro
         let _ = std::fs::remove_file(&tmp);
         return Err(mismatch("content differs (SHA-256)".into()));
     }
-    std::fs::rename(&tmp, target).map_err(io(target))
+    std::fs::rename(&tmp, target).map_err(io(target))?;
+    Ok(())
 }
 
 /// A generation the kiosk holds whole already: every file as the bundle lists it.
@@ -335,7 +336,8 @@ fn check_present(dir: &Path, m: &BundleManifest) -> Result<(), BundleError> {
 /// generation is checked against it: one that holds a withdrawn key is refused.
 fn follow_withdrawals(index_dir: &Path, dir: &Path, m: &BundleManifest) -> Result<(), BundleError> {
     let mut log = WithdrawalLog::read(index_dir)?;
-    let host: std::collections::HashSet<&str> = m.withdrawn.iter().map(|(k, _)| k.as_str()).collect();
+    let host: std::collections::HashSet<&str> =
+        m.withdrawn.iter().map(|(k, _)| k.as_str()).collect();
     let mut events: Vec<(String, WithdrawalEvent)> = m
         .withdrawn
         .iter()
