@@ -79,6 +79,13 @@ pub fn pull(settings: &Settings, from: Option<String>) -> Result<()> {
         keep: settings.keep_generations,
     };
     match bundle::pull(&options) {
+        Ok(p) if p.up_to_date => {
+            println!(
+                "Bundle version {} (generation {}) is current already; nothing to do.",
+                p.manifest.version, p.manifest.generation
+            );
+            Ok(())
+        }
         Ok(p) => {
             let m = &p.manifest;
             println!(

@@ -39,6 +39,8 @@ pub struct Pulled {
     /// Files taken from generations the kiosk already held (identical by SHA-256).
     pub reused: usize,
     pub reused_bytes: u64,
+    /// The bundle is the one the kiosk accepted last and still serves: nothing was done.
+    pub up_to_date: bool,
 }
 
 /// Pulls the bundle of `o.source`. Accepted or refused, the outcome is logged and kept in the
@@ -47,10 +49,13 @@ pub fn pull(o: &PullOptions) -> Result<Pulled, BundleError> {
     let lock = lock(&o.index_dir)?;
     let mut state = BundleState::read(&o.index_dir)?;
     let mut offered = None;
-    let result = pull_locked(&lock, o, state.floor(), &mut offered);
+    let result = pull_locked(&lock, o, state.accepted.as_ref(), &mut offered);
     let at = chrono::Local::now();
     let source = o.source.name();
     match &result {
+        Ok(p) if p.up_to_date => {
+            tracing::info!(version = p.manifest.version, source = %source, "the index bundle is the one in service already");
+        }
         Ok(p) => {
             let m = &p.manifest;
             tracing::info!(version = m.version, generation = %m.generation, fetched = p.fetched, reused = p.reused, source = %source, "index bundle accepted and made current");
@@ -73,6 +78,10 @@ pub fn pull(o: &PullOptions) -> Result<Pulled, BundleError> {
         ok: result.is_ok(),
         version: offered,
         message: match &result {
+            Ok(p) if p.up_to_date => format!(
+                "version {} is current already; nothing to do",
+                p.manifest.version
+            ),
             Ok(p) => format!(
                 "version {} (generation {}) is current: {} file(s) fetched, {} reused",
                 p.manifest.version, p.manifest.generation, p.fetched, p.reused
@@ -93,7 +102,7 @@ pub fn pull(o: &PullOptions) -> Result<Pulled, BundleError> {
 fn pull_locked(
     _lock: &WriteLock,
     o: &PullOptions,
-    floor: u64,
+    accepted: Option<&Accepted>,
     offered: &mut Option<u64>,
 ) -> Result<Pulled, BundleError> {
     let key = keys::read_public_key(&o.public_key)?;
@@ -102,15 +111,27 @@ fn pull_locked(
     let m: BundleManifest =
         serde_json::from_slice(payload).map_err(|e| malformed(e.to_string()))?;
     *offered = Some(m.version);
-    check_manifest(&m, floor, chrono::Local::now())?;
-    let dir = generation_dir(&o.index_dir, &m.generation);
+    let serving = super::super::current_generation(&o.index_dir)?;
+    let up_to_date = accepted.is_some_and(|a| {
+        a.version == m.version
+            && a.generation == m.generation
+            && serving.as_ref() == Some(&a.generation)
+    });
     let mut pulled = Pulled {
         manifest: m,
         fetched: 0,
         fetched_bytes: 0,
         reused: 0,
         reused_bytes: 0,
+        up_to_date,
     };
+    if up_to_date {
+        // The nightly timer ran before the build host published: not a refusal.
+        return Ok(pulled);
+    }
+    let floor = accepted.map_or(0, |a| a.version);
+    check_manifest(&pulled.manifest, floor, chrono::Local::now())?;
+    let dir = generation_dir(&o.index_dir, &pulled.manifest.generation);
     if dir.join(MANIFEST).is_file() {
         // The same generation republished under a higher version: the kiosk holds it whole.
         check_present(&dir, &pulled.manifest)?;
