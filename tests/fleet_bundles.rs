@@ -245,7 +245,7 @@ fn assert_refused(kiosk: &Path, from: &Path, reason: &str) {
     );
     let s = status(kiosk);
     assert!(
-        s.contains(&format!("REFUSED: ")) && s.contains(reason),
+        s.contains("REFUSED: ") && s.contains(reason),
         "{reason}:\n{s}"
     );
     assert!(s.contains("WARNING: the bundle pull at"), "{s}");

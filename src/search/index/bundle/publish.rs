@@ -4,7 +4,9 @@
 //! Must not change the index folder beyond the published version in its state file.
 
 use super::super::layout::{current_generation, generation_dir, lock, sync_dir, write_durably};
-use super::super::manifest::{read_manifest, sha256_file, verify_generation, FileEntry};
+use super::super::manifest::{
+    read_manifest, sha256_file, verify_generation, FileEntry, GenerationInfo,
+};
 use super::super::{io, IndexError, WithdrawalLog, MANIFEST};
 use super::state::BundleState;
 use super::{keys, BundleError, BundleManifest, Engine, FILES, FORMAT, SIGNED_MANIFEST};
@@ -50,36 +52,9 @@ pub fn publish(o: &PublishOptions) -> Result<Published, BundleError> {
         }
         .into());
     }
-    let manifest_path = dir.join(MANIFEST);
-    let mut files = info.files.clone();
-    files.push(FileEntry {
-        name: MANIFEST.into(),
-        bytes: std::fs::metadata(&manifest_path)
-            .map_err(io(&manifest_path))?
-            .len(),
-        sha256: sha256_file(&manifest_path).map_err(io(&manifest_path))?,
-    });
-    files.sort_by(|a, b| a.name.cmp(&b.name));
     let mut state = BundleState::read(&o.index_dir)?;
     let version = state.published.unwrap_or(0).max(published_version(&o.out)) + 1;
-    let now = chrono::Local::now();
-    let manifest = BundleManifest {
-        format: FORMAT,
-        version,
-        generation: name,
-        built_at: info.built_at,
-        published_at: now,
-        expires_at: now + o.valid_for,
-        data_date: info.data_date,
-        records: info.records,
-        engine: Engine::here(),
-        files,
-        withdrawn: log
-            .withdrawn_events()
-            .into_iter()
-            .map(|(k, e)| (k, e.as_str().to_string()))
-            .collect(),
-    };
+    let manifest = manifest_of(&dir, &info, &log, version, o.valid_for)?;
     let blobs = o.out.join(FILES);
     std::fs::create_dir_all(&blobs).map_err(io(&blobs))?;
     let (mut copied, mut copied_bytes) = (0, 0);
@@ -101,6 +76,44 @@ pub fn publish(o: &PublishOptions) -> Result<Published, BundleError> {
         copied,
         copied_bytes,
         removed,
+    })
+}
+
+/// The manifest of the generation in `dir` as version `version`.
+fn manifest_of(
+    dir: &Path,
+    info: &GenerationInfo,
+    log: &WithdrawalLog,
+    version: u64,
+    valid_for: chrono::Duration,
+) -> Result<BundleManifest, BundleError> {
+    let manifest_path = dir.join(MANIFEST);
+    let mut files = info.files.clone();
+    files.push(FileEntry {
+        name: MANIFEST.into(),
+        bytes: std::fs::metadata(&manifest_path)
+            .map_err(io(&manifest_path))?
+            .len(),
+        sha256: sha256_file(&manifest_path).map_err(io(&manifest_path))?,
+    });
+    files.sort_by(|a, b| a.name.cmp(&b.name));
+    let now = chrono::Local::now();
+    Ok(BundleManifest {
+        format: FORMAT,
+        version,
+        generation: info.name.clone(),
+        built_at: info.built_at,
+        published_at: now,
+        expires_at: now + valid_for,
+        data_date: info.data_date,
+        records: info.records,
+        engine: Engine::here(),
+        files,
+        withdrawn: log
+            .withdrawn_events()
+            .into_iter()
+            .map(|(k, e)| (k, e.as_str().to_string()))
+            .collect(),
     })
 }
 
