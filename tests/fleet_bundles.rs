@@ -232,6 +232,30 @@ fn a_good_bundle_becomes_current_on_three_kiosks_and_the_next_one_reuses_what_th
     }
 }
 
+/// The same generation published again under a higher version (the build host's data did not
+/// change): accepted without fetching a file.
+#[test]
+fn a_republished_generation_is_accepted_without_fetching_anything() {
+    let tmp = tempfile::tempdir().unwrap();
+    let host = host(tmp.path());
+    let bundle = tmp.path().join("bundle");
+    host.publish(&bundle);
+    let k = kiosk(tmp.path(), "kiosk", &host.public);
+    ok(&pull(&k, bundle.to_str().unwrap()));
+    let again = host.publish(&bundle);
+    assert!(
+        again.contains("version 2") && again.contains(", 0 copied"),
+        "{again}"
+    );
+    let out = ok(&pull(&k, bundle.to_str().unwrap()));
+    assert!(
+        out.contains("Bundle version 2") && out.contains(" 0 files fetched"),
+        "{out}"
+    );
+    assert_eq!(current(&k), host.current());
+    assert!(status(&k).contains("Bundle: version 2"));
+}
+
 /// One refused pull: the exit code, the reason in the log and in `kiosk index status`, the
 /// current generation unchanged and still answering, no partial generation left behind.
 fn assert_refused(kiosk: &Path, from: &Path, reason: &str) {
