@@ -3,6 +3,7 @@
 
 use crate::config::Settings;
 use crate::pipeline::{last_run, LastRun};
+use crate::search::index::bundle::BundleState;
 use crate::search::index::{
     current_generation, generation_path, list_generations, verify_generation, GenerationInfo,
     WithdrawalLog,
@@ -26,6 +27,8 @@ pub struct IndexStatus {
     pub damaged: Vec<(String, String)>,
     /// Keys withdrawn now (the withdrawal log).
     pub withdrawn: usize,
+    /// Signed bundles pulled (kiosk) or published (build host).
+    pub bundle: BundleState,
     pub warnings: Vec<Warning>,
 }
 
@@ -76,12 +79,21 @@ impl IndexStatus {
         if let Some(w) = last.as_ref().and_then(failed_run) {
             warnings.push(w);
         }
+        let bundle = BundleState::read(dir).unwrap_or_else(|e| {
+            warnings.push(Warning {
+                english: format!("the bundle state is unreadable: {e}"),
+                chinese: "资料库更新包记录 bundle-state.json 无法读取，请检查。".into(),
+            });
+            BundleState::default()
+        });
+        warnings.extend(bundle_warnings(&bundle, current.as_ref(), now));
         IndexStatus {
             generations,
             current,
             last_run: last,
             damaged,
             withdrawn,
+            bundle,
             warnings,
         }
     }
@@ -149,6 +161,7 @@ impl IndexStatus {
             "Withdrawn records (withdrawals.tsv): {}",
             self.withdrawn
         );
+        render_bundle(&mut out, &self.bundle);
         for w in &self.warnings {
             let _ = writeln!(out, "WARNING: {}", w.english);
         }
@@ -231,4 +244,74 @@ fn failed_run(run: &LastRun) -> Option<Warning> {
             }
         ),
     })
+}
+
+/// The bundle lines of `kiosk index status`.
+fn render_bundle(out: &mut String, b: &BundleState) {
+    if let Some(v) = b.published {
+        let _ = writeln!(out, "Bundle published from here: version {v}");
+    }
+    if let Some(a) = &b.accepted {
+        let _ = writeln!(
+            out,
+            "Bundle: version {} (generation {}) accepted {} from {}; data up to {}; valid until {}",
+            a.version,
+            a.generation,
+            a.at.format("%Y-%m-%d %H:%M:%S"),
+            a.source,
+            a.data_date
+                .map(|d| d.to_string())
+                .unwrap_or_else(|| "-".into()),
+            a.expires_at.format("%Y-%m-%d %H:%M")
+        );
+    }
+    if let Some(p) = &b.last_pull {
+        let _ = writeln!(
+            out,
+            "Last bundle pull: {} from {}: {}: {}",
+            p.at.format("%Y-%m-%d %H:%M:%S"),
+            p.source,
+            if p.ok { "ok" } else { "REFUSED" },
+            p.message
+        );
+    }
+}
+
+/// The warnings about bundles: the last pull refused, or the accepted bundle expired with no
+/// newer one since.
+fn bundle_warnings(
+    b: &BundleState,
+    current: Option<&String>,
+    now: chrono::DateTime<chrono::Local>,
+) -> Vec<Warning> {
+    let mut warnings = Vec::new();
+    let serving = current.map_or("(none)", String::as_str);
+    if let Some(p) = b.last_pull.as_ref().filter(|p| !p.ok) {
+        warnings.push(Warning {
+            english: format!(
+                "the bundle pull at {} from {} was refused: {}; generation {serving} is still served",
+                p.at.format("%Y-%m-%d %H:%M"),
+                p.source,
+                p.message
+            ),
+            chinese: format!(
+                "{} 收到的资料库更新包未启用：{}",
+                p.at.format("%Y-%m-%d %H:%M"),
+                p.chinese
+            ),
+        });
+    }
+    if let Some(a) = b.accepted.as_ref().filter(|a| a.expires_at < now) {
+        if Some(&a.generation) == current {
+            warnings.push(Warning {
+                english: format!(
+                    "the current bundle (version {}) expired at {} and no newer one was accepted: check the build host and this kiosk's pull timer",
+                    a.version,
+                    a.expires_at.format("%Y-%m-%d %H:%M")
+                ),
+                chinese: "资料库更新包已过有效期且未收到新的更新包，请检查数据更新服务器和本机的定时更新。".into(),
+            });
+        }
+    }
+    warnings
 }

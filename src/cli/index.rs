@@ -4,6 +4,7 @@ use anyhow::Result;
 use clap::Subcommand;
 use kiosk::config::Settings;
 use kiosk::pipeline::BuildReport;
+use std::path::PathBuf;
 
 #[derive(Subcommand)]
 pub enum IndexCmd {
@@ -23,6 +24,33 @@ pub enum IndexCmd {
     Rollback,
     /// Show the generations, their record counts and sources, and freshness warnings.
     Status,
+    /// (build host) Write a new ed25519 key pair that signs index bundles.
+    Keygen {
+        /// The secret key file (default `bundle.secret_key`); created with mode 0600.
+        #[arg(long)]
+        secret: Option<PathBuf>,
+        /// The public key file for the kiosks (default `bundle.public_key`).
+        #[arg(long)]
+        public: Option<PathBuf>,
+    },
+    /// (build host) Write the current generation as a signed bundle folder for the kiosks.
+    Publish {
+        /// The bundle folder (served over HTTP, shared, or copied to a USB stick).
+        #[arg(long)]
+        to: PathBuf,
+        /// The secret key (default `bundle.secret_key`).
+        #[arg(long)]
+        key: Option<PathBuf>,
+        /// Days the kiosks accept the bundle (default `bundle.valid_days`).
+        #[arg(long)]
+        valid_days: Option<u32>,
+    },
+    /// (kiosk) Verify a signed bundle and make its generation current.
+    Pull {
+        /// A bundle folder (USB stick, share) or an http:// URL (default `bundle.source`).
+        #[arg(long)]
+        from: Option<String>,
+    },
 }
 
 pub fn run(settings: &Settings, action: IndexCmd) -> Result<()> {
@@ -56,6 +84,13 @@ pub fn run(settings: &Settings, action: IndexCmd) -> Result<()> {
             let status = kiosk::status::IndexStatus::read_thorough(settings);
             print!("{}", status.render());
         }
+        IndexCmd::Keygen { secret, public } => super::bundle::keygen(settings, secret, public)?,
+        IndexCmd::Publish {
+            to,
+            key,
+            valid_days,
+        } => super::bundle::publish(settings, to, key, valid_days)?,
+        IndexCmd::Pull { from } => super::bundle::pull(settings, from)?,
     }
     Ok(())
 }

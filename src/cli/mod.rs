@@ -1,6 +1,7 @@
 //! The command line: one file per command group. Parsing here ("low args"), the work in the
 //! library, the printing in each command's file.
 
+mod bundle;
 mod eval;
 mod fleet;
 mod index;

@@ -4,6 +4,7 @@
 //! error that names the file, the key and the fix. Paths in the file are relative to the file.
 //! Owns no IO beyond reading the one file; knows nothing about the index or the UI.
 
+mod bundle;
 mod fleet;
 mod paths;
 mod raw;
@@ -13,6 +14,7 @@ mod sources;
 mod tests;
 mod writable;
 
+pub use bundle::BundleSettings;
 pub use fleet::{CentralSettings, FleetSettings};
 pub use paths::PathUse;
 pub use requests::{EscposTarget, RequestSettings};
@@ -90,6 +92,7 @@ pub struct Settings {
     pub sources: Vec<SourceSettings>,
     pub requests: RequestSettings,
     pub fleet: FleetSettings,
+    pub bundle: BundleSettings,
 }
 
 impl Settings {
@@ -148,6 +151,8 @@ impl Settings {
             validate_requests(&raw.requests, &resolve).map_err(|(m, f)| invalid(m, f))?;
         let fleet = fleet::validate_fleet(&raw.fleet, &resolve).map_err(|(m, f)| invalid(m, f))?;
         let screen = validate_screen(&raw.kiosk).map_err(|(m, f)| invalid(m, f))?;
+        let bundle =
+            bundle::validate_bundle(&raw.bundle, &resolve).map_err(|(m, f)| invalid(m, f))?;
         Ok(Settings {
             config_path: path.to_path_buf(),
             hall_name: raw.kiosk.hall_name,
@@ -166,6 +171,7 @@ impl Settings {
             sources,
             requests,
             fleet,
+            bundle,
         })
     }
 }

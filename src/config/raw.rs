@@ -18,6 +18,8 @@ pub(super) struct RawConfig {
     pub(super) requests: RawRequests,
     #[serde(default)]
     pub(super) fleet: super::fleet::RawFleet,
+    #[serde(default)]
+    pub(super) bundle: super::bundle::RawBundle,
 }
 
 /// `[requests]`: disclosure requests (optional; every key has a default).

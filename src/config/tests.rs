@@ -276,3 +276,36 @@ fn a_central_url_with_a_password_or_without_a_user_is_refused() {
         );
     }
 }
+
+#[test]
+fn bundle_keys_resolve_against_the_file_and_a_zero_validity_is_refused() {
+    let text = EXAMPLE_CONFIG.replacen(
+        "[bundle]\n",
+        "[bundle]\npublic_key = \"bundle.pub\"\nsource = \"/media/usb/kiosk-bundle\"\n",
+        1,
+    );
+    let s = Settings::parse(&text, Path::new("/etc/kiosk/kiosk.toml")).unwrap();
+    assert_eq!(
+        s.bundle.public_key.as_deref(),
+        Some(Path::new("/etc/kiosk/bundle.pub"))
+    );
+    assert_eq!(s.bundle.source.as_deref(), Some("/media/usb/kiosk-bundle"));
+    assert_eq!((s.bundle.secret_key, s.bundle.valid_days), (None, 3));
+    let url = text.replace("/media/usb/kiosk-bundle", "http://build-host/kiosk-bundle");
+    let s = Settings::parse(&url, Path::new("/etc/kiosk/kiosk.toml")).unwrap();
+    assert_eq!(
+        s.bundle.source.as_deref(),
+        Some("http://build-host/kiosk-bundle")
+    );
+
+    let zero = EXAMPLE_CONFIG.replace("valid_days = 3", "valid_days = 0");
+    let err = Settings::parse(&zero, Path::new("k.toml"))
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("`bundle.valid_days = 0`"), "{err}");
+    let typo = EXAMPLE_CONFIG.replace("valid_days = 3", "valid_dayz = 3");
+    let err = Settings::parse(&typo, Path::new("k.toml"))
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("valid_dayz"), "{err}");
+}

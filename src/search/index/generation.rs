@@ -97,7 +97,7 @@ pub fn write_refresh(
 /// `<32 hex>.<opstamp>.del`), its `meta.json` and `.managed.json` (which tantivy only ever
 /// replaces by rename), and body files. Everything else (records.tsv, lexicon.tsv, the
 /// snapshot, the manifest) is written new into each generation.
-fn immutable(name: &str) -> bool {
+pub(super) fn immutable(name: &str) -> bool {
     let segment = name.len() > 33
         && name.as_bytes()[32] == b'.'
         && name[..32].bytes().all(|b| b.is_ascii_hexdigit());

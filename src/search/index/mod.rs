@@ -24,9 +24,11 @@
 //!
 //! This module owns the opening of a generation; the writing is in [`generation`], the file list
 //! and its checks in [`manifest`], the folder layout and `CURRENT` in [`layout`], the refresh plan
-//! in [`refresh`], withdrawals and rollback in [`withdrawals`]. It must not know where records
+//! in [`refresh`], withdrawals and rollback in [`withdrawals`], signed bundles for a fleet of kiosks
+//! in [`bundle`]. It must not know where records
 //! come from (that is `crate::ingest` and `crate::pipeline`).
 
+pub mod bundle;
 mod generation;
 mod layout;
 mod manifest;

@@ -162,7 +162,7 @@ impl WithdrawalEvent {
         }
     }
 
-    fn parse(s: &str) -> Option<WithdrawalEvent> {
+    pub(super) fn parse(s: &str) -> Option<WithdrawalEvent> {
         match s {
             "not-public" => Some(WithdrawalEvent::NotPublic),
             "takedown" => Some(WithdrawalEvent::Takedown),
@@ -219,6 +219,15 @@ impl WithdrawalLog {
             .iter()
             .filter(|(_, e)| **e != WithdrawalEvent::Cleared)
             .map(|(k, _)| k.clone())
+            .collect()
+    }
+
+    /// Every key withdrawn now, with its last event (what a published bundle carries).
+    pub fn withdrawn_events(&self) -> Vec<(String, WithdrawalEvent)> {
+        self.last
+            .iter()
+            .filter(|(_, e)| **e != WithdrawalEvent::Cleared)
+            .map(|(k, e)| (k.clone(), *e))
             .collect()
     }
 
