@@ -34,3 +34,7 @@ cargo build --locked --example screens
 for size in "${sizes[@]}"; do
     ./target/debug/examples/screens "$out" "$shots_config" "$size"
 done
+# Smaller files for the repository where pngquant is installed (apt-get install pngquant).
+if command -v pngquant >/dev/null; then
+    pngquant --force --ext .png --quality 85-98 --speed 3 "$out"/*.png
+fi
