@@ -122,10 +122,12 @@ pub fn shape(a: char, b: char) -> f32 {
 fn split_syllable(s: &str) -> (&str, &str) {
     let n = if s.starts_with("zh") || s.starts_with("ch") || s.starts_with("sh") {
         2
-    } else if s.starts_with(['a', 'e', 'o']) {
+    } else if s.starts_with(['a', 'e', 'o']) || !s.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        // No initial: a vowel, or a reading such as 欸 ê that starts outside ASCII (slicing one
+        // byte into it panicked the search worker; found by tests/fuzz_queries.rs at 100,000 cases).
         0
     } else {
-        1.min(s.len())
+        1
     };
     s.split_at(n)
 }
@@ -173,6 +175,19 @@ pub fn similarity(a: char, b: char) -> f32 {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn a_reading_that_starts_outside_ascii_has_no_initial_and_compares_without_panicking() {
+        assert_eq!(split_syllable("ê"), ("", "ê"));
+        assert_eq!(split_syllable("zhang"), ("zh", "ang"));
+        assert_eq!(split_syllable("an"), ("", "an"));
+        // 欸 is read ê: comparing it with any character must not slice inside 'ê'.
+        for other in ['诶', '阿', '额', '张'] {
+            let s = sound('欸', other);
+            assert!((0.0..=1.0).contains(&s), "{other}: {s}");
+        }
+    }
+
     use super::*;
 
     #[test]
