@@ -87,6 +87,16 @@ pub fn safe_cell(cell: &str) -> std::borrow::Cow<'_, str> {
 
 /// Writes a UTF-8 CSV with a byte-order mark (so spreadsheet programs read the Chinese).
 pub fn write_csv(rows: &[Stored], path: &Path) -> Result<(), ExportError> {
+    write_safe_csv(path, &HEADERS, rows.iter().map(row))
+}
+
+/// Writes `headers` and `rows` as a UTF-8 CSV with a byte-order mark, every cell through
+/// [`safe_cell`]: the one CSV writer of the register export and the search statistics.
+pub fn write_safe_csv(
+    path: &Path,
+    headers: &[&str],
+    rows: impl Iterator<Item = Vec<String>>,
+) -> Result<(), ExportError> {
     let err = |source| ExportError::Csv {
         path: path.display().to_string(),
         source,
@@ -95,9 +105,8 @@ pub fn write_csv(rows: &[Stored], path: &Path) -> Result<(), ExportError> {
     let mut w = std::io::BufWriter::new(file);
     std::io::Write::write_all(&mut w, "\u{FEFF}".as_bytes()).map_err(|e| err(e.into()))?;
     let mut out = csv::Writer::from_writer(w);
-    out.write_record(HEADERS).map_err(err)?;
-    for s in rows {
-        let cells = row(s);
+    out.write_record(headers).map_err(err)?;
+    for cells in rows {
         out.write_record(cells.iter().map(|c| safe_cell(c).into_owned()))
             .map_err(err)?;
     }

@@ -52,22 +52,7 @@ fn document_cells(d: &DocumentCount) -> Vec<String> {
 /// Writes the rows by hour as UTF-8 CSV with a byte-order mark (spreadsheet programs then read
 /// the Chinese).
 pub fn write_csv(rows: &[DetailRow], path: &Path) -> Result<(), ExportError> {
-    let err = |source| ExportError::Csv {
-        path: path.display().to_string(),
-        source,
-    };
-    let file = std::fs::File::create(path).map_err(|e| err(e.into()))?;
-    let mut w = std::io::BufWriter::new(file);
-    std::io::Write::write_all(&mut w, "\u{FEFF}".as_bytes()).map_err(|e| err(e.into()))?;
-    let mut out = csv::Writer::from_writer(w);
-    out.write_record(DETAIL_HEADERS).map_err(err)?;
-    for r in rows {
-        let cells = detail_cells(r);
-        out.write_record(cells.iter().map(|c| safe_cell(c).into_owned()))
-            .map_err(err)?;
-    }
-    out.flush().map_err(|e| err(e.into()))?;
-    Ok(())
+    crate::requests::export::write_safe_csv(path, &DETAIL_HEADERS, rows.iter().map(detail_cells))
 }
 
 /// One sheet: name, headings, the first column of counts, the rows of cells.
