@@ -4,94 +4,17 @@
 //! method and request worker run behind the screen over the shipped demo data.
 
 mod common;
+mod ui_kiosk;
 
 use egui_kittest::kittest::Queryable;
-use egui_kittest::Harness;
-use kiosk::config::Settings;
-use kiosk::pipeline::{run, Mode};
-use kiosk::ui::app::{KioskApp, Screen};
+use kiosk::ui::app::Screen;
 use kiosk::ui::idle::IdleTimer;
 use kiosk::ui::keyboard::FieldKind;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
-
-struct Kiosk {
-    _tmp: tempfile::TempDir,
-    h: Harness<'static, KioskApp>,
-}
-
-/// The demo configuration with its index, register and key in a temporary folder.
-fn settings_in(dir: &Path) -> Settings {
-    let (config, _, _) = common::editable_demo(dir);
-    common::copy_config_data(dir);
-    let text = std::fs::read_to_string(&config)
-        .unwrap()
-        .replace(
-            "/var/lib/kiosk/requests.sqlite",
-            &dir.join("requests.sqlite").display().to_string(),
-        )
-        .replace(
-            "/var/lib/kiosk/register.key",
-            &dir.join("register.key").display().to_string(),
-        );
-    std::fs::write(&config, text).unwrap();
-    Settings::load(&config).unwrap()
-}
-
-fn kiosk_with(tmp: tempfile::TempDir, settings: Settings) -> Kiosk {
-    kiosk_sized(tmp, settings, egui::vec2(1920.0, 1080.0))
-}
-
-fn kiosk_sized(tmp: tempfile::TempDir, settings: Settings, size: egui::Vec2) -> Kiosk {
-    if kiosk::search::index::current_generation(&settings.index_dir)
-        .unwrap()
-        .is_none()
-    {
-        run(&settings, Mode::Full, false).unwrap();
-    }
-    let requests = kiosk::ui::request_worker::spawn(settings.clone(), || {}).unwrap();
-    let worker = kiosk::ui::worker::spawn(settings.clone(), || {}).unwrap();
-    let app = KioskApp::new(settings, worker, requests);
-    let font = common::repo().join("assets/fonts/NotoSansSC-kiosk-subset.otf");
-    let (defs, loaded) =
-        kiosk::ui::fonts::font_definitions(&[kiosk::ui::fonts::FontSpec::parse(&font)]);
-    assert_eq!(loaded, 1);
-    let h = Harness::builder()
-        .with_size(size)
-        .with_max_steps(16)
-        .with_context_setup(move |ctx| ctx.set_fonts(defs))
-        .build_ui_state(|ui, app: &mut KioskApp| app.show(ui), app);
-    let mut k = Kiosk { _tmp: tmp, h };
-    k.wait("the index to open", |a| {
-        matches!(a.index_state(), kiosk::ui::app::IndexState::Ready(_)) && !a.catalogue.is_empty()
-    });
-    k
-}
-
-fn kiosk() -> Kiosk {
-    let tmp = tempfile::tempdir().unwrap();
-    let settings = settings_in(tmp.path());
-    kiosk_with(tmp, settings)
-}
+use ui_kiosk::*;
 
 impl Kiosk {
-    fn wait(&mut self, what: &str, done: impl Fn(&KioskApp) -> bool) {
-        let deadline = Instant::now() + Duration::from_secs(60);
-        while !done(self.h.state()) {
-            assert!(Instant::now() < deadline, "timed out waiting for {what}");
-            self.h.step();
-            std::thread::sleep(Duration::from_millis(10));
-        }
-        self.h.run();
-    }
-
-    fn tap(&mut self, label: &str) {
-        self.h.get_by_label(label).scroll_to_me();
-        self.h.run();
-        self.h.get_by_label(label).click();
-        self.h.run();
-    }
-
     fn keys(&mut self, keys: &str) {
         for c in keys.chars() {
             self.tap(&c.to_string());
@@ -123,10 +46,6 @@ impl Kiosk {
             self.wait("the next page", |a| !a.candidates_pending());
         }
         panic!("{word} not within ten pages");
-    }
-
-    fn app(&self) -> &KioskApp {
-        self.h.state()
     }
 
     fn form(&self) -> &kiosk::ui::request_form::RequestFormState {
@@ -225,7 +144,8 @@ fn the_candidate_bar_wraps_within_a_portrait_screen_in_the_elderly_mode() {
     let tmp = tempfile::tempdir().unwrap();
     let settings = settings_in(tmp.path());
     let width = 1080.0;
-    let mut k = kiosk_sized(tmp, settings, egui::vec2(width, 1920.0));
+    let requests = kiosk::ui::request_worker::spawn(settings.clone(), || {}).unwrap();
+    let mut k = kiosk_sized(tmp, settings, requests, (width, 1920.0));
     k.h.state_mut().visit.theme.elderly = true;
     k.h.run();
     k.tap("点此输入查询内容（可用拼音、首字母或文号）");
