@@ -105,6 +105,11 @@ pub enum Step {
 impl Step {
     pub const ALL: [Step; 4] = [Step::Applicant, Step::Wanted, Step::Delivery, Step::Review];
 
+    /// The page's number, 1 to 4.
+    pub fn number(self) -> usize {
+        Step::ALL.iter().position(|s| *s == self).unwrap_or(0) + 1
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             Step::Applicant => "1 申请人",
@@ -273,6 +278,8 @@ struct Ctx<'a> {
     active: &'a mut Option<&'static str>,
     /// Scroll the first field with an error into view (once).
     scroll_to_error: &'a mut bool,
+    /// Where the keyboard is, for the hint under the field it types into.
+    keyboard_hint: &'static str,
 }
 
 /// A label that states its field's length limit: 「联系地址（不超过200字）」, or for an optional
@@ -314,11 +321,7 @@ fn text_field(ui: &mut egui::Ui, c: &mut Ctx, label: &str, value: &mut String, k
         *c.active = Some(key);
     }
     if marked {
-        ui.label(
-            RichText::new("↑ 请用下方键盘在此输入")
-                .size(c.s.small)
-                .color(HINT),
-        );
+        ui.label(RichText::new(c.keyboard_hint).size(c.s.small).color(HINT));
     }
     if let Some(e) = c.errors.iter().find(|e| e.field == key) {
         let shown = ui.label(
@@ -646,16 +649,24 @@ fn tabs(ui: &mut egui::Ui, theme: &Theme, state: &mut RequestFormState) {
     ui.horizontal_wrapped(|ui| {
         for step in Step::ALL {
             let on = state.step == step;
-            let text = if on {
-                format!("● {}", step.label())
+            // On a short screen the pages not open show their number only, as square buttons,
+            // so that the row fits one line beside the keyboard; their accessible name (what
+            // 读屏 and the tests read) stays the whole label.
+            let (text, min_width) = if on {
+                (format!("● {}", step.label()), s.target * 1.5)
+            } else if theme.compact {
+                (step.number().to_string(), s.target)
             } else {
-                step.label().to_string()
+                (step.label().to_string(), s.target * 1.5)
             };
             let b = egui::Button::new(RichText::new(text).size(s.body))
                 .selected(on)
-                .frame(on)
-                .min_size(egui::vec2(s.target * 1.5, s.target));
-            if ui.add(b).clicked() {
+                .frame(on || theme.compact)
+                .min_size(egui::vec2(min_width, s.target));
+            let r = ui.add(b);
+            let label = step.label();
+            r.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, label));
+            if r.clicked() {
                 state.go_to(step);
             }
         }
@@ -734,8 +745,16 @@ pub fn show(
             .frame(egui::Frame::new().inner_margin(6.0))
             .show(ui, |ui| action = step_buttons(ui, theme, state));
     }
-    ui.label(RichText::new("政府信息公开申请").size(s.heading).strong());
+    // A short screen (1366×768) has room for a few rows only: the tabs already name the form.
+    if !theme.compact {
+        ui.label(RichText::new("政府信息公开申请").size(s.heading).strong());
+    }
     tabs(ui, theme, state);
+    let keyboard_hint = if super::layout::side_keyboard(&super::layout::Shape::of(ui), theme) {
+        "→ 请用右侧键盘在此输入"
+    } else {
+        "↑ 请用下方键盘在此输入"
+    };
     let before = state.active;
     let mut active = state.active;
     let errors = std::mem::take(&mut state.errors);
@@ -749,6 +768,7 @@ pub fn show(
                 errors: &errors,
                 active: &mut active,
                 scroll_to_error: &mut scroll,
+                keyboard_hint,
             };
             if state.lookup_open {
                 if let Some(a) = lookup(ui, &mut c, state) {
