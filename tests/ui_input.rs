@@ -53,6 +53,8 @@ impl Kiosk {
     }
 
     fn open_form(&mut self) {
+        self.h.get_by_label_contains("依申请公开").scroll_to_me();
+        self.h.run();
         self.h.get_by_label_contains("依申请公开").click();
         self.h.run();
         assert_eq!(self.app().visit.screen, Screen::Request);
@@ -72,11 +74,47 @@ impl Kiosk {
     }
 }
 
+/// The kiosk at one of the halls' screens, in the normal or the elderly mode.
+fn kiosk_at(size: (f32, f32), elderly: bool) -> Kiosk {
+    let tmp = tempfile::tempdir().unwrap();
+    let settings = settings_in(tmp.path());
+    let requests = kiosk::ui::request_worker::spawn(settings.clone(), || {}).unwrap();
+    let mut k = kiosk_sized(tmp, settings, requests, size);
+    k.h.state_mut().visit.theme.elderly = elderly;
+    k.h.run();
+    k
+}
+
+/// Every screen size of the halls, each in the normal and the elderly mode.
+fn every_screen() -> impl Iterator<Item = ((f32, f32), bool)> {
+    SIZES
+        .into_iter()
+        .flat_map(|size| [(size, false), (size, true)])
+}
+
+/// `label` is drawn whole inside the window and above the bottom bar (not cut by either).
+fn in_sight(k: &Kiosk, label_part: &str, size: (f32, f32)) {
+    let node = k.h.get_by_label_contains(label_part);
+    let r = node.rect();
+    let bar_top = k.h.get_by_label("首页").rect().min.y;
+    assert!(
+        r.min.x >= 0.0 && r.min.y >= 0.0 && r.max.x <= size.0 && r.max.y <= bar_top,
+        "{label_part:?} at {r:?}, outside a {size:?} screen or under the bottom bar at y = {bar_top}"
+    );
+}
+
 /// Issue 18 items 2 and 4: 张三 and 王秀英 typed with the keys in name mode, into the name field
-/// that takes the keys before any field is tapped; 王 chosen alone keeps `xiuying` pending.
+/// that takes the keys before any field is tapped; 王 chosen alone keeps `xiuying` pending. At
+/// each of the three screens, normal and elderly.
 #[test]
 fn names_are_typed_with_the_keys_in_name_mode_into_the_request_forms_name_field() {
-    let mut k = kiosk();
+    for (size, elderly) in every_screen() {
+        println!("{size:?} elderly={elderly}");
+        type_names(kiosk_at(size, elderly));
+    }
+}
+
+fn type_names(mut k: Kiosk) {
     k.open_form();
     assert_eq!(
         k.form().active,
@@ -98,7 +136,11 @@ fn names_are_typed_with_the_keys_in_name_mode_into_the_request_forms_name_field(
     k.tap("清空");
     k.pinyin("wangxiuying");
     let top3: Vec<String> = k.app().visit.candidates.iter().take(3).cloned().collect();
-    assert!(top3.contains(&"王秀英".to_string()), "{top3:?}");
+    assert!(
+        top3.contains(&"王秀英".to_string()),
+        "{top3:?} for {:?}",
+        k.app().visit.keyboard.pinyin
+    );
     // The surname alone: the given name's syllables stay to be chosen.
     k.choose("王");
     assert_eq!(k.form().form.name, "王");
@@ -171,9 +213,16 @@ fn the_candidate_bar_wraps_within_a_portrait_screen_in_the_elderly_mode() {
 }
 
 /// Issue 18 items 1 and 4: the receipt number typed in lower case (as a keyboard types it) and
-/// the 查询码 on the code pad find the request.
+/// the 查询码 on the code pad find the request. At each of the three screens, normal and elderly.
 #[test]
 fn a_status_lookup_with_a_lower_case_receipt_number_finds_the_request() {
+    for (size, elderly) in every_screen() {
+        println!("{size:?} elderly={elderly}");
+        look_up_in_lower_case(size, elderly);
+    }
+}
+
+fn look_up_in_lower_case(size: (f32, f32), elderly: bool) {
     let tmp = tempfile::tempdir().unwrap();
     let settings = settings_in(tmp.path());
     let form = kiosk::requests::RawForm {
@@ -191,7 +240,10 @@ fn a_status_lookup_with_a_lower_case_receipt_number_finds_the_request() {
             chrono::Local::now().naive_local(),
         )
         .unwrap();
-    let mut k = kiosk_with(tmp, settings);
+    let requests = kiosk::ui::request_worker::spawn(settings.clone(), || {}).unwrap();
+    let mut k = kiosk_sized(tmp, settings, requests, size);
+    k.h.state_mut().visit.theme.elderly = elderly;
+    k.h.run();
     k.open_form();
     k.tap("查询办理进度");
     k.tap("受理编号");
@@ -220,6 +272,30 @@ fn a_status_lookup_with_a_lower_case_receipt_number_finds_the_request() {
         answer.starts_with(&format!("受理编号{}：", receipt.receipt_no)),
         "{answer}"
     );
+    in_sight(&k, &format!("受理编号{}：", receipt.receipt_no), size);
+}
+
+/// Issue 18 item 4: 提交申请 with the applicant's page left empty opens that page and names the
+/// first mistake where it can be read, at each of the three screens, normal and elderly; nothing
+/// is filed.
+#[test]
+fn a_failed_submit_opens_the_page_of_the_first_mistake_and_names_it_on_every_screen() {
+    for (size, elderly) in every_screen() {
+        println!("{size:?} elderly={elderly}");
+        let mut k = kiosk_at(size, elderly);
+        k.open_form();
+        k.tap("4 核对并提交");
+        k.tap("提交申请");
+        assert_eq!(k.form().step, kiosk::ui::request_form::Step::Applicant);
+        assert!(
+            matches!(
+                k.form().stage,
+                kiosk::ui::request_form::Stage::Editing | kiosk::ui::request_form::Stage::Failed(_)
+            ),
+            "nothing is filed"
+        );
+        in_sight(&k, "！请修改「姓名」", size);
+    }
 }
 
 /// Issue 18 item 4: the ID field gets the number pad with X, the phone field the number pad.
@@ -328,4 +404,30 @@ fn read_aloud_reads_fields_and_documents_and_the_idle_reset_silences_it() {
     k.wait("the engine to be stopped", move |_| {
         !Path::new(&proc_dir).exists()
     });
+}
+
+/// Issue 18 items 2 and 3: the keys stay where they are while candidates come and go, at each
+/// of the three screens, normal and elderly (a key that moved as candidates arrived took the
+/// tap meant for it onto the key above or beside it).
+#[test]
+fn the_keys_do_not_move_when_candidates_arrive() {
+    for (size, elderly) in every_screen() {
+        let mut k = kiosk_at(size, elderly);
+        k.open_form();
+        let at = |k: &Kiosk| -> Vec<egui::Rect> {
+            ["q", "a", "z", "n", "g", "退格"]
+                .iter()
+                .map(|l| k.h.get_by_label(l).rect())
+                .collect()
+        };
+        let before = at(&k);
+        k.pinyin("wangxiuying");
+        assert_eq!(at(&k), before, "{size:?} elderly={elderly}: keys moved");
+        k.tap("清空");
+        assert_eq!(
+            at(&k),
+            before,
+            "{size:?} elderly={elderly}: keys moved back"
+        );
+    }
 }

@@ -7,7 +7,7 @@
 //! The editing rules are pure ([`Keyboard::apply`]) so they are tested without a screen; the
 //! drawing (`draw`, [`Keyboard::show`]) only turns taps into [`Key`]s.
 
-mod draw;
+pub(crate) mod draw;
 
 use super::candidates::Candidates;
 use crate::ime::Mode;

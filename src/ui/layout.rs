@@ -67,6 +67,9 @@ fn key_row_width(theme: &Theme) -> f32 {
     12.0 * key + 12.0 * gap + key / 3.0 + 40.0
 }
 
+/// The keyboard panel's inner margin.
+const MARGIN: f32 = 10.0;
+
 /// The on-screen keyboard's panel: under the content, or beside it where
 /// [`side_keyboard`] says so.
 pub fn keyboard_panel(
@@ -78,7 +81,7 @@ pub fn keyboard_panel(
     let shape = Shape::of(ui);
     let frame = egui::Frame::new()
         .fill(theme.palette().panel)
-        .inner_margin(10.0);
+        .inner_margin(MARGIN);
     if side_keyboard(&shape, theme) {
         // As wide as the keyboard was last frame (its layout depends on the field: pinyin
         // keys, the name keys, the number pad), at most two thirds of the screen.
@@ -89,7 +92,10 @@ pub fn keyboard_panel(
         egui::Panel::right(id)
             .frame(frame)
             .resizable(false)
-            .exact_size((shape.width * 0.66).min(natural + 36.0))
+            // Exactly the frame's margins beside the content: any more and a candidate bar
+            // that wraps at the panel's width would widen the panel a little every frame,
+            // moving every key under a visitor's finger.
+            .exact_size((shape.width * 0.66).min(natural + 2.0 * MARGIN))
             .show(ui, |ui| {
                 // In a child never wider than the panel: a side panel widened by its content
                 // would slide off the screen's edge.
@@ -97,13 +103,35 @@ pub fn keyboard_panel(
                 let mut child = ui.new_child(egui::UiBuilder::new().max_rect(room));
                 child.shrink_clip_rect(room);
                 add(&mut child);
-                let width = child.min_rect().width();
+                // The keys' own width where a keyboard was drawn (the candidate bar above
+                // them must not widen the panel and so move the keys).
+                let keys = super::keyboard::draw::keys_size_id();
+                let width = ui
+                    .data_mut(|d| d.remove_temp::<egui::Vec2>(keys))
+                    .map_or_else(|| child.min_rect().width(), |size| size.x);
                 ui.data_mut(|d| d.insert_temp(memory, width));
                 let used = child.min_rect().intersect(room);
                 ui.allocate_rect(used.with_min_x(room.min.x), egui::Sense::hover());
             });
     } else {
-        egui::Panel::bottom(id).frame(frame).show(ui, add);
+        // As high as the keyboard drew itself last frame: its keys sit at the panel's bottom
+        // edge and the candidate bar grows upwards, so the panel follows the bar exactly (a
+        // panel sized by its content would never shrink: the keys are placed from the bottom).
+        let memory = ui.make_persistent_id(("keyboard-height", id.0));
+        let last = ui.data(|d| d.get_temp::<f32>(memory));
+        let mut panel = egui::Panel::bottom(id).frame(frame).resizable(false);
+        if let Some(height) = last {
+            panel = panel.exact_size(height + 2.0 * MARGIN);
+        }
+        panel.show(ui, |ui| {
+            add(ui);
+            let keys = super::keyboard::draw::keys_size_id();
+            if let Some(size) = ui.data_mut(|d| d.remove_temp::<egui::Vec2>(keys)) {
+                ui.data_mut(|d| d.insert_temp(memory, size.y));
+            } else {
+                ui.data_mut(|d| d.remove_temp::<f32>(memory));
+            }
+        });
     }
 }
 

@@ -62,6 +62,9 @@ pub struct RequestFormState {
     pub lookup_query_code: String,
     /// The answer to the last lookup, as a sentence for the screen.
     pub lookup_answer: Option<String>,
+    /// Scroll the lookup's answer into view on the next frame (set when it arrives: on a short
+    /// screen it lands under the fold).
+    pub show_answer: bool,
     /// Today, for birth-date checks (set by the caller, so the form does no clock IO).
     pub today: NaiveDate,
     /// The text field last touched: where the on-screen keyboard types.
@@ -157,6 +160,7 @@ impl RequestFormState {
             lookup_receipt_no: String::new(),
             lookup_query_code: String::new(),
             lookup_answer: None,
+            show_answer: false,
             today,
             active: Step::Applicant.first_field(),
             step: Step::Applicant,
@@ -601,7 +605,10 @@ fn lookup(ui: &mut egui::Ui, c: &mut Ctx, state: &mut RequestFormState) -> Optio
         "lookup_query_code",
     );
     if let Some(answer) = &state.lookup_answer {
-        ui.label(RichText::new(answer).size(c.s.title));
+        let shown = ui.label(RichText::new(answer).size(c.s.title));
+        if std::mem::take(&mut state.show_answer) {
+            shown.scroll_to_me(Some(egui::Align::Center));
+        }
     }
     ui.add(
         egui::Button::new(RichText::new("查询").size(c.s.title))

@@ -158,7 +158,10 @@ pub fn apply(state: &mut RequestFormState, reply: Reply) {
     match reply {
         Reply::Filed(f) => state.stage = Stage::Filed(f),
         Reply::FileFailed(msg) => state.stage = Stage::Failed(msg),
-        Reply::Lookup(answer) => state.lookup_answer = Some(answer),
+        Reply::Lookup(answer) => {
+            state.lookup_answer = Some(answer);
+            state.show_answer = true;
+        }
     }
 }
 

@@ -79,6 +79,17 @@ impl Keys<'_> {
     }
 }
 
+/// Where the size of the keyboard drawn last is kept (the width of its keys, the height of keys
+/// and candidate bar): a side panel is as wide as the keys, never as the candidate bar (which
+/// wraps at whatever width it is given), and a bottom panel as high as both.
+pub(crate) fn keys_size_id() -> egui::Id {
+    egui::Id::unique("keyboard-keys-size")
+}
+
+fn store_keys_size(ui: &egui::Ui, width: f32, height: f32) {
+    ui.data_mut(|d| d.insert_temp(keys_size_id(), egui::vec2(width, height)));
+}
+
 impl Keyboard {
     /// Draws the keyboard for the field's kind; returns the key tapped this frame.
     /// `enter_label` is 「搜索」 on the search screen and 「确定」 in forms.
@@ -93,17 +104,57 @@ impl Keyboard {
             theme,
             pressed: Cell::new(None),
         };
+        let start = ui.cursor().min.x;
         if self.kind.pad() {
-            self.pad(ui, &keys, enter_label);
+            let r = ui
+                .scope(|ui| self.pad(ui, &keys, enter_label))
+                .response
+                .rect;
+            store_keys_size(ui, r.max.x - start, r.height());
         } else {
-            self.candidate_bar(ui, &keys, candidates);
-            self.full(ui, &keys, enter_label);
+            // The keys at the bottom of the keyboard's panel (its bottom edge does not move),
+            // the candidate bar directly above them: the bar grows and shrinks as candidates
+            // come and go (one row or four), the keys never move. A key that moved as
+            // candidates arrived took the tap meant for it onto the key above.
+            let gap = ui.spacing().item_spacing.y;
+            let k = theme.sizes().key;
+            let (keys_memory, bar_memory) = (
+                egui::Id::unique("keyboard-keys-height"),
+                egui::Id::unique("candidate-bar-height"),
+            );
+            let remembered = |id| ui.data(|d| d.get_temp::<f32>(id));
+            let keys_height = remembered(keys_memory).unwrap_or(5.0 * (k + gap));
+            // As high as the bar was last frame: a taller one is clipped for that one frame
+            // (and takes no tap) rather than pushing the keys down.
+            let bar_height = remembered(bar_memory).unwrap_or(0.0).max(k);
+            let (left, width, bottom) = (start, ui.available_width(), ui.max_rect().max.y);
+            let keys_rect = egui::Rect::from_min_max(
+                egui::pos2(left, bottom - keys_height),
+                egui::pos2(left + width, bottom),
+            );
+            let bar_rect = egui::Rect::from_min_max(
+                egui::pos2(left, keys_rect.min.y - gap - bar_height),
+                egui::pos2(left + width, keys_rect.min.y - gap),
+            );
+            let mut bar = ui.new_child(egui::UiBuilder::new().max_rect(bar_rect));
+            bar.shrink_clip_rect(bar_rect);
+            self.candidate_bar(&mut bar, &keys, candidates);
+            let needed = bar.min_rect().height();
+            let mut pad = ui.new_child(egui::UiBuilder::new().max_rect(keys_rect));
+            self.full(&mut pad, &keys, enter_label);
+            let drawn = pad.min_rect();
+            store_keys_size(ui, drawn.max.x - start, needed + gap + drawn.height());
+            ui.data_mut(|d| {
+                d.insert_temp(bar_memory, needed);
+                d.insert_temp(keys_memory, drawn.height());
+            });
+            ui.allocate_rect(bar_rect.union(keys_rect), egui::Sense::hover());
         }
         keys.pressed.into_inner()
     }
 
     /// The pinyin typed and one page of numbered candidates, wrapped within the bar's width, or
-    /// a hint. Always at least as high as a key, so the keys do not jump.
+    /// a hint; at least as high as a key.
     fn candidate_bar(&self, ui: &mut egui::Ui, keys: &Keys, candidates: &Candidates) {
         let (s, p) = (keys.theme.sizes(), keys.theme.palette());
         ui.horizontal_wrapped(|ui| {
