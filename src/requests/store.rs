@@ -1,6 +1,6 @@
 //! The seam of the register: what the kiosk and staff do with stored requests, as a trait, so
-//! another store (a central PostgreSQL register for many kiosks) can stand beside the SQLite
-//! [`Register`] without the desk, the screen or the command line changing.
+//! the central PostgreSQL register of a district (`crate::fleet::CentralStore`) stands beside
+//! the SQLite [`Register`] without the desk, the screen or the command line changing.
 //!
 //! The contract every store keeps (the SQLite one documents how): a receipt is returned only
 //! once the request is durable; personal data is sealed; every change writes its audit line in
@@ -69,6 +69,11 @@ pub trait RequestStore: Send {
     /// How this kiosk's outbox to the central register stands; `None` for a store that has
     /// no outbox (the central register itself).
     fn outbox_state(&self) -> Result<Option<OutboxState>, RegisterError>;
+    /// Whether requests are filed into this store. The central register takes its requests
+    /// from the kiosks' outboxes only: it files nothing and seals nothing new.
+    fn takes_filings(&self) -> bool {
+        true
+    }
 }
 
 impl RequestStore for Register {
