@@ -246,10 +246,18 @@ pub fn report(
         out,
         "{year}年度政府信息公开申请情况（按受理日期统计；来源：{source}）"
     )?;
-    writeln!(out, "{:<10}  {:>6}  {:>14}  {:>6}  项目", "行", "自然人", "法人或其他组织", "总计")?;
+    writeln!(
+        out,
+        "{:<10}  {:>6}  {:>14}  {:>6}  项目",
+        "行", "自然人", "法人或其他组织", "总计"
+    )?;
     let rows = crate::requests::report::rows(&counts);
     for r in &rows {
-        writeln!(out, "{:<10}  {:>6}  {:>14}  {:>6}  {}", r[0], r[2], r[3], r[4], r[1])?;
+        writeln!(
+            out,
+            "{:<10}  {:>6}  {:>14}  {:>6}  {}",
+            r[0], r[2], r[3], r[4], r[1]
+        )?;
     }
     if let Some(w) = damaged_warning(&damaged) {
         writeln!(out, "{w}")?;

@@ -138,7 +138,14 @@ fn staff_at_the_centre_list_answer_export_count_and_purge_every_kiosks_requests(
     // An answer with its outcome, by the rules of a kiosk's register.
     let refused = common::run_kiosk(
         &staff,
-        &["requests", "set-status", answered, "closed", "--actor", "王五"],
+        &[
+            "requests",
+            "set-status",
+            answered,
+            "closed",
+            "--actor",
+            "王五",
+        ],
     );
     assert!(!refused.status.success());
     assert!(
@@ -149,8 +156,16 @@ fn staff_at_the_centre_list_answer_export_count_and_purge_every_kiosks_requests(
     let moved = run_ok(
         &staff,
         &[
-            "requests", "set-status", answered, "answered", "--outcome", "1", "--actor", "王五",
-            "--note", "当面答复",
+            "requests",
+            "set-status",
+            answered,
+            "answered",
+            "--outcome",
+            "1",
+            "--actor",
+            "王五",
+            "--note",
+            "当面答复",
         ],
     );
     assert!(moved.contains("已答复"), "{moved}");
@@ -170,7 +185,12 @@ fn staff_at_the_centre_list_answer_export_count_and_purge_every_kiosks_requests(
     let local = common::run_kiosk(
         &c1,
         &[
-            "requests", "set-status", &at_qh01[0].0, "correcting", "--actor", "王五",
+            "requests",
+            "set-status",
+            &at_qh01[0].0,
+            "correcting",
+            "--actor",
+            "王五",
         ],
     );
     assert!(!local.status.success());
@@ -184,11 +204,25 @@ fn staff_at_the_centre_list_answer_export_count_and_purge_every_kiosks_requests(
     let (paused, _) = &at_qh02[1];
     run_ok(
         &staff,
-        &["requests", "set-status", paused, "consulting", "--actor", "王五"],
+        &[
+            "requests",
+            "set-status",
+            paused,
+            "consulting",
+            "--actor",
+            "王五",
+        ],
     );
     run_ok(
         &staff,
-        &["requests", "set-status", paused, "received", "--actor", "王五"],
+        &[
+            "requests",
+            "set-status",
+            paused,
+            "received",
+            "--actor",
+            "王五",
+        ],
     );
     let mut owner = server.owner();
     let pauses: i64 = owner
@@ -204,7 +238,14 @@ fn staff_at_the_centre_list_answer_export_count_and_purge_every_kiosks_requests(
     let csv = tmp.path().join("register.csv");
     let said = run_ok(
         &staff,
-        &["requests", "export", "--format", "csv", "--out", csv.to_str().unwrap()],
+        &[
+            "requests",
+            "export",
+            "--format",
+            "csv",
+            "--out",
+            csv.to_str().unwrap(),
+        ],
     );
     assert!(said.contains("已导出 5 件"), "{said}");
     let text = std::fs::read_to_string(&csv).unwrap();
@@ -214,15 +255,17 @@ fn staff_at_the_centre_list_answer_export_count_and_purge_every_kiosks_requests(
     }
 
     // The yearly counts come from the centre.
-    let year = chrono::Local::now()
-        .date_naive()
-        .format("%Y")
-        .to_string();
+    let year = chrono::Local::now().date_naive().format("%Y").to_string();
     let report_csv = tmp.path().join("report.csv");
     let report = run_ok(
         &staff,
         &[
-            "requests", "report", "--year", &year, "--out", report_csv.to_str().unwrap(),
+            "requests",
+            "report",
+            "--year",
+            &year,
+            "--out",
+            report_csv.to_str().unwrap(),
         ],
     );
     assert!(report.contains("来源：区级登记簿"), "{report}");
@@ -241,7 +284,14 @@ fn staff_at_the_centre_list_answer_export_count_and_purge_every_kiosks_requests(
     // Closed long enough ago: the personal data goes from the centre, with audit lines.
     run_ok(
         &staff,
-        &["requests", "set-status", answered, "closed", "--actor", "王五"],
+        &[
+            "requests",
+            "set-status",
+            answered,
+            "closed",
+            "--actor",
+            "王五",
+        ],
     );
     let later = (chrono::Local::now().date_naive() + chrono::Days::new(400)).to_string();
     let purged = run_ok(
@@ -258,7 +308,11 @@ fn staff_at_the_centre_list_answer_export_count_and_purge_every_kiosks_requests(
         )
         .unwrap();
     assert_eq!(
-        (r.get::<_, bool>(0), r.get::<_, bool>(1), r.get::<_, bool>(2)),
+        (
+            r.get::<_, bool>(0),
+            r.get::<_, bool>(1),
+            r.get::<_, bool>(2)
+        ),
         (true, true, true),
         "the sealed fields are gone at the centre"
     );
@@ -307,7 +361,11 @@ fn staff_at_the_centre_list_answer_export_count_and_purge_every_kiosks_requests(
     )
     .unwrap();
     for (as_staff, sql, says) in [
-        (true, "DELETE FROM fleet.audit".to_string(), "permission denied"),
+        (
+            true,
+            "DELETE FROM fleet.audit".to_string(),
+            "permission denied",
+        ),
         (
             false,
             "UPDATE fleet.audit SET actor = 'someone else'".to_string(),
@@ -390,7 +448,12 @@ fn a_kiosk_role_reads_only_its_own_rows_and_changes_none_at_the_centre() {
     let out = common::run_kiosk(
         &misconfigured,
         &[
-            "requests", "set-status", &own[0].0, "correcting", "--actor", "x",
+            "requests",
+            "set-status",
+            &own[0].0,
+            "correcting",
+            "--actor",
+            "x",
         ],
     );
     assert!(!out.status.success());

@@ -272,9 +272,18 @@ fn a_staff_workstation_needs_a_central_url_and_the_district_key_folder() {
         "resolved against the file"
     );
     for (text, names) in [
-        (format!("{base}staff = true\nkey_dir = \"k\"\n"), "needs `fleet.central_url`"),
-        (format!("{base}{url}staff = true\n"), "needs `fleet.key_dir`"),
-        (format!("{base}{url}key_dir = \"k\"\n"), "`fleet.staff` is not true"),
+        (
+            format!("{base}staff = true\nkey_dir = \"k\"\n"),
+            "needs `fleet.central_url`",
+        ),
+        (
+            format!("{base}{url}staff = true\n"),
+            "needs `fleet.key_dir`",
+        ),
+        (
+            format!("{base}{url}key_dir = \"k\"\n"),
+            "`fleet.staff` is not true",
+        ),
     ] {
         let err = Settings::parse(&text, Path::new("k.toml"))
             .unwrap_err()

@@ -5,13 +5,13 @@
 //! values and prints nothing: the command line and the screen only render them.
 
 use crate::config::Settings;
+use crate::fleet::CentralStore;
 use crate::print::backend::{print_receipt, PrintError, Printers};
 use crate::print::Letterhead;
-use crate::fleet::CentralStore;
 use crate::requests::crypto::{KeyError, KeyRing, Keys};
-use crate::requests::report::{year_counts, YearCounts};
 use crate::requests::deadlines::CalendarError;
 use crate::requests::export::{self, ExportError};
+use crate::requests::report::{year_counts, YearCounts};
 use crate::requests::{
     AuditEntry, Calendar, Due, Listing, Outcome, RawForm, Receipt, Register, RegisterError,
     Request, RequestStore, Status, StatusChange, Stored,

@@ -8,7 +8,8 @@ use super::FleetError;
 use postgres::Client;
 
 /// Schema steps, applied in order; never edit one that shipped, append a new one.
-pub const STEPS: &[&str] = &[r#"
+pub const STEPS: &[&str] = &[
+    r#"
 CREATE SCHEMA fleet;
 DO $$ BEGIN
     IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'kiosk_fleet_kiosk') THEN
@@ -104,7 +105,8 @@ GRANT SELECT, UPDATE (settled_at) ON fleet.refusals TO kiosk_fleet_staff;
 CREATE POLICY staff_all_requests ON fleet.requests TO kiosk_fleet_staff USING (true) WITH CHECK (true);
 CREATE POLICY staff_all_refusals ON fleet.refusals TO kiosk_fleet_staff USING (true) WITH CHECK (true);
 CREATE POLICY staff_all_heartbeats ON fleet.heartbeats FOR SELECT TO kiosk_fleet_staff USING (true);
-"#, r#"
+"#,
+    r#"
 -- Step 2: staff work at the centre (docs/fleet.md): the clock of each request, its pauses and
 -- an audit log, so a status change there follows the rules of a kiosk's register.
 ALTER TABLE fleet.requests
@@ -190,7 +192,8 @@ ALTER TABLE fleet.pauses ENABLE ROW LEVEL SECURITY;
 ALTER TABLE fleet.audit ENABLE ROW LEVEL SECURITY;
 CREATE POLICY staff_all_pauses ON fleet.pauses TO kiosk_fleet_staff USING (true) WITH CHECK (true);
 CREATE POLICY staff_all_audit ON fleet.audit TO kiosk_fleet_staff USING (true) WITH CHECK (true);
-"#];
+"#,
+];
 
 /// Brings the central schema up to date (as the database owner); the version reached.
 pub fn migrate(client: &mut Client) -> Result<i32, FleetError> {

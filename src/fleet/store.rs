@@ -49,6 +49,9 @@ fn fleet_error(e: FleetError) -> RegisterError {
     }
 }
 
+/// How many requests at the centre carry one of these applicant hashes in the month of a day.
+type MonthCounts<'a> = &'a dyn Fn(&[Vec<u8>], NaiveDate) -> Result<u32, RegisterError>;
+
 /// The central register with a staff role.
 pub struct CentralStore {
     central: CentralSettings,
@@ -119,7 +122,7 @@ impl CentralStore {
     fn decode(
         &self,
         r: &Row,
-        counts: &dyn Fn(&[Vec<u8>], NaiveDate) -> Result<u32, RegisterError>,
+        counts: MonthCounts<'_>,
     ) -> Result<Stored, RegisterError> {
         let receipt_no: String = r.try_get(0).map_err(pg)?;
         let corrupt = |what: String| RegisterError::Corrupt {
@@ -134,11 +137,7 @@ impl CentralStore {
         let personal: Option<Vec<u8>> = r.try_get(7).map_err(col)?;
         let fingerprint: String = r.try_get(8).map_err(col)?;
         let opened = match &personal {
-            Some(sealed) => Some(open_personal(
-                self.key(&fingerprint)?,
-                &receipt_no,
-                sealed,
-            )?),
+            Some(sealed) => Some(open_personal(self.key(&fingerprint)?, &receipt_no, sealed)?),
             None => None,
         };
         let due = match r.try_get::<_, Option<NaiveDate>>(12).map_err(col)? {
@@ -313,7 +312,10 @@ impl RequestStore for CentralStore {
     fn get(&self, receipt_no: &str) -> Result<Stored, RegisterError> {
         self.with(|c| {
             let row = c
-                .query_opt(&format!("{SELECT_STORED} WHERE receipt_no = $1"), &[&receipt_no])
+                .query_opt(
+                    &format!("{SELECT_STORED} WHERE receipt_no = $1"),
+                    &[&receipt_no],
+                )
                 .map_err(pg)?
                 .ok_or_else(|| RegisterError::NotFound(receipt_no.to_string()))?;
             let counts = RefCell::new(&mut *c);
@@ -407,8 +409,11 @@ impl RequestStore for CentralStore {
                 .map_err(pg)?;
             }
             if step.clear_pauses {
-                tx.execute("DELETE FROM fleet.pauses WHERE receipt_no = $1", &[&receipt_no])
-                    .map_err(pg)?;
+                tx.execute(
+                    "DELETE FROM fleet.pauses WHERE receipt_no = $1",
+                    &[&receipt_no],
+                )
+                .map_err(pg)?;
             }
             let (running, stopped, due) = match &step.due {
                 DueAfter::Running(d) => (true, false, Some(d)),
@@ -438,7 +443,13 @@ impl RequestStore for CentralStore {
             )
             .map_err(pg)?;
             let sealed = seal_note(keys, receipt_no, &step.note)?;
-            let line = (now, change.actor.as_str(), "status", Some(step.from.code()), step.to.code());
+            let line = (
+                now,
+                change.actor.as_str(),
+                "status",
+                Some(step.from.code()),
+                step.to.code(),
+            );
             insert_audit(&mut tx, receipt_no, line, "", sealed)?;
             tx.commit().map_err(pg)?;
             Ok(step)
@@ -621,7 +632,13 @@ mod tests {
     #[test]
     fn a_month_runs_from_its_first_day_to_the_first_of_the_next() {
         let d = |s: &str| s.parse::<NaiveDate>().unwrap();
-        assert_eq!(month_of(d("2026-12-15")), (d("2026-12-01"), d("2027-01-01")));
-        assert_eq!(month_of(d("2026-02-01")), (d("2026-02-01"), d("2026-03-01")));
+        assert_eq!(
+            month_of(d("2026-12-15")),
+            (d("2026-12-01"), d("2027-01-01"))
+        );
+        assert_eq!(
+            month_of(d("2026-02-01")),
+            (d("2026-02-01"), d("2026-03-01"))
+        );
     }
 }

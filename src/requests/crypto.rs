@@ -274,10 +274,19 @@ mod tests {
         let ring = KeyRing::load_dir(tmp.path()).unwrap();
         assert_eq!(ring.len(), 2);
         let sealed = a.seal("R1", b"x").unwrap();
-        assert_eq!(ring.get(a.fingerprint()).unwrap().open("R1", &sealed).unwrap(), b"x");
+        assert_eq!(
+            ring.get(a.fingerprint())
+                .unwrap()
+                .open("R1", &sealed)
+                .unwrap(),
+            b"x"
+        );
         assert!(ring.get(b.fingerprint()).is_ok());
         let err = ring.get("0000000000000000").unwrap_err().to_string();
-        assert!(err.contains("0000000000000000") && err.contains("fleet.key_dir"), "{err}");
+        assert!(
+            err.contains("0000000000000000") && err.contains("fleet.key_dir"),
+            "{err}"
+        );
         std::fs::write(tmp.path().join("short.key"), b"short").unwrap();
         let err = KeyRing::load_dir(tmp.path()).unwrap_err().to_string();
         assert!(err.contains("32 bytes"), "{err}");

@@ -123,23 +123,64 @@ mod tests {
     fn requests_are_counted_by_year_of_receipt_applicant_type_and_outcome() {
         use ApplicantType::*;
         let filed = [
-            stored("2026-01-05", Citizen, Status::Answered, Some(Outcome::Disclosed)),
-            stored("2026-02-05", Organization, Status::Closed, Some(Outcome::Disclosed)),
-            stored("2026-03-05", Citizen, Status::Closed, Some(Outcome::UnavailableNotHeld)),
+            stored(
+                "2026-01-05",
+                Citizen,
+                Status::Answered,
+                Some(Outcome::Disclosed),
+            ),
+            stored(
+                "2026-02-05",
+                Organization,
+                Status::Closed,
+                Some(Outcome::Disclosed),
+            ),
+            stored(
+                "2026-03-05",
+                Citizen,
+                Status::Closed,
+                Some(Outcome::UnavailableNotHeld),
+            ),
             stored("2026-04-05", Citizen, Status::Received, None),
             stored("2026-05-05", Organization, Status::Correcting, None),
-            stored("2025-12-30", Citizen, Status::Answered, Some(Outcome::Disclosed)),
+            stored(
+                "2025-12-30",
+                Citizen,
+                Status::Answered,
+                Some(Outcome::Disclosed),
+            ),
         ];
         let c = year_counts(&filed, 2026);
-        assert_eq!(c.received, ByApplicant { citizens: 3, organizations: 2 });
-        assert_eq!(c.open, ByApplicant { citizens: 1, organizations: 1 });
+        assert_eq!(
+            c.received,
+            ByApplicant {
+                citizens: 3,
+                organizations: 2
+            }
+        );
+        assert_eq!(
+            c.open,
+            ByApplicant {
+                citizens: 1,
+                organizations: 1
+            }
+        );
         let of = |o: Outcome| c.outcomes.iter().find(|(x, _)| *x == o).unwrap().1;
-        assert_eq!(of(Outcome::Disclosed), ByApplicant { citizens: 1, organizations: 1 });
+        assert_eq!(
+            of(Outcome::Disclosed),
+            ByApplicant {
+                citizens: 1,
+                organizations: 1
+            }
+        );
         assert_eq!(of(Outcome::UnavailableNotHeld).total(), 1);
         assert_eq!(c.outcomes.iter().map(|(_, n)| n.total()).sum::<u32>(), 3);
         let table = rows(&c);
         assert_eq!(table.len(), 1 + Outcome::TABLE.len() + 1);
-        assert_eq!(table[0], ["一", "本年新收政府信息公开申请数量", "3", "2", "5"]);
+        assert_eq!(
+            table[0],
+            ["一", "本年新收政府信息公开申请数量", "3", "2", "5"]
+        );
         assert_eq!(table[1][0], "三 1");
         assert_eq!(table[1][4], "2");
     }

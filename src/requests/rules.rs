@@ -214,17 +214,37 @@ mod tests {
         let mut extended = standing(Status::Extended);
         extended.extended = true;
         let cases = [
-            (standing(Status::Received), change(Status::Correcting, "2026-03-01", None), "before"),
-            (standing(Status::Received), change(Status::Correcting, "2026-03-21", None), "future"),
-            (standing(Status::Received), change(Status::Closed, "2026-03-10", None), "cannot go"),
-            (standing(Status::Received), change(Status::Answered, "2026-03-10", None), "needs an outcome"),
+            (
+                standing(Status::Received),
+                change(Status::Correcting, "2026-03-01", None),
+                "before",
+            ),
+            (
+                standing(Status::Received),
+                change(Status::Correcting, "2026-03-21", None),
+                "future",
+            ),
+            (
+                standing(Status::Received),
+                change(Status::Closed, "2026-03-10", None),
+                "cannot go",
+            ),
+            (
+                standing(Status::Received),
+                change(Status::Answered, "2026-03-10", None),
+                "needs an outcome",
+            ),
             (
                 standing(Status::Received),
                 change(Status::Correcting, "2026-03-10", Some(Outcome::Disclosed)),
                 "only an answer",
             ),
             (
-                Standing { status: Status::Consulting, extended: true, ..standing(Status::Consulting) },
+                Standing {
+                    status: Status::Consulting,
+                    extended: true,
+                    ..standing(Status::Consulting)
+                },
                 change(Status::Extended, "2026-03-10", None),
                 "only once",
             ),
@@ -233,7 +253,13 @@ mod tests {
             let err = status_step(&s, &c, now, &cal).unwrap_err().to_string();
             assert!(err.contains(want), "{want}: {err}");
         }
-        assert!(status_step(&extended, &change(Status::Consulting, "2026-03-10", None), now, &cal).is_ok());
+        assert!(status_step(
+            &extended,
+            &change(Status::Consulting, "2026-03-10", None),
+            now,
+            &cal
+        )
+        .is_ok());
     }
 
     #[test]
@@ -251,27 +277,37 @@ mod tests {
         assert_eq!(consult.paused_since, Some(d("2026-03-09")));
         let mut s = standing(Status::Consulting);
         s.paused_since = consult.paused_since;
-        let back = status_step(&s, &change(Status::Received, "2026-03-16", None), now, &cal).unwrap();
+        let back =
+            status_step(&s, &change(Status::Received, "2026-03-16", None), now, &cal).unwrap();
         let pause = Pause {
             from: d("2026-03-09"),
             until: d("2026-03-16"),
         };
         assert_eq!(back.add_pause, Some(pause));
         // 20 working days from 2026-03-02 with one paused week (Monday to Friday, no calendar).
-        let DueAfter::Running(due) = back.due else { panic!("the clock runs again") };
+        let DueAfter::Running(due) = back.due else {
+            panic!("the clock runs again")
+        };
         assert_eq!(due.date, d("2026-04-06"));
 
         let mut s = standing(Status::Correcting);
         s.pauses = vec![pause];
-        let fixed = status_step(&s, &change(Status::Received, "2026-03-20", None), now, &cal).unwrap();
+        let fixed =
+            status_step(&s, &change(Status::Received, "2026-03-20", None), now, &cal).unwrap();
         assert!(fixed.clear_pauses);
         assert_eq!(fixed.clock_start, d("2026-03-20"));
-        let DueAfter::Running(due) = fixed.due else { panic!("the clock runs again") };
+        let DueAfter::Running(due) = fixed.due else {
+            panic!("the clock runs again")
+        };
         assert_eq!(due.date, d("2026-04-17"));
 
         let answered = status_step(
             &standing(Status::Received),
-            &change(Status::Answered, "2026-03-20", Some(Outcome::PartlyDisclosed)),
+            &change(
+                Status::Answered,
+                "2026-03-20",
+                Some(Outcome::PartlyDisclosed),
+            ),
             now,
             &cal,
         )

@@ -191,7 +191,16 @@ fn read_standing(tx: &Connection, receipt_no: &str) -> Result<(i64, Standing), R
             "SELECT id, status, clock_start, extended, paused_since, received_on
              FROM requests WHERE receipt_no = ?1",
             [receipt_no],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)),
+            |r| {
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                ))
+            },
         )
         .optional()?
         .ok_or_else(|| RegisterError::NotFound(receipt_no.to_string()))?;
@@ -205,7 +214,8 @@ fn read_standing(tx: &Connection, receipt_no: &str) -> Result<(i64, Standing), R
     Ok((
         id,
         Standing {
-            status: Status::from_code(&status).ok_or_else(|| corrupt(format!("status {status}")))?,
+            status: Status::from_code(&status)
+                .ok_or_else(|| corrupt(format!("status {status}")))?,
             received_on: date("date of receipt", &received_on)?,
             clock_start: date("clock start", &clock_start)?,
             extended,

@@ -248,8 +248,7 @@ pub fn staff_screen(
             widgets::heading(ui, &theme, "工作人员管理");
             reload_status = widgets::button(ui, &theme, "刷新状态").clicked();
             // A staff workstation files nothing: requests are filed at a kiosk.
-            if area.place != Place::Centre
-                && widgets::button(ui, &theme, "代为填写申请").clicked()
+            if area.place != Place::Centre && widgets::button(ui, &theme, "代为填写申请").clicked()
             {
                 out.push(Action::StaffRequestForm);
             }

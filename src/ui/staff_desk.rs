@@ -55,9 +55,7 @@ impl SharedDesk {
         let mut slot = self.desk.lock().unwrap_or_else(|p| p.into_inner());
         let result = match slot.as_mut() {
             Some(desk) => f(desk),
-            None => {
-                RequestDesk::open_staff(&self.settings).and_then(|desk| f(slot.insert(desk)))
-            }
+            None => RequestDesk::open_staff(&self.settings).and_then(|desk| f(slot.insert(desk))),
         };
         result.map_err(|e| {
             tracing::error!(error = %e, doing, "staff area: a request action failed");
