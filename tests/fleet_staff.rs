@@ -353,6 +353,22 @@ fn staff_at_the_centre_list_answer_export_count_and_purge_every_kiosks_requests(
     );
     let shown = run_ok(&staff, &["requests", "show", answered]);
     assert!(shown.contains("个人信息已于"), "{shown}");
+    // The kiosk that filed it closes nothing itself: its purge asks the centre what is closed.
+    let at_kiosk = run_ok(
+        &c2,
+        &["requests", "purge", "--today", &later, "--actor", "李四"],
+    );
+    assert!(at_kiosk.contains(answered.as_str()), "{at_kiosk}");
+    assert!(at_kiosk.contains("已删除 1 件"), "{at_kiosk}");
+    let local = RequestDesk::open(&s2).unwrap().list(None).unwrap();
+    let with_data: Vec<&str> = local
+        .rows
+        .iter()
+        .filter(|r| r.request.is_some())
+        .map(|r| r.receipt_no.as_str())
+        .collect();
+    assert_eq!(with_data.len(), 2, "{with_data:?}");
+    assert!(!with_data.contains(&answered.as_str()));
     // The audit log at the centre is append-only: staff may not delete it, and not even the
     // owner may rewrite a line; purged personal data never comes back.
     let mut wang = postgres::Client::connect(

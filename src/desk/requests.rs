@@ -570,7 +570,35 @@ impl RequestDesk {
         actor: &str,
         now: NaiveDateTime,
     ) -> Result<Vec<String>, DeskError> {
-        Ok(self.store.purge(today, self.retention_days, now, actor)?)
+        let days = self.retention_days;
+        // A kiosk of a district closes nothing itself: what the centre closed long enough ago
+        // goes from its copy too. Asked first: when the centre cannot be reached, nothing is
+        // purged and the purge is run again later.
+        let closed_at_centre = match (self.place, &self.settings.fleet.central) {
+            (Place::KioskOfDistrict, Some(central)) => {
+                let cutoff = crate::requests::rules::purge_cutoff(today, days);
+                let app = format!("kiosk-{}-purge", self.settings.requests.kiosk_id);
+                Some(
+                    crate::fleet::Central::open(central, &app)
+                        .and_then(|mut c| c.closed_before(cutoff))
+                        .map_err(|e| RegisterError::Central {
+                            unreachable: matches!(&e, crate::fleet::FleetError::Pg(p) if p.as_db_error().is_none()),
+                            message: format!(
+                                "{e}; nothing was purged (the centre says which requests are closed): run the purge again when the centre can be reached"
+                            ),
+                        })?,
+                )
+            }
+            _ => None,
+        };
+        let mut purged = self.store.purge(today, days, now, actor)?;
+        if let Some(closed) = closed_at_centre {
+            purged.extend(
+                self.store
+                    .purge_closed_at_centre(&closed, today, days, now, actor)?,
+            );
+        }
+        Ok(purged)
     }
 
     /// Computes one deadline again with the current holiday files (an explicit staff action:

@@ -119,11 +119,7 @@ impl CentralStore {
     }
 
     /// Decodes one row; `counts` gives the applicant's requests in a month, by applicant hash.
-    fn decode(
-        &self,
-        r: &Row,
-        counts: MonthCounts<'_>,
-    ) -> Result<Stored, RegisterError> {
+    fn decode(&self, r: &Row, counts: MonthCounts<'_>) -> Result<Stored, RegisterError> {
         let receipt_no: String = r.try_get(0).map_err(pg)?;
         let corrupt = |what: String| RegisterError::Corrupt {
             receipt_no: receipt_no.clone(),

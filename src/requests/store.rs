@@ -50,6 +50,21 @@ pub trait RequestStore: Send {
         now: NaiveDateTime,
         actor: &str,
     ) -> Result<Vec<String>, RegisterError>;
+    /// Removes the personal data of this store's requests among `receipts`, which the central
+    /// register closed more than `retention_days` before `today` (a kiosk of a district).
+    fn purge_closed_at_centre(
+        &mut self,
+        receipts: &[String],
+        today: NaiveDate,
+        retention_days: u32,
+        now: NaiveDateTime,
+        actor: &str,
+    ) -> Result<Vec<String>, RegisterError> {
+        let _ = (receipts, today, retention_days, now, actor);
+        Err(RegisterError::Rule(
+            "only a kiosk's own register purges what the centre closed",
+        ))
+    }
     /// How many requests the holder of `identity_key` filed in the month of `day`.
     fn month_count_for(&self, identity_key: &str, day: NaiveDate) -> Result<u32, RegisterError>;
     /// The audit log of one request, oldest first.
@@ -113,6 +128,16 @@ impl RequestStore for Register {
         actor: &str,
     ) -> Result<Vec<String>, RegisterError> {
         Register::purge(self, today, retention_days, now, actor)
+    }
+    fn purge_closed_at_centre(
+        &mut self,
+        receipts: &[String],
+        today: NaiveDate,
+        retention_days: u32,
+        now: NaiveDateTime,
+        actor: &str,
+    ) -> Result<Vec<String>, RegisterError> {
+        Register::purge_closed_at_centre(self, receipts, today, retention_days, now, actor)
     }
     fn month_count_for(&self, identity_key: &str, day: NaiveDate) -> Result<u32, RegisterError> {
         Register::month_count_for(self, identity_key, day)

@@ -128,14 +128,59 @@ impl Register {
         let cutoff = rules::purge_cutoff(today, retention_days)
             .format("%Y-%m-%d")
             .to_string();
+        self.purge_where(
+            "status = 'closed' AND closed_on < ?1",
+            &[cutoff],
+            today,
+            retention_days,
+            now,
+            actor,
+        )
+    }
+
+    /// Removes the personal data of this register's requests among `receipts`: those the
+    /// central register has closed more than the retention period ago (a kiosk of a district
+    /// never closes a request itself: staff do at the centre). Returns the ones purged.
+    pub fn purge_closed_at_centre(
+        &mut self,
+        receipts: &[String],
+        today: NaiveDate,
+        retention_days: u32,
+        now: NaiveDateTime,
+        actor: &str,
+    ) -> Result<Vec<String>, RegisterError> {
+        let list = serde_json::to_string(receipts).unwrap_or_else(|_| "[]".into());
+        self.purge_where(
+            "receipt_no IN (SELECT value FROM json_each(?1))",
+            &[list],
+            today,
+            retention_days,
+            now,
+            actor,
+        )
+    }
+
+    /// The purge of the requests `filter` (SQL over `requests`, with `args`) selects among
+    /// those that still hold personal data.
+    fn purge_where(
+        &mut self,
+        filter: &str,
+        args: &[String],
+        today: NaiveDate,
+        retention_days: u32,
+        now: NaiveDateTime,
+        actor: &str,
+    ) -> Result<Vec<String>, RegisterError> {
         let (conn, _, keys) = self.parts();
         let tx = conn.transaction()?;
         let victims: Vec<(i64, String)> = {
-            let mut stmt = tx.prepare(
-                "SELECT id, receipt_no FROM requests WHERE status = 'closed' AND closed_on < ?1
-                 AND personal IS NOT NULL ORDER BY id",
-            )?;
-            let rows = stmt.query_map([&cutoff], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            let mut stmt = tx.prepare(&format!(
+                "SELECT id, receipt_no FROM requests WHERE {filter} AND personal IS NOT NULL
+                 ORDER BY id"
+            ))?;
+            let rows = stmt.query_map(rusqlite::params_from_iter(args), |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })?;
             rows.collect::<Result<_, _>>()?
         };
         let today_s = today.format("%Y-%m-%d").to_string();
