@@ -3,7 +3,9 @@
 //! register, the printers, the rules) is the desk's; the staff screen renders a request's
 //! detail with [`render_detail`] too.
 
-use crate::desk::requests::{description_text, due_text, DeskError, Detail, Filed, RequestDesk};
+use crate::desk::requests::{
+    description_text, due_text, DeskError, Detail, Filed, Place, RequestDesk,
+};
 use crate::print::{CopyKind, Letterhead};
 use crate::requests::{Request, Status, StatusChange};
 use chrono::{NaiveDate, NaiveDateTime};
@@ -78,7 +80,15 @@ pub fn list(
             description_text(s, 24)
         )?;
     }
-    writeln!(out, "共 {} 件", rows.len())?;
+    match desk.place() {
+        Place::Centre => writeln!(out, "共 {} 件（区级登记簿，全区各终端）", rows.len())?,
+        Place::KioskOfDistrict => writeln!(
+            out,
+            "共 {} 件（本终端的记录；办理状态以区级登记簿为准，须在区级变更）",
+            rows.len()
+        )?,
+        Place::Alone => writeln!(out, "共 {} 件", rows.len())?,
+    }
     if let Some(w) = damaged_warning(&listing.damaged) {
         writeln!(out, "{w}")?;
     }
@@ -215,6 +225,50 @@ pub fn export(
     writeln!(out, "已导出 {} 件到 {}", exported.count, path.display())?;
     if let Some(w) = damaged_warning(&exported.damaged) {
         writeln!(out, "{w}")?;
+    }
+    Ok(())
+}
+
+/// The counts of the yearly report for the requests received in `year`, as a table on `out`
+/// and, with `csv`, in a CSV file (the one CSV writer of the register export).
+pub fn report(
+    desk: &RequestDesk,
+    year: i32,
+    csv: Option<&Path>,
+    out: &mut dyn Write,
+) -> Result<(), DeskError> {
+    let (counts, damaged) = desk.report(year)?;
+    let source = match desk.place() {
+        Place::Centre => "区级登记簿（全区各终端）",
+        Place::KioskOfDistrict | Place::Alone => "本终端登记簿",
+    };
+    writeln!(
+        out,
+        "{year}年度政府信息公开申请情况（按受理日期统计；来源：{source}）"
+    )?;
+    writeln!(
+        out,
+        "{:<10}  {:>6}  {:>14}  {:>6}  项目",
+        "行", "自然人", "法人或其他组织", "总计"
+    )?;
+    let rows = crate::requests::report::rows(&counts);
+    for r in &rows {
+        writeln!(
+            out,
+            "{:<10}  {:>6}  {:>14}  {:>6}  {}",
+            r[0], r[2], r[3], r[4], r[1]
+        )?;
+    }
+    if let Some(w) = damaged_warning(&damaged) {
+        writeln!(out, "{w}")?;
+    }
+    if let Some(path) = csv {
+        crate::requests::export::write_safe_csv(
+            path,
+            &crate::requests::report::HEADERS,
+            rows.into_iter(),
+        )?;
+        writeln!(out, "已写入 {}", path.display())?;
     }
     Ok(())
 }

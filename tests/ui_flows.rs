@@ -520,6 +520,52 @@ fn staff_work_a_filed_request_in_the_staff_area_and_the_register_records_it() {
     assert!(audit.iter().any(|a| a.actor == "终端工作人员"), "{audit:?}");
 }
 
+/// Issue 20 item 2: a kiosk of a district delivers its requests to the centre, where staff
+/// decide; its staff area shows its own copy for reading and offers no status change (one
+/// made here would never reach the centre).
+#[test]
+fn a_district_kiosks_staff_area_shows_its_own_requests_for_reading_only() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut settings = settings_in(tmp.path());
+    // No server answers here: the staff area never needs one on a kiosk.
+    settings.fleet.central = Some(kiosk::config::CentralSettings {
+        url: "host=127.0.0.1 port=9 dbname=kiosk_fleet user=kiosk_qh01".into(),
+        password_file: None,
+    });
+    let today = chrono::Local::now().date_naive();
+    let form = kiosk::requests::RawForm {
+        name: "张三".into(),
+        id_kind: Some(kiosk::requests::IdKind::ResidentId),
+        id_number: "11010519491231002X".into(),
+        phone: "13812345678".into(),
+        description: "2025年城区道路改造项目立项批复".into(),
+        ..Default::default()
+    };
+    let receipt = kiosk::staff_requests::open_register(&settings)
+        .unwrap()
+        .submit(
+            &form.validate(today).unwrap(),
+            chrono::Local::now().naive_local(),
+        )
+        .unwrap();
+    let mut k = kiosk_with(tmp, settings);
+    open_pin_pad(&mut k);
+    enter_pin(&mut k, kiosk::ui::DEMO_PIN);
+    let rows_read = |a: &KioskApp| a.visit.staff.as_ref().is_some_and(|s| !s.busy());
+    k.wait("the register", rows_read);
+    k.h.get_by_label("政府信息公开申请登记（本终端记录，仅供查看）");
+    k.h.get_by_label_contains("办理状态由工作人员在区级登记簿变更");
+    k.h.get_by_label("共 1 件。");
+    k.tap(&format!("办理 {}", receipt.receipt_no));
+    k.wait("the staff copy", rows_read);
+    k.h.get_by_label_contains("11010519491231002X");
+    assert!(k.h.query_by_label_contains("改为：").is_none());
+    assert!(k.h.query_by_label_contains("1 予以公开").is_none());
+    // Filing for a visitor and reprinting stay: they happen at the kiosk.
+    k.h.get_by_label("代为填写申请");
+    k.h.get_by_label("重新打印待打印回执");
+}
+
 #[test]
 fn a_query_that_finds_nothing_offers_shorter_queries_of_its_own_words() {
     let mut k = kiosk();

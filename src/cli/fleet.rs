@@ -149,6 +149,12 @@ pub fn run(settings: &Settings, action: FleetCmd) -> Result<()> {
     let mut out = stdout.lock();
     match action {
         FleetCmd::Send { until_empty } => {
+            if settings.fleet.staff.is_some() {
+                anyhow::bail!(
+                    "this is a staff workstation at the centre (`fleet.staff = true`): it has no \
+                     outbox to send; `kiosk fleet send` runs on a kiosk"
+                );
+            }
             // Opening the register once brings its schema (the outbox) up to date.
             drop(kiosk::desk::requests::open_register(settings)?);
             let mut sender = sender::Sender::new(settings)?;

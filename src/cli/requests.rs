@@ -1,4 +1,5 @@
-//! `kiosk requests …`: the staff commands on the request register.
+//! `kiosk requests …`: the staff commands on the request register (the central one on a staff
+//! workstation, `fleet.staff = true`).
 
 use anyhow::Result;
 use clap::Subcommand;
@@ -61,8 +62,18 @@ pub enum RequestsCmd {
         #[arg(long, default_value = "staff")]
         actor: String,
     },
-    /// Retry printing every request flagged 待打印.
+    /// Retry printing every request flagged 待打印 (always this machine's own register).
     PrintPending,
+    /// The counts of the yearly report (table 三): requests received in the year by applicant
+    /// type, their outcomes by code, those still open.
+    Report {
+        /// The year of receipt; default this year.
+        #[arg(long)]
+        year: Option<i32>,
+        /// Also write the table to this CSV file.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
     /// Compute a request's deadline again with the current holiday files (stored deadlines
     /// never move by themselves when the holiday files change).
     RecomputeDue {
@@ -79,8 +90,11 @@ pub fn run(settings: &Settings, action: RequestsCmd) -> Result<()> {
     let mut out = stdout.lock();
     let now = || chrono::Local::now().naive_local();
     let today = || chrono::Local::now().date_naive();
-    // The arguments are checked before the register is opened, as they always were.
-    let open = || RequestDesk::open(settings);
+    // The arguments are checked before the register is opened, as they always were. Staff
+    // work on the central register on a staff workstation (`fleet.staff = true`); filing and
+    // printing always use this machine's own register.
+    let open = || RequestDesk::open_staff(settings);
+    let open_local = || RequestDesk::open(settings);
     match action {
         RequestsCmd::Submit {
             json,
@@ -88,7 +102,7 @@ pub fn run(settings: &Settings, action: RequestsCmd) -> Result<()> {
             print,
         } => {
             let request = staff::read_form(&json, today())?;
-            let mut desk = open()?;
+            let mut desk = open_local()?;
             let mut err = std::io::stderr();
             staff::submit(&mut desk, &request, repeat, print, now, &mut out, &mut err)?
         }
@@ -133,8 +147,13 @@ pub fn run(settings: &Settings, action: RequestsCmd) -> Result<()> {
         RequestsCmd::RecomputeDue { receipt_no, actor } => {
             staff::recompute_due(&mut open()?, &receipt_no, &actor, now(), &mut out)?
         }
+        RequestsCmd::Report { year, out: file } => {
+            use chrono::Datelike;
+            let year = year.unwrap_or_else(|| today().year());
+            staff::report(&open()?, year, file.as_deref(), &mut out)?
+        }
         RequestsCmd::PrintPending => {
-            let failed = staff::print_pending(&mut open()?, now(), &mut out)?;
+            let failed = staff::print_pending(&mut open_local()?, now(), &mut out)?;
             if failed > 0 {
                 anyhow::bail!("{failed} receipt(s) still not printed");
             }

@@ -1,5 +1,6 @@
 //! `[fleet]`: the district's central register on PostgreSQL, validated. Off unless
-//! `central_url` is set, so a single kiosk works alone as before.
+//! `central_url` is set, so a single kiosk works alone as before; `staff = true` makes the
+//! machine a staff workstation that works on the central register.
 
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
@@ -13,6 +14,8 @@ pub(super) struct RawFleet {
     pub(super) password_file: Option<PathBuf>,
     pub(super) heartbeat_seconds: u64,
     pub(super) silent_after_minutes: u64,
+    pub(super) staff: bool,
+    pub(super) key_dir: Option<PathBuf>,
 }
 
 impl Default for RawFleet {
@@ -22,8 +25,19 @@ impl Default for RawFleet {
             password_file: None,
             heartbeat_seconds: 60,
             silent_after_minutes: 10,
+            staff: false,
+            key_dir: None,
         }
     }
+}
+
+/// A staff workstation at the centre (`fleet.staff = true`): `kiosk requests …` and the staff
+/// screen work on the central register with the staff role of `central_url`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StaffAtCentre {
+    /// The key files of the district's kiosks (personal data at the centre stays sealed with
+    /// the key of the kiosk that filed it).
+    pub key_dir: PathBuf,
 }
 
 /// Where the central register is and who this kiosk (or staff workstation) is there.
@@ -44,6 +58,8 @@ pub struct FleetSettings {
     pub heartbeat: Duration,
     /// A kiosk not heard of for this long is flagged silent by `kiosk fleet status`.
     pub silent_after: Duration,
+    /// `Some`: this machine is a staff workstation at the centre, not a kiosk.
+    pub staff: Option<StaffAtCentre>,
 }
 
 pub(super) fn validate_fleet(
@@ -92,9 +108,34 @@ pub(super) fn validate_fleet(
             "flag a kiosk silent only after it missed at least two reports",
         ));
     }
+    let staff = match (f.staff, &f.key_dir, &central) {
+        (false, None, _) => None,
+        (false, Some(_), _) => {
+            return Err((
+                "key `fleet.key_dir` is set but `fleet.staff` is not true".into(),
+                "only a staff workstation at the centre (`fleet.staff = true`) holds the district's key files; a kiosk needs its own key only (`requests.key_file`): remove `key_dir`",
+            ))
+        }
+        (true, _, None) => {
+            return Err((
+                "`fleet.staff = true` needs `fleet.central_url`".into(),
+                "set central_url to the centre with a staff role (user=staff_NAME, made by `kiosk fleet add-staff NAME`)",
+            ))
+        }
+        (true, None, Some(_)) => {
+            return Err((
+                "`fleet.staff = true` needs `fleet.key_dir`".into(),
+                "set key_dir to a folder (mode 0700) holding a copy of every kiosk's register key file: personal data at the centre is sealed with the key of the kiosk that filed it",
+            ))
+        }
+        (true, Some(dir), Some(_)) => Some(StaffAtCentre {
+            key_dir: resolve(dir),
+        }),
+    };
     Ok(FleetSettings {
         central,
         heartbeat: Duration::from_secs(f.heartbeat_seconds),
         silent_after: Duration::from_secs(f.silent_after_minutes * 60),
+        staff,
     })
 }

@@ -15,7 +15,7 @@ mod tests;
 mod writable;
 
 pub use bundle::BundleSettings;
-pub use fleet::{CentralSettings, FleetSettings};
+pub use fleet::{CentralSettings, FleetSettings, StaffAtCentre};
 pub use paths::PathUse;
 pub use requests::{EscposTarget, RequestSettings};
 pub use sources::{FieldMapping, Format, SourceSettings};

@@ -258,6 +258,43 @@ fn the_fleet_is_off_unless_a_central_url_is_set() {
 }
 
 #[test]
+fn a_staff_workstation_needs_a_central_url_and_the_district_key_folder() {
+    let base = "[kiosk]\nhall_name='x'\nindex_dir='i'\n[fleet]\n";
+    let url = "central_url = \"host=h dbname=d user=staff_wang\"\n";
+    let s = Settings::parse(
+        &format!("{base}{url}staff = true\nkey_dir = \"keys\"\n"),
+        Path::new("/etc/kiosk/kiosk.toml"),
+    )
+    .unwrap();
+    assert_eq!(
+        s.fleet.staff.unwrap().key_dir,
+        Path::new("/etc/kiosk/keys"),
+        "resolved against the file"
+    );
+    for (text, names) in [
+        (
+            format!("{base}staff = true\nkey_dir = \"k\"\n"),
+            "needs `fleet.central_url`",
+        ),
+        (
+            format!("{base}{url}staff = true\n"),
+            "needs `fleet.key_dir`",
+        ),
+        (
+            format!("{base}{url}key_dir = \"k\"\n"),
+            "`fleet.staff` is not true",
+        ),
+    ] {
+        let err = Settings::parse(&text, Path::new("k.toml"))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains(names), "{text}: {err}");
+    }
+    let kiosk = Settings::parse(&format!("{base}{url}"), Path::new("k.toml")).unwrap();
+    assert_eq!(kiosk.fleet.staff, None);
+}
+
+#[test]
 fn a_central_url_with_a_password_or_without_a_user_is_refused() {
     for (url, names) in [
         ("host=h user=k password=secret", "contains a password"),

@@ -5,11 +5,13 @@
 //! values and prints nothing: the command line and the screen only render them.
 
 use crate::config::Settings;
+use crate::fleet::CentralStore;
 use crate::print::backend::{print_receipt, PrintError, Printers};
 use crate::print::Letterhead;
-use crate::requests::crypto::{KeyError, Keys};
+use crate::requests::crypto::{KeyError, KeyRing, Keys};
 use crate::requests::deadlines::CalendarError;
 use crate::requests::export::{self, ExportError};
+use crate::requests::report::{year_counts, YearCounts};
 use crate::requests::{
     AuditEntry, Calendar, Due, Listing, Outcome, RawForm, Receipt, Register, RegisterError,
     Request, RequestStore, Status, StatusChange, Stored,
@@ -46,6 +48,12 @@ pub enum DeskError {
     },
     #[error("output: {0}")]
     Output(#[from] std::io::Error),
+    #[error(
+        "this kiosk delivers its requests to the central register (`fleet.central_url`): staff \
+         change statuses and deadlines there, on a staff workstation (`fleet.staff = true`, \
+         docs/fleet.md); a change in this kiosk's copy would never reach the centre"
+    )]
+    AtTheCentre,
 }
 
 impl DeskError {
@@ -63,6 +71,23 @@ impl DeskError {
     /// once): polite Chinese with the next step.
     pub fn staff_message(&self) -> &'static str {
         match self {
+            DeskError::AtTheCentre => {
+                "本终端的申请已送区级登记簿，办理状态须在区级登记簿变更（使用工作人员账户的电脑）。本机记录仅供查看。"
+            }
+            DeskError::Register(RegisterError::Central {
+                unreachable: true, ..
+            }) => {
+                "暂时无法连接区级登记簿，申请无法查看和办理。请检查网络连接后点「刷新状态」重试；如仍不行，请联系系统管理员（详情已记入系统日志）。"
+            }
+            DeskError::Register(RegisterError::Central { .. }) => {
+                "区级登记簿未能完成此项操作。请联系系统管理员核对工作人员账户的权限（详情已记入系统日志）。"
+            }
+            DeskError::Key(KeyError::NotInRing(_) | KeyError::Folder { .. })
+            | DeskError::Register(RegisterError::Key(
+                KeyError::NotInRing(_) | KeyError::Folder { .. },
+            )) => {
+                "缺少受理该申请的终端的密钥文件，无法读取个人信息。请系统管理员将全区各终端的密钥文件复制到配置项 key_dir 所指的文件夹。"
+            }
             e if e.suspends_filing() => {
                 "申请登记簿或其密钥文件有问题，终端已暂停受理申请。请按使用说明从备份恢复登记簿和密钥文件，或联系系统管理员。"
             }
@@ -253,9 +278,31 @@ impl FontUnread {
     }
 }
 
+/// Which register a desk works on, as staff see it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Place {
+    /// A kiosk on its own: its register is the register.
+    Alone,
+    /// A kiosk of a district: its own copy, where staff read but decide nothing (statuses are
+    /// changed at the centre, and a change here would never reach it).
+    KioskOfDistrict,
+    /// A staff workstation (`fleet.staff = true`): the district's central register.
+    Centre,
+}
+
+/// Where staff of the machine of `settings` work (see [`RequestDesk::open_staff`]).
+pub fn place_of(settings: &Settings) -> Place {
+    match (&settings.fleet.staff, &settings.fleet.central) {
+        (Some(_), Some(_)) => Place::Centre,
+        (_, Some(_)) => Place::KioskOfDistrict,
+        _ => Place::Alone,
+    }
+}
+
 /// Everything the kiosk needs to handle requests, opened once.
 pub struct RequestDesk {
     store: Box<dyn RequestStore>,
+    place: Place,
     key_file: PathBuf,
     register_path: PathBuf,
     head: Letterhead,
@@ -282,11 +329,59 @@ impl RequestDesk {
         Ok(RequestDesk::with_store(Box::new(register), settings))
     }
 
+    /// The desk staff work at: on a staff workstation (`fleet.staff = true`) the central
+    /// register, opened with the district's key files; on a kiosk of a district its own copy,
+    /// for reading; on a kiosk alone its register. Filing and printing always use
+    /// [`RequestDesk::open`].
+    pub fn open_staff(settings: &Settings) -> Result<RequestDesk, DeskError> {
+        let fleet = &settings.fleet;
+        match (place_of(settings), &fleet.staff, &fleet.central) {
+            (Place::Centre, Some(staff), Some(central)) => {
+                let calendar = Calendar::load_dir(&settings.requests.holidays)?;
+                let keys = KeyRing::load_dir(&staff.key_dir)?;
+                if keys.is_empty() {
+                    return Err(DeskError::Key(KeyError::Folder {
+                        path: staff.key_dir.clone(),
+                        source: std::io::Error::new(
+                            std::io::ErrorKind::NotFound,
+                            "it holds no key file: copy there the register key file of every \
+                             kiosk of the district",
+                        ),
+                    }));
+                }
+                let store = CentralStore::open(central, keys, calendar, "kiosk-staff")?;
+                let mut desk = RequestDesk::with_store(Box::new(store), settings);
+                desk.place = Place::Centre;
+                Ok(desk)
+            }
+            (Place::KioskOfDistrict, ..) => {
+                let mut desk = RequestDesk::open(settings)?;
+                desk.place = Place::KioskOfDistrict;
+                Ok(desk)
+            }
+            _ => RequestDesk::open(settings),
+        }
+    }
+
+    /// Which register this desk works on.
+    pub fn place(&self) -> Place {
+        self.place
+    }
+
+    /// Staff decisions are made at the centre, not in a district kiosk's copy.
+    fn decides(&self) -> Result<(), DeskError> {
+        match self.place {
+            Place::KioskOfDistrict => Err(DeskError::AtTheCentre),
+            Place::Alone | Place::Centre => Ok(()),
+        }
+    }
+
     /// A desk over any store (another register kind, a test double). The key file of the
     /// settings is checked before every filing, whatever the store.
     pub fn with_store(store: Box<dyn RequestStore>, settings: &Settings) -> RequestDesk {
         RequestDesk {
             store,
+            place: Place::Alone,
             key_file: settings.requests.key_file.clone(),
             register_path: settings.requests.register.clone(),
             head: letterhead(settings),
@@ -378,6 +473,12 @@ impl RequestDesk {
         print: bool,
         now: NaiveDateTime,
     ) -> Result<Filed, DeskError> {
+        if !self.store.takes_filings() {
+            return Err(RegisterError::Rule(
+                "this register takes no filings: file the request at a kiosk",
+            )
+            .into());
+        }
         self.check_key_file()?;
         let receipt = self.store.submit(request, now)?;
         let printed = print.then(|| self.print_receipt(&receipt.receipt_no, now));
@@ -430,6 +531,7 @@ impl RequestDesk {
         change: &StatusChange,
         now: NaiveDateTime,
     ) -> Result<Stored, DeskError> {
+        self.decides()?;
         self.store.set_status(receipt_no, change, now)?;
         Ok(self.store.get(receipt_no)?)
     }
@@ -454,6 +556,13 @@ impl RequestDesk {
         })
     }
 
+    /// The counts of the yearly report for the requests received in `year`, from this desk's
+    /// register (the central one on a staff workstation); and the rows that could not be read.
+    pub fn report(&self, year: i32) -> Result<(YearCounts, Vec<String>), DeskError> {
+        let listing = self.store.list(None)?;
+        Ok((year_counts(&listing.rows, year), listing.damaged))
+    }
+
     /// Removes personal data of requests closed longer than the retention period.
     pub fn purge(
         &mut self,
@@ -461,7 +570,35 @@ impl RequestDesk {
         actor: &str,
         now: NaiveDateTime,
     ) -> Result<Vec<String>, DeskError> {
-        Ok(self.store.purge(today, self.retention_days, now, actor)?)
+        let days = self.retention_days;
+        // A kiosk of a district closes nothing itself: what the centre closed long enough ago
+        // goes from its copy too. Asked first: when the centre cannot be reached, nothing is
+        // purged and the purge is run again later.
+        let closed_at_centre = match (self.place, &self.settings.fleet.central) {
+            (Place::KioskOfDistrict, Some(central)) => {
+                let cutoff = crate::requests::rules::purge_cutoff(today, days);
+                let app = format!("kiosk-{}-purge", self.settings.requests.kiosk_id);
+                Some(
+                    crate::fleet::Central::open(central, &app)
+                        .and_then(|mut c| c.closed_before(cutoff))
+                        .map_err(|e| RegisterError::Central {
+                            unreachable: matches!(&e, crate::fleet::FleetError::Pg(p) if p.as_db_error().is_none()),
+                            message: format!(
+                                "{e}; nothing was purged (the centre says which requests are closed): run the purge again when the centre can be reached"
+                            ),
+                        })?,
+                )
+            }
+            _ => None,
+        };
+        let mut purged = self.store.purge(today, days, now, actor)?;
+        if let Some(closed) = closed_at_centre {
+            purged.extend(
+                self.store
+                    .purge_closed_at_centre(&closed, today, days, now, actor)?,
+            );
+        }
+        Ok(purged)
     }
 
     /// Computes one deadline again with the current holiday files (an explicit staff action:
@@ -472,6 +609,7 @@ impl RequestDesk {
         actor: &str,
         now: NaiveDateTime,
     ) -> Result<Recomputed, DeskError> {
+        self.decides()?;
         let (old, new) = self.store.recompute_due(receipt_no, now, actor)?;
         Ok(Recomputed { old, new })
     }

@@ -338,6 +338,23 @@ impl Central {
     }
 }
 
+impl Central {
+    /// The receipt numbers of this role's requests (a kiosk: its own) that the centre closed
+    /// before `cutoff`: their personal data may go from the kiosk's copy too.
+    pub fn closed_before(&mut self, cutoff: NaiveDate) -> Result<Vec<String>, FleetError> {
+        Ok(self
+            .client
+            .query(
+                "SELECT receipt_no FROM fleet.requests WHERE status = 'closed'
+                 AND closed_on < $1 ORDER BY seq",
+                &[&cutoff],
+            )?
+            .iter()
+            .map(|r| r.get(0))
+            .collect())
+    }
+}
+
 /// A request's state at the centre.
 #[derive(Debug, Clone)]
 pub struct CentralStatus {

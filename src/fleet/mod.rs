@@ -1,6 +1,7 @@
 //! A district of kiosks: the central register on PostgreSQL ([`schema`], [`central`]), the
 //! sender thread that delivers each kiosk's outbox there ([`sender`]), and the heartbeat that
-//! reports each kiosk's state ([`heartbeat`]).
+//! reports each kiosk's state ([`heartbeat`]), and the central register as staff work on it
+//! ([`store`]).
 //!
 //! Crate: the synchronous `postgres` client. The kiosk's workers are plain named threads with
 //! no async runtime; the sync client keeps it that way (it drives its own small runtime
@@ -12,9 +13,11 @@ pub mod heartbeat;
 pub mod schema;
 pub mod sender;
 pub mod status;
+pub mod store;
 
 pub use central::{connect, Central, Delivered, KioskStatus};
 pub use sender::{Sender, SenderTotals};
+pub use store::CentralStore;
 
 use std::path::PathBuf;
 

@@ -1,13 +1,15 @@
 //! The central register's schema: versioned, append-only steps tracked in
 //! `fleet.schema_version`, applied by the database owner with `kiosk fleet setup`; and the
 //! roles: one login role per kiosk (member of `kiosk_fleet_kiosk`: insert and read its own
-//! requests only, by row-level security) and staff roles (members of `kiosk_fleet_staff`).
+//! requests only, by row-level security) and staff roles (members of `kiosk_fleet_staff`: read
+//! every request, move it on, purge its personal data, write the audit log; never delete).
 
 use super::FleetError;
 use postgres::Client;
 
 /// Schema steps, applied in order; never edit one that shipped, append a new one.
-pub const STEPS: &[&str] = &[r#"
+pub const STEPS: &[&str] = &[
+    r#"
 CREATE SCHEMA fleet;
 DO $$ BEGIN
     IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'kiosk_fleet_kiosk') THEN
@@ -103,7 +105,95 @@ GRANT SELECT, UPDATE (settled_at) ON fleet.refusals TO kiosk_fleet_staff;
 CREATE POLICY staff_all_requests ON fleet.requests TO kiosk_fleet_staff USING (true) WITH CHECK (true);
 CREATE POLICY staff_all_refusals ON fleet.refusals TO kiosk_fleet_staff USING (true) WITH CHECK (true);
 CREATE POLICY staff_all_heartbeats ON fleet.heartbeats FOR SELECT TO kiosk_fleet_staff USING (true);
-"#];
+"#,
+    r#"
+-- Step 2: staff work at the centre (docs/fleet.md): the clock of each request, its pauses and
+-- an audit log, so a status change there follows the rules of a kiosk's register.
+ALTER TABLE fleet.requests
+    ADD COLUMN clock_start  date,
+    ADD COLUMN extended     boolean NOT NULL DEFAULT false,
+    ADD COLUMN paused_since date,
+    ADD COLUMN due_warnings text;
+CREATE TABLE fleet.pauses (
+    receipt_no text NOT NULL REFERENCES fleet.requests,
+    from_on    date NOT NULL,
+    until_on   date NOT NULL
+);
+CREATE INDEX pauses_by_request ON fleet.pauses (receipt_no);
+CREATE TABLE fleet.audit (
+    id          bigserial PRIMARY KEY,
+    receipt_no  text NOT NULL REFERENCES fleet.requests,
+    at          timestamp NOT NULL,
+    actor       text NOT NULL,
+    field       text NOT NULL,
+    from_value  text,
+    to_value    text NOT NULL,
+    -- The program's own notes ("retention 180 days"); never personal.
+    note        text NOT NULL DEFAULT '',
+    -- Staff notes, sealed with the key of the kiosk that filed the request.
+    note_sealed bytea
+);
+CREATE INDEX audit_by_request ON fleet.audit (receipt_no, id);
+
+-- The first audit line of a delivered request: received at the kiosk (the kiosk role may not
+-- write the audit log itself, hence security definer).
+CREATE FUNCTION fleet.audit_delivery() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path = fleet, pg_temp AS $$
+BEGIN
+    INSERT INTO fleet.audit (receipt_no, at, actor, field, from_value, to_value)
+    VALUES (NEW.receipt_no, NEW.submitted_at,
+            CASE WHEN NEW.staff_assisted THEN 'staff' ELSE 'kiosk' END,
+            'status', NULL, 'received');
+    RETURN NEW;
+END $$;
+REVOKE ALL ON FUNCTION fleet.audit_delivery() FROM PUBLIC;
+CREATE TRIGGER requests_audit_delivery AFTER INSERT ON fleet.requests
+    FOR EACH ROW EXECUTE FUNCTION fleet.audit_delivery();
+INSERT INTO fleet.audit (receipt_no, at, actor, field, from_value, to_value)
+SELECT receipt_no, submitted_at, CASE WHEN staff_assisted THEN 'staff' ELSE 'kiosk' END,
+       'status', NULL, 'received'
+FROM fleet.requests ORDER BY kiosk_id, seq;
+
+-- The audit log is append-only; a purge may only clear notes.
+CREATE FUNCTION fleet.audit_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'DELETE' OR NEW.note_sealed IS NOT NULL OR NEW.note <> ''
+       OR (NEW.id, NEW.receipt_no, NEW.at, NEW.actor, NEW.field, NEW.from_value, NEW.to_value)
+          IS DISTINCT FROM
+          (OLD.id, OLD.receipt_no, OLD.at, OLD.actor, OLD.field, OLD.from_value, OLD.to_value)
+    THEN
+        RAISE EXCEPTION 'the audit log is append-only (a purge may only clear notes)';
+    END IF;
+    RETURN NEW;
+END $$;
+CREATE TRIGGER audit_is_append_only BEFORE UPDATE OR DELETE ON fleet.audit
+    FOR EACH ROW EXECUTE FUNCTION fleet.audit_append_only();
+
+-- Purged personal data never comes back, and sealed data is never rewritten at the centre.
+CREATE FUNCTION fleet.personal_only_cleared() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF (NEW.personal IS NOT NULL AND NEW.personal IS DISTINCT FROM OLD.personal)
+       OR (NEW.applicant_hash IS NOT NULL AND NEW.applicant_hash IS DISTINCT FROM OLD.applicant_hash)
+    THEN
+        RAISE EXCEPTION 'personal data at the centre may only be purged, never changed';
+    END IF;
+    RETURN NEW;
+END $$;
+CREATE TRIGGER requests_personal_only_cleared BEFORE UPDATE ON fleet.requests
+    FOR EACH ROW EXECUTE FUNCTION fleet.personal_only_cleared();
+
+-- Staff move the clock, write the audit log, clear notes in a purge; kiosks get nothing here.
+GRANT UPDATE (clock_start, extended, paused_since, due_warnings) ON fleet.requests
+    TO kiosk_fleet_staff;
+GRANT SELECT, INSERT, DELETE ON fleet.pauses TO kiosk_fleet_staff;
+GRANT SELECT, INSERT, UPDATE (note, note_sealed) ON fleet.audit TO kiosk_fleet_staff;
+GRANT USAGE ON SEQUENCE fleet.audit_id_seq TO kiosk_fleet_staff;
+ALTER TABLE fleet.pauses ENABLE ROW LEVEL SECURITY;
+ALTER TABLE fleet.audit ENABLE ROW LEVEL SECURITY;
+CREATE POLICY staff_all_pauses ON fleet.pauses TO kiosk_fleet_staff USING (true) WITH CHECK (true);
+CREATE POLICY staff_all_audit ON fleet.audit TO kiosk_fleet_staff USING (true) WITH CHECK (true);
+"#,
+];
 
 /// Brings the central schema up to date (as the database owner); the version reached.
 pub fn migrate(client: &mut Client) -> Result<i32, FleetError> {

@@ -24,6 +24,16 @@ pub enum KeyError {
     Random(String),
     #[error("a protected field does not decrypt with this key (wrong key file, or damaged data)")]
     Decrypt,
+    #[error(
+        "no key file with fingerprint {0} in the district's key folder (`fleet.key_dir`): copy \
+         there the key file of the kiosk that filed the request (its `requests.key_file`)"
+    )]
+    NotInRing(String),
+    #[error("cannot read the district's key folder {path}: {source}")]
+    Folder {
+        path: PathBuf,
+        source: std::io::Error,
+    },
 }
 
 /// The two keys derived from the key file: one encrypts, one hashes identity numbers.
@@ -186,9 +196,101 @@ impl Keys {
     }
 }
 
+/// The key files of a district's kiosks, by fingerprint: what a staff workstation opens the
+/// personal data at the central register with (each request stays sealed with the key of the
+/// kiosk that filed it).
+#[derive(Default)]
+pub struct KeyRing {
+    keys: std::collections::BTreeMap<String, Keys>,
+}
+
+impl std::fmt::Debug for KeyRing {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.keys.keys()).finish()
+    }
+}
+
+impl KeyRing {
+    /// Reads every file of `dir` (names starting with `.` left out, folders too): each must be
+    /// a key file of 32 bytes.
+    pub fn load_dir(dir: &Path) -> Result<KeyRing, KeyError> {
+        let folder = |source| KeyError::Folder {
+            path: dir.to_path_buf(),
+            source,
+        };
+        let mut paths = Vec::new();
+        for entry in std::fs::read_dir(dir).map_err(folder)? {
+            let entry = entry.map_err(folder)?;
+            let hidden = entry.file_name().to_string_lossy().starts_with('.');
+            if !hidden && entry.file_type().map_err(folder)?.is_file() {
+                paths.push(entry.path());
+            }
+        }
+        paths.sort();
+        let mut ring = KeyRing::default();
+        for path in paths {
+            if let Some(keys) = Keys::load(&path)? {
+                ring.add(keys);
+            }
+        }
+        Ok(ring)
+    }
+
+    pub fn add(&mut self, keys: Keys) {
+        self.keys.insert(keys.fingerprint().to_string(), keys);
+    }
+
+    /// The key of this fingerprint, or why there is none.
+    pub fn get(&self, fingerprint: &str) -> Result<&Keys, KeyError> {
+        self.keys
+            .get(fingerprint)
+            .ok_or_else(|| KeyError::NotInRing(fingerprint.to_string()))
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &Keys> {
+        self.keys.values()
+    }
+
+    pub fn len(&self) -> usize {
+        self.keys.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.keys.is_empty()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_key_ring_finds_each_kiosk_key_by_its_fingerprint() {
+        let tmp = tempfile::tempdir().unwrap();
+        let a = Keys::create(&tmp.path().join("qh01.key")).unwrap();
+        let b = Keys::create(&tmp.path().join("qh02.key")).unwrap();
+        std::fs::create_dir(tmp.path().join("old")).unwrap();
+        std::fs::write(tmp.path().join(".note"), "not a key").unwrap();
+        let ring = KeyRing::load_dir(tmp.path()).unwrap();
+        assert_eq!(ring.len(), 2);
+        let sealed = a.seal("R1", b"x").unwrap();
+        assert_eq!(
+            ring.get(a.fingerprint())
+                .unwrap()
+                .open("R1", &sealed)
+                .unwrap(),
+            b"x"
+        );
+        assert!(ring.get(b.fingerprint()).is_ok());
+        let err = ring.get("0000000000000000").unwrap_err().to_string();
+        assert!(
+            err.contains("0000000000000000") && err.contains("fleet.key_dir"),
+            "{err}"
+        );
+        std::fs::write(tmp.path().join("short.key"), b"short").unwrap();
+        let err = KeyRing::load_dir(tmp.path()).unwrap_err().to_string();
+        assert!(err.contains("32 bytes"), "{err}");
+    }
 
     #[test]
     fn a_new_key_file_is_created_private_and_reopens_to_the_same_keys() {

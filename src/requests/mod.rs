@@ -10,12 +10,14 @@ pub mod export;
 mod hints;
 pub mod model;
 pub mod register;
+pub mod report;
+pub mod rules;
 pub mod status;
 pub mod store;
 pub mod validate;
 mod workflow;
 
-pub use crypto::Keys;
+pub use crypto::{KeyRing, Keys};
 pub use deadlines::{Calendar, Due};
 pub use model::{Applicant, ApplicantType, Hint, ObtainBy, ProvideAs, RawForm, Request};
 pub use register::{

@@ -1,6 +1,6 @@
 //! The seam of the register: what the kiosk and staff do with stored requests, as a trait, so
-//! another store (a central PostgreSQL register for many kiosks) can stand beside the SQLite
-//! [`Register`] without the desk, the screen or the command line changing.
+//! the central PostgreSQL register of a district (`crate::fleet::CentralStore`) stands beside
+//! the SQLite [`Register`] without the desk, the screen or the command line changing.
 //!
 //! The contract every store keeps (the SQLite one documents how): a receipt is returned only
 //! once the request is durable; personal data is sealed; every change writes its audit line in
@@ -50,6 +50,21 @@ pub trait RequestStore: Send {
         now: NaiveDateTime,
         actor: &str,
     ) -> Result<Vec<String>, RegisterError>;
+    /// Removes the personal data of this store's requests among `receipts`, which the central
+    /// register closed more than `retention_days` before `today` (a kiosk of a district).
+    fn purge_closed_at_centre(
+        &mut self,
+        receipts: &[String],
+        today: NaiveDate,
+        retention_days: u32,
+        now: NaiveDateTime,
+        actor: &str,
+    ) -> Result<Vec<String>, RegisterError> {
+        let _ = (receipts, today, retention_days, now, actor);
+        Err(RegisterError::Rule(
+            "only a kiosk's own register purges what the centre closed",
+        ))
+    }
     /// How many requests the holder of `identity_key` filed in the month of `day`.
     fn month_count_for(&self, identity_key: &str, day: NaiveDate) -> Result<u32, RegisterError>;
     /// The audit log of one request, oldest first.
@@ -69,6 +84,11 @@ pub trait RequestStore: Send {
     /// How this kiosk's outbox to the central register stands; `None` for a store that has
     /// no outbox (the central register itself).
     fn outbox_state(&self) -> Result<Option<OutboxState>, RegisterError>;
+    /// Whether requests are filed into this store. The central register takes its requests
+    /// from the kiosks' outboxes only: it files nothing and seals nothing new.
+    fn takes_filings(&self) -> bool {
+        true
+    }
 }
 
 impl RequestStore for Register {
@@ -108,6 +128,16 @@ impl RequestStore for Register {
         actor: &str,
     ) -> Result<Vec<String>, RegisterError> {
         Register::purge(self, today, retention_days, now, actor)
+    }
+    fn purge_closed_at_centre(
+        &mut self,
+        receipts: &[String],
+        today: NaiveDate,
+        retention_days: u32,
+        now: NaiveDateTime,
+        actor: &str,
+    ) -> Result<Vec<String>, RegisterError> {
+        Register::purge_closed_at_centre(self, receipts, today, retention_days, now, actor)
     }
     fn month_count_for(&self, identity_key: &str, day: NaiveDate) -> Result<u32, RegisterError> {
         Register::month_count_for(self, identity_key, day)

@@ -1,21 +1,19 @@
-//! Staff operations on registered requests: status changes (with the clock rules of Art. 30,
-//! 32, 33) and the purge of personal data after the retention period (个人信息保护法 Art. 19, 47).
+//! Staff operations on registered requests in the SQLite register: status changes and the
+//! purge of personal data after the retention period, by the rules of [`super::rules`] (the
+//! same ones the central register applies).
 //!
 //! Every change is one transaction with its audit line. Extends [`Register`]; no IO of its own.
 
-use super::deadlines::{Clock, Due};
+use super::deadlines::Due;
 use super::register::migrations::warnings_text;
 use super::register::{insert_audit, pauses, AuditLine, Register, RegisterError, StatusChange};
+use super::rules::{self, DueAfter, Standing};
 use super::status::Status;
-use chrono::{Days, NaiveDate, NaiveDateTime};
+use chrono::{NaiveDate, NaiveDateTime};
 use rusqlite::{params, Connection, OptionalExtension};
 
 impl Register {
-    /// Moves a request to another status. Rules: only the steps of [`Status::may_become`];
-    /// an outcome with 已答复 and only then; one extension; entering 补正中 or
-    /// 征求第三方意见中 stops the clock; a correction arriving (补正中 → 已受理) restarts it from
-    /// that day; the end of a consultation adds a paused interval. The date of the change
-    /// (`change.on`) lies between the day of receipt and today (`now`), both included.
+    /// Moves a request to another status, by the rules of [`rules::status_step`].
     pub fn set_status(
         &mut self,
         receipt_no: &str,
@@ -24,60 +22,33 @@ impl Register {
     ) -> Result<(), RegisterError> {
         let (conn, calendar, keys) = self.parts();
         let tx = conn.transaction()?;
-        let row = Current::read(&tx, receipt_no)?;
-        let from = row.check(receipt_no, change, now)?;
-        let to = change.to;
-        let on = change.on.format("%Y-%m-%d").to_string();
-        let mut clock_start = row.clock_start.clone();
-        if from == Status::Consulting {
-            if let Some(since) = &row.paused_since {
-                tx.execute(
-                    "INSERT INTO pauses (request_id, from_on, until_on) VALUES (?1, ?2, ?3)",
-                    params![row.id, since, on],
-                )?;
-            }
+        let (id, standing) = read_standing(&tx, receipt_no)?;
+        let step = rules::status_step(&standing, change, now, calendar)?;
+        let date = |d: NaiveDate| d.format("%Y-%m-%d").to_string();
+        if let Some(p) = step.add_pause {
+            tx.execute(
+                "INSERT INTO pauses (request_id, from_on, until_on) VALUES (?1, ?2, ?3)",
+                params![id, date(p.from), date(p.until)],
+            )?;
         }
-        if from == Status::Correcting && to == Status::Received {
-            // Art. 30: the time limit counts from the day the corrected request arrives.
-            clock_start = on.clone();
-            tx.execute("DELETE FROM pauses WHERE request_id = ?1", [row.id])?;
+        if step.clear_pauses {
+            tx.execute("DELETE FROM pauses WHERE request_id = ?1", [id])?;
         }
-        let extended = row.extended || to == Status::Extended;
-        let running = matches!(to, Status::Received | Status::Extended);
-        let due: Option<Due> = if running {
-            let start = NaiveDate::parse_from_str(&clock_start, "%Y-%m-%d").map_err(|e| {
-                RegisterError::Corrupt {
-                    receipt_no: receipt_no.to_string(),
-                    what: e.to_string(),
-                }
-            })?;
-            Some(calendar.due(&Clock {
-                start,
-                extended,
-                pauses: pauses(&tx, row.id)?,
-            }))
-        } else {
-            None
-        };
-        store_status(&tx, row.id, change, &clock_start, extended, due.as_ref())?;
-        let note = match change.outcome {
-            Some(o) => format!("{} {}", o.code(), change.note).trim().to_string(),
-            None => change.note.clone(),
-        };
+        store_status(&tx, id, &step)?;
         let line = AuditLine {
             at: now,
             actor: &change.actor,
             field: "status",
-            from: Some(from.code()),
-            to: to.code(),
-            note: &note,
+            from: Some(step.from.code()),
+            to: step.to.code(),
+            note: &step.note,
         };
-        insert_audit(&tx, keys, row.id, receipt_no, line)?;
+        insert_audit(&tx, keys, id, receipt_no, line)?;
         tx.commit()?;
         tracing::info!(
             receipt_no,
-            from = from.code(),
-            to = to.code(),
+            from = step.from.code(),
+            to = step.to.code(),
             "request status changed"
         );
         Ok(())
@@ -112,11 +83,7 @@ impl Register {
         let Some(old) = due_on.as_deref().map(parse).transpose()? else {
             return Ok((None, None));
         };
-        let due = calendar.due(&Clock {
-            start: parse(&clock_start)?,
-            extended,
-            pauses: pauses(&tx, id)?,
-        });
+        let due = rules::recomputed(calendar, parse(&clock_start)?, extended, &pauses(&tx, id)?);
         if due.date != old {
             let new = due.date.format("%Y-%m-%d").to_string();
             tx.execute(
@@ -134,7 +101,7 @@ impl Register {
                     field: "due",
                     from: Some(&old.format("%Y-%m-%d").to_string()),
                     to: &new,
-                    note: "recomputed with the current holiday files",
+                    note: rules::RECOMPUTE_NOTE,
                 },
             )?;
         } else {
@@ -158,19 +125,62 @@ impl Register {
         now: NaiveDateTime,
         actor: &str,
     ) -> Result<Vec<String>, RegisterError> {
-        let cutoff = today
-            .checked_sub_days(Days::new(u64::from(retention_days)))
-            .unwrap_or(NaiveDate::MIN)
+        let cutoff = rules::purge_cutoff(today, retention_days)
             .format("%Y-%m-%d")
             .to_string();
+        self.purge_where(
+            "status = 'closed' AND closed_on < ?1",
+            &[cutoff],
+            today,
+            retention_days,
+            now,
+            actor,
+        )
+    }
+
+    /// Removes the personal data of this register's requests among `receipts`: those the
+    /// central register has closed more than the retention period ago (a kiosk of a district
+    /// never closes a request itself: staff do at the centre). Returns the ones purged.
+    pub fn purge_closed_at_centre(
+        &mut self,
+        receipts: &[String],
+        today: NaiveDate,
+        retention_days: u32,
+        now: NaiveDateTime,
+        actor: &str,
+    ) -> Result<Vec<String>, RegisterError> {
+        let list = serde_json::to_string(receipts).unwrap_or_else(|_| "[]".into());
+        self.purge_where(
+            "receipt_no IN (SELECT value FROM json_each(?1))",
+            &[list],
+            today,
+            retention_days,
+            now,
+            actor,
+        )
+    }
+
+    /// The purge of the requests `filter` (SQL over `requests`, with `args`) selects among
+    /// those that still hold personal data.
+    fn purge_where(
+        &mut self,
+        filter: &str,
+        args: &[String],
+        today: NaiveDate,
+        retention_days: u32,
+        now: NaiveDateTime,
+        actor: &str,
+    ) -> Result<Vec<String>, RegisterError> {
         let (conn, _, keys) = self.parts();
         let tx = conn.transaction()?;
         let victims: Vec<(i64, String)> = {
-            let mut stmt = tx.prepare(
-                "SELECT id, receipt_no FROM requests WHERE status = 'closed' AND closed_on < ?1
-                 AND personal IS NOT NULL ORDER BY id",
-            )?;
-            let rows = stmt.query_map([&cutoff], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            let mut stmt = tx.prepare(&format!(
+                "SELECT id, receipt_no FROM requests WHERE {filter} AND personal IS NOT NULL
+                 ORDER BY id"
+            ))?;
+            let rows = stmt.query_map(rusqlite::params_from_iter(args), |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })?;
             rows.collect::<Result<_, _>>()?
         };
         let today_s = today.format("%Y-%m-%d").to_string();
@@ -193,7 +203,7 @@ impl Register {
                 "UPDATE outbox SET payload = NULL WHERE seq = ?1 AND acked_at IS NOT NULL",
                 [id],
             )?;
-            let note = format!("retention {retention_days} days");
+            let note = rules::purge_note(retention_days);
             insert_audit(
                 &tx,
                 keys,
@@ -218,129 +228,79 @@ impl Register {
     }
 }
 
-/// The columns of a request a status change starts from.
-struct Current {
-    id: i64,
-    status: String,
-    clock_start: String,
-    extended: bool,
-    paused_since: Option<String>,
-    received_on: String,
-}
-
-impl Current {
-    fn read(tx: &Connection, receipt_no: &str) -> Result<Current, RegisterError> {
-        tx.query_row(
+/// Reads where a request stands, under the transaction's lock.
+fn read_standing(tx: &Connection, receipt_no: &str) -> Result<(i64, Standing), RegisterError> {
+    type Row = (i64, String, String, bool, Option<String>, String);
+    let (id, status, clock_start, extended, paused_since, received_on): Row = tx
+        .query_row(
             "SELECT id, status, clock_start, extended, paused_since, received_on
              FROM requests WHERE receipt_no = ?1",
             [receipt_no],
             |r| {
-                Ok(Current {
-                    id: r.get(0)?,
-                    status: r.get(1)?,
-                    clock_start: r.get(2)?,
-                    extended: r.get(3)?,
-                    paused_since: r.get(4)?,
-                    received_on: r.get(5)?,
-                })
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                ))
             },
         )
         .optional()?
-        .ok_or_else(|| RegisterError::NotFound(receipt_no.to_string()))
-    }
-
-    /// The rules of [`Register::set_status`]: the date, the step, the outcome, one extension.
-    /// Returns the status the request is in now.
-    fn check(
-        &self,
-        receipt_no: &str,
-        change: &StatusChange,
-        now: NaiveDateTime,
-    ) -> Result<Status, RegisterError> {
-        let received_on =
-            NaiveDate::parse_from_str(&self.received_on, "%Y-%m-%d").map_err(|e| {
-                RegisterError::Corrupt {
-                    receipt_no: receipt_no.to_string(),
-                    what: format!("date of receipt {}: {e}", self.received_on),
-                }
-            })?;
-        if change.on < received_on {
-            return Err(RegisterError::StatusDate {
-                on: change.on,
-                problem: format!("before the request was received ({received_on})"),
-            });
-        }
-        if change.on > now.date() {
-            return Err(RegisterError::StatusDate {
-                on: change.on,
-                problem: format!("in the future (today is {})", now.date()),
-            });
-        }
-        let from = Status::from_code(&self.status).ok_or_else(|| RegisterError::Corrupt {
-            receipt_no: receipt_no.to_string(),
-            what: format!("status {}", self.status),
-        })?;
-        let to = change.to;
-        if !from.may_become(to) {
-            return Err(RegisterError::Transition {
-                from: from.label(),
-                to: to.label(),
-            });
-        }
-        match (to, change.outcome) {
-            (Status::Answered, None) => {
-                return Err(RegisterError::Rule("an answer needs an outcome code"))
-            }
-            (Status::Answered, Some(_)) | (_, None) => {}
-            (_, Some(_)) => {
-                return Err(RegisterError::Rule("only an answer takes an outcome code"))
-            }
-        }
-        if to == Status::Extended && self.extended {
-            return Err(RegisterError::Rule(
-                "the deadline can be extended only once (Art. 33)",
-            ));
-        }
-        Ok(from)
-    }
+        .ok_or_else(|| RegisterError::NotFound(receipt_no.to_string()))?;
+    let corrupt = |what: String| RegisterError::Corrupt {
+        receipt_no: receipt_no.to_string(),
+        what,
+    };
+    let date = |what: &str, s: &str| {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|e| corrupt(format!("{what} {s}: {e}")))
+    };
+    Ok((
+        id,
+        Standing {
+            status: Status::from_code(&status)
+                .ok_or_else(|| corrupt(format!("status {status}")))?,
+            received_on: date("date of receipt", &received_on)?,
+            clock_start: date("clock start", &clock_start)?,
+            extended,
+            paused_since: paused_since
+                .as_deref()
+                .map(|s| date("pause start", s))
+                .transpose()?,
+            pauses: pauses(tx, id)?,
+        },
+    ))
 }
 
 /// Writes the new status, clock and deadline of a status change (a running clock stores its
 /// deadline, a stopped one clears it, an answer or a closing keeps the last one).
-fn store_status(
-    tx: &Connection,
-    id: i64,
-    change: &StatusChange,
-    clock_start: &str,
-    extended: bool,
-    due: Option<&Due>,
-) -> Result<(), RegisterError> {
-    let to = change.to;
-    let on = change.on.format("%Y-%m-%d").to_string();
-    let paused_since = (to == Status::Consulting).then(|| on.clone());
-    let running = matches!(to, Status::Received | Status::Extended);
-    let stopped = matches!(to, Status::Correcting | Status::Consulting);
-    let due_on = due.map(|d| d.date.format("%Y-%m-%d").to_string());
-    let due_warnings = due.map(|d| warnings_text(&d.warnings));
+fn store_status(tx: &Connection, id: i64, step: &rules::Step) -> Result<(), RegisterError> {
+    let date = |d: NaiveDate| d.format("%Y-%m-%d").to_string();
+    let (running, stopped, due): (bool, bool, Option<&Due>) = match &step.due {
+        DueAfter::Running(d) => (true, false, Some(d)),
+        DueAfter::Stopped => (false, true, None),
+        DueAfter::Kept => (false, false, None),
+    };
     tx.execute(
         "UPDATE requests SET status = ?1, outcome = COALESCE(?2, outcome), clock_start = ?3,
             extended = ?4, paused_since = ?5,
             due_on = CASE WHEN ?6 THEN ?7 WHEN ?8 THEN NULL ELSE due_on END,
             due_warnings = CASE WHEN ?6 THEN ?11 WHEN ?8 THEN NULL ELSE due_warnings END,
-            closed_on = CASE WHEN ?1 = 'closed' THEN ?9 ELSE closed_on END
+            closed_on = COALESCE(?9, closed_on)
          WHERE id = ?10",
         params![
-            to.code(),
-            change.outcome.map(|o| o.code()),
-            clock_start,
-            extended,
-            paused_since,
+            step.to.code(),
+            step.outcome.map(|o| o.code()),
+            date(step.clock_start),
+            step.extended,
+            step.paused_since.map(date),
             running,
-            due_on,
+            due.map(|d| date(d.date)),
             stopped,
-            on,
+            step.closed_on.map(date),
             id,
-            due_warnings
+            due.map(|d| warnings_text(&d.warnings))
         ],
     )?;
     Ok(())

@@ -109,9 +109,11 @@ pub fn run(settings: Settings) -> Result<(), UiError> {
 }
 
 /// A kiosk of a district delivers its outbox to the centre in its own thread, as long as the
-/// process runs (filing never waits for it).
+/// process runs (filing never waits for it). A staff workstation sends nothing.
 fn start_fleet_sender(settings: &Settings) {
-    if settings.fleet.central.is_some() {
+    if settings.fleet.staff.is_some() {
+        tracing::info!("a staff workstation at the centre: no outbox to deliver, no heartbeat");
+    } else if settings.fleet.central.is_some() {
         let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
         let wake = std::sync::Arc::new(crate::fleet::sender::Wake::default());
         if let Err(e) = crate::fleet::sender::spawn(settings, stop, wake) {

@@ -9,6 +9,7 @@ use super::staff_desk::{read_detail, read_requests, RequestList, SharedDesk};
 use super::theme::Theme;
 use super::widgets;
 use crate::config::Settings;
+use crate::desk::requests::{place_of, Place};
 use crate::requests::{Outcome, Status};
 use crate::staff_pin::StaffGate;
 use crate::staff_pin::{check_staff_pin, PinCheck, PinOutcome, DEMO_PIN_REFUSED};
@@ -190,6 +191,8 @@ pub struct Selected {
 /// What the staff area shows besides the index status.
 pub struct StaffArea {
     pub index: Option<IndexStatus>,
+    /// Which register the area works on (the central one on a staff workstation).
+    pub place: Place,
     desk: SharedDesk,
     requests: Job<Result<RequestList, String>>,
     pub selected: Option<Selected>,
@@ -203,6 +206,7 @@ impl StaffArea {
         let desk = SharedDesk::new(settings.clone());
         StaffArea {
             index: None,
+            place: place_of(settings),
             requests: read_requests(&desk),
             desk,
             selected: None,
@@ -243,7 +247,9 @@ pub fn staff_screen(
         ui.horizontal_wrapped(|ui| {
             widgets::heading(ui, &theme, "工作人员管理");
             reload_status = widgets::button(ui, &theme, "刷新状态").clicked();
-            if widgets::button(ui, &theme, "代为填写申请").clicked() {
+            // A staff workstation files nothing: requests are filed at a kiosk.
+            if area.place != Place::Centre && widgets::button(ui, &theme, "代为填写申请").clicked()
+            {
                 out.push(Action::StaffRequestForm);
             }
             close = widgets::button(ui, &theme, "关闭终端程序").clicked();
@@ -429,8 +435,27 @@ fn reprint(ui: &mut egui::Ui, theme: &Theme, area: &mut StaffArea) {
     }
 }
 
+/// What the request section is called and says about its register.
+fn register_heading(place: Place) -> (&'static str, Option<&'static str>) {
+    match place {
+        Place::Alone => ("政府信息公开申请登记", None),
+        Place::Centre => (
+            "政府信息公开申请登记（区级登记簿）",
+            Some("以下为全区各终端受理的申请，办理状态的变更直接记入区级登记簿。回执由受理的终端打印。"),
+        ),
+        Place::KioskOfDistrict => (
+            "政府信息公开申请登记（本终端记录，仅供查看）",
+            Some("本终端受理的申请已送区级登记簿，办理状态由工作人员在区级登记簿变更；此处的办理状态可能尚未更新。"),
+        ),
+    }
+}
+
 fn requests_section(ui: &mut egui::Ui, theme: &Theme, area: &mut StaffArea) {
-    widgets::title(ui, theme, "政府信息公开申请登记");
+    let (title, note) = register_heading(area.place);
+    widgets::title(ui, theme, title);
+    if let Some(note) = note {
+        widgets::muted(ui, theme, note);
+    }
     let select = request_rows(ui, theme, area);
     if let Some((receipt_no, status)) = select {
         area.selected = Some(Selected {
@@ -443,9 +468,10 @@ fn requests_section(ui: &mut egui::Ui, theme: &Theme, area: &mut StaffArea) {
         });
     }
     let mut reload = false;
+    let decides = area.place != Place::KioskOfDistrict;
     if let Some(sel) = &mut area.selected {
         ui.separator();
-        reload = selected_request(ui, theme, sel, &area.desk);
+        reload = selected_request(ui, theme, sel, &area.desk, decides);
     }
     if reload {
         area.requests = read_requests(&area.desk);
@@ -454,7 +480,9 @@ fn requests_section(ui: &mut egui::Ui, theme: &Theme, area: &mut StaffArea) {
         }
     }
     ui.separator();
-    reprint(ui, theme, area);
+    if area.place != Place::Centre {
+        reprint(ui, theme, area);
+    }
     widgets::muted(
         ui,
         theme,
@@ -462,13 +490,14 @@ fn requests_section(ui: &mut egui::Ui, theme: &Theme, area: &mut StaffArea) {
     );
 }
 
-/// The staff copy of one request and the steps it may take next. Returns whether the
-/// register changed (so the list is read again).
+/// The staff copy of one request and, when staff decide here (`decides`), the steps it may
+/// take next. Returns whether the register changed (so the list is read again).
 fn selected_request(
     ui: &mut egui::Ui,
     theme: &Theme,
     sel: &mut Selected,
     desk: &SharedDesk,
+    decides: bool,
 ) -> bool {
     let s = theme.sizes();
     widgets::title(
@@ -511,6 +540,9 @@ fn selected_request(
     }
     if let Some(saved) = &sel.saved {
         widgets::body(ui, theme, saved);
+    }
+    if !decides {
+        return changed;
     }
     let next: Vec<Status> = Status::ALL
         .into_iter()

@@ -27,8 +27,10 @@ pub struct RequestList {
     pub damaged: Vec<String>,
 }
 
-/// The staff area's request desk: opened by the first job that needs it and kept while the
-/// area is open (opened again only after it failed). Jobs take turns on it.
+/// The staff area's request desk ([`RequestDesk::open_staff`]: the central register on a
+/// staff workstation): opened by the first job that needs it and kept while the area is open
+/// (opened again only after it failed; a lost central connection is made again by the store).
+/// Jobs take turns on it.
 #[derive(Clone)]
 pub struct SharedDesk {
     settings: Settings,
@@ -53,7 +55,7 @@ impl SharedDesk {
         let mut slot = self.desk.lock().unwrap_or_else(|p| p.into_inner());
         let result = match slot.as_mut() {
             Some(desk) => f(desk),
-            None => RequestDesk::open(&self.settings).and_then(|desk| f(slot.insert(desk))),
+            None => RequestDesk::open_staff(&self.settings).and_then(|desk| f(slot.insert(desk))),
         };
         result.map_err(|e| {
             tracing::error!(error = %e, doing, "staff area: a request action failed");

@@ -40,12 +40,22 @@ impl Register {
     }
 }
 
+/// Opens an audit note sealed by [`seal_note`].
+pub(crate) fn open_note(
+    keys: &Keys,
+    receipt_no: &str,
+    sealed: &[u8],
+) -> Result<String, super::super::crypto::KeyError> {
+    let bytes = keys.open(&note_context(receipt_no), sealed)?;
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
+}
+
 fn note_context(receipt_no: &str) -> String {
     format!("{receipt_no} audit note")
 }
 
 /// Seals an audit note, bound to its request; `None` for an empty note.
-pub(in crate::requests) fn seal_note(
+pub(crate) fn seal_note(
     keys: &Keys,
     receipt_no: &str,
     note: &str,

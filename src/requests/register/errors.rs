@@ -72,6 +72,10 @@ pub enum RegisterError {
         path: PathBuf,
         source: std::io::Error,
     },
+    /// The central register (PostgreSQL) failed or refused; `unreachable` when the server
+    /// could not be reached at all (no connection, connection lost, timed out).
+    #[error("central register: {message}")]
+    Central { message: String, unreachable: bool },
 }
 
 impl RegisterError {

@@ -16,7 +16,8 @@ pub mod outbox;
 mod rows;
 mod submit;
 
-pub(super) use audit::{insert_audit, pauses, seal_note, AuditLine};
+pub(super) use audit::{insert_audit, pauses, AuditLine};
+pub(crate) use audit::{open_note, seal_note};
 pub use errors::RegisterError;
 pub use outbox::{Outbox, OutboxRow, OutboxState, Payload, Refusal};
 
@@ -113,6 +114,20 @@ pub struct StatusChange {
 struct Personal {
     request: Request,
     query_code: String,
+}
+
+/// Opens the sealed personal data of a request: the form and its 查询码.
+pub(crate) fn open_personal(
+    keys: &Keys,
+    receipt_no: &str,
+    sealed: &[u8],
+) -> Result<(Request, String), RegisterError> {
+    let plain = keys.open(receipt_no, sealed)?;
+    let p: Personal = serde_json::from_slice(&plain).map_err(|e| RegisterError::Corrupt {
+        receipt_no: receipt_no.to_string(),
+        what: e.to_string(),
+    })?;
+    Ok((p.request, p.query_code))
 }
 
 const QUERY_ALPHABET: &[u8; 32] = b"23456789ABCDEFGHJKLMNPQRSTUVWXYZ";
@@ -351,6 +366,6 @@ pub fn typed_code(typed: &str) -> String {
         .collect()
 }
 
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+pub(crate) fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
