@@ -381,7 +381,12 @@ fn jump_pad(ui: &mut egui::Ui, theme: &Theme, doc: &mut OpenDoc, blocks: &[Block
             .stroke(egui::Stroke::new(2.0, p.accent))
             .inner_margin(Vec2::new(16.0, 4.0))
             .show(ui, |ui| {
-                ui.label(RichText::new(shown).size(s.heading).color(p.text));
+                let typed = ui.label(RichText::new(shown).size(s.heading).color(p.text));
+                // Read (and found by tests) as what it is, not as a bare digit beside the keys.
+                let named = format!("已输入的条号：{}", doc.view.digits);
+                typed.widget_info(|| {
+                    egui::WidgetInfo::labeled(egui::Role::Label, true, named.clone())
+                });
             });
         widgets::title(ui, theme, "条");
         ui.add_space(24.0);
