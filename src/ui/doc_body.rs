@@ -175,12 +175,12 @@ fn text_view(ui: &mut egui::Ui, theme: &Theme, doc: &mut OpenDoc, blocks: &[Bloc
         let visible = ui.clip_rect().max.x - ui.max_rect().min.x;
         ui.set_max_width(ui.available_width().min(visible));
         let top = ui.max_rect().top();
-        for (i, b) in blocks.iter().enumerate() {
+        for b in blocks {
             anchors.push(ui.cursor().top() - top);
             match b {
                 Block::Heading { level, text } => heading(ui, theme, *level, text, size),
                 Block::Paragraph { text, article } => paragraph(ui, theme, text, *article, size),
-                Block::Table(t) => table(ui, theme, t, size, ("doc-table", visit_no, i)),
+                Block::Table(t) => table(ui, theme, t, size),
                 Block::Image { index, caption } => {
                     let stored = record
                         .and_then(|r| r.images.get(*index))
@@ -213,8 +213,9 @@ fn heading(ui: &mut egui::Ui, theme: &Theme, level: Level, text: &str, size: f32
     let mut job =
         LayoutJob::single_section(text.to_string(), text_format(size * factor, theme, colour));
     job.wrap.max_width = ui.available_width();
-    job.halign = egui::Align::Center;
-    ui.vertical_centered(|ui| ui.label(job));
+    // Centred by the layout, not by the galley: a centred galley reaches left of its rect and
+    // would widen the body's content.
+    ui.vertical_centered(|ui| ui.add(egui::Label::new(job).wrap()));
     ui.add_space(size * 0.2);
 }
 
@@ -230,18 +231,14 @@ fn paragraph(ui: &mut egui::Ui, theme: &Theme, text: &str, article: Option<u32>,
     }
     job.append(&text[lead..], 0.0, text_format(size, theme, p.text));
     job.wrap.max_width = ui.available_width();
-    ui.label(job);
+    ui.add(egui::Label::new(job).wrap());
 }
 
 /// A table as a grid: every cell its own label, wrapped to its column's width; the columns
 /// share the width there is by how long their texts are, so the grid never runs past the edge.
-fn table(
-    ui: &mut egui::Ui,
-    theme: &Theme,
-    t: &Table,
-    size: f32,
-    id: impl std::hash::Hash + std::fmt::Debug,
-) {
+/// Each row is laid out in one go (as high as its tallest cell), so rows never overlap even
+/// in the frame where the widths change; every other row is shaded.
+fn table(ui: &mut egui::Ui, theme: &Theme, t: &Table, size: f32) {
     let p = theme.palette();
     let columns = t.columns().max(1);
     let gap = 12.0;
@@ -260,35 +257,39 @@ fn table(
         .collect();
     let total: f32 = weights.iter().sum();
     let widths: Vec<f32> = weights.iter().map(|w| (room * w / total).floor()).collect();
+    let shade = p.panel;
     ui.add_space(size * 0.3);
     egui::Frame::new()
         .stroke(egui::Stroke::new(1.0, p.muted))
         .inner_margin(margin)
         .show(ui, |ui| {
-            egui::Grid::new(id)
-                .num_columns(columns)
-                .striped(true)
-                .spacing(Vec2::new(gap, 6.0))
-                .show(ui, |ui| {
-                    for (r, row) in t.rows.iter().enumerate() {
-                        let header = t.header && r == 0;
-                        for (c, cell) in row.iter().enumerate() {
-                            let colour = if header { p.accent } else { p.text };
-                            ui.allocate_ui(Vec2::new(widths[c], 0.0), |ui| {
-                                ui.set_width(widths[c]);
-                                if !cell.is_empty() {
-                                    let mut job = LayoutJob::single_section(
-                                        cell.clone(),
-                                        text_format(size, theme, colour),
-                                    );
-                                    job.wrap.max_width = widths[c];
-                                    ui.label(job);
-                                }
-                            });
-                        }
-                        ui.end_row();
+            ui.spacing_mut().item_spacing = Vec2::new(gap, 0.0);
+            for (r, row) in t.rows.iter().enumerate() {
+                let header = t.header && r == 0;
+                let colour = if header { p.accent } else { p.text };
+                let background = ui.painter().add(egui::Shape::Noop);
+                let drawn = ui.horizontal_top(|ui| {
+                    for (c, cell) in row.iter().enumerate() {
+                        ui.allocate_ui(Vec2::new(widths[c], 0.0), |ui| {
+                            ui.set_width(widths[c]);
+                            if !cell.is_empty() {
+                                let mut job = LayoutJob::single_section(
+                                    cell.clone(),
+                                    text_format(size, theme, colour),
+                                );
+                                job.wrap.max_width = widths[c];
+                                ui.add(egui::Label::new(job).wrap());
+                            }
+                        });
                     }
                 });
+                if header || r % 2 == 1 {
+                    let rect = drawn.response.rect.expand2(Vec2::new(margin * 0.5, 3.0));
+                    ui.painter()
+                        .set(background, egui::Shape::rect_filled(rect, 0.0, shade));
+                }
+                ui.add_space(6.0);
+            }
         });
     ui.add_space(size * 0.3);
 }
@@ -331,7 +332,7 @@ fn image(ui: &mut egui::Ui, theme: &Theme, state: Option<&DocImage>, caption: &s
                 theme.palette().muted,
             );
             job.wrap.max_width = ui.available_width();
-            ui.label(job);
+            ui.add(egui::Label::new(job).wrap());
         }
     }
 }
