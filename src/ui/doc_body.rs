@@ -39,7 +39,6 @@ pub struct BodyView {
     pub digits: String,
     /// The article asked for that the body does not have.
     pub not_found: Option<u32>,
-    pad: Keyboard,
     /// Scroll position, visible height and content height of the last frame.
     offset: f32,
     viewport: f32,
@@ -76,6 +75,13 @@ impl BodyView {
     /// The first block at or above the top of the view.
     fn top_block(&self) -> Option<usize> {
         self.anchors.iter().rposition(|&y| y <= self.offset + 1.0)
+    }
+
+    /// Opens 「跳到第几条」 with nothing typed.
+    pub fn open_jump(&mut self) {
+        self.nav = Nav::Jump;
+        self.digits.clear();
+        self.not_found = None;
     }
 
     /// Brings block `i` to the top of the view.
@@ -142,10 +148,7 @@ fn controls(ui: &mut egui::Ui, theme: &Theme, doc: &mut OpenDoc, blocks: &[Block
             doc.view.nav = Nav::Contents;
         }
         if articles > 1 && widgets::button(ui, theme, "跳到第几条").clicked() {
-            doc.view.nav = Nav::Jump;
-            doc.view.digits.clear();
-            doc.view.not_found = None;
-            doc.view.pad = Keyboard::for_field(FieldKind::Digits);
+            doc.view.open_jump();
         }
         if doc.hidden_metadata > 0 {
             let more = format!("更多文件信息（{}项）", doc.hidden_metadata);
@@ -407,7 +410,8 @@ fn jump_pad(ui: &mut egui::Ui, theme: &Theme, doc: &mut OpenDoc, blocks: &[Block
             &format!("本件共{last}条，请输入条号后点「跳转」。"),
         ),
     };
-    let pad = doc.view.pad.clone();
+    // The number pad: digits only, whatever the keyboard of the last field was.
+    let mut pad = Keyboard::for_field(FieldKind::Digits);
     let key = widgets::paged_scroll(ui, theme, ("doc-jump", visit_no), |ui| {
         pad.show(ui, theme, &Candidates::default(), "跳转")
     });
@@ -416,7 +420,7 @@ fn jump_pad(ui: &mut egui::Ui, theme: &Theme, doc: &mut OpenDoc, blocks: &[Block
     };
     let v = &mut doc.view;
     let before = v.digits.clone();
-    match v.pad.apply(&mut v.digits, key, &Candidates::default()) {
+    match pad.apply(&mut v.digits, key, &Candidates::default()) {
         Applied::Submitted => match v.digits.parse::<u32>().ok() {
             Some(n) => match body::find_article(blocks, n) {
                 Some(block) => {

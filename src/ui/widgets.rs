@@ -17,17 +17,19 @@ pub fn button(ui: &mut egui::Ui, theme: &Theme, text: &str) -> Response {
     )
 }
 
-/// A button as wide as the space there is, its words wrapped within it (a long title in a
+/// A button as wide as the space there is, its words at the left and wrapped within it (a long title in a
 /// 目录 or the 「现行版本：《…》」 of a superseded record), at least the theme's target high.
 pub fn wide_button(ui: &mut egui::Ui, theme: &Theme, text: &str) -> Response {
     let s = theme.sizes();
     let p = theme.palette();
     let width = ui.available_width();
+    let words = RichText::new(text).size(s.title).color(p.button_text);
+    // The words at the left, the rest of the width after them.
     ui.add(
-        egui::Button::new(RichText::new(text).size(s.title).color(p.button_text))
+        egui::Button::new((words, egui::Atom::grow()))
             .fill(p.button_bg)
             .wrap()
-            .min_size(Vec2::new(width.min(s.target * 1.5), s.target)),
+            .min_size(Vec2::new(width, s.target)),
     )
 }
 
@@ -104,13 +106,25 @@ pub fn preparing(ui: &mut egui::Ui, theme: &Theme, progress: Option<crate::pipel
         ),
         Some(Progress::Finishing) => (1.0, "全部条目已整理，正在建立检索目录……".to_string()),
     };
-    ui.add(
+    // The words above the bar in the text colour (on the bar they would be unreadable where it
+    // is not yet filled); the bar itself carries them for screen readers, with its percentage.
+    let width = ui.available_width().min(900.0);
+    let galley = ui
+        .painter()
+        .layout(words.clone(), FontId::proportional(s.body), p.text, width);
+    let (_, rect) = ui.allocate_space(galley.size());
+    ui.painter().galley(rect.min, galley, p.text);
+    let bar = ui.add(
         egui::ProgressBar::new(fraction)
-            .desired_height(s.target * 0.8)
-            .desired_width(ui.available_width().min(900.0))
-            .fill(p.selected_bg)
-            .text(RichText::new(words).size(s.body).color(p.selected_text)),
+            .desired_height(s.target * 0.5)
+            .desired_width(width)
+            .fill(p.selected_bg),
     );
+    bar.widget_info(|| {
+        let mut info = egui::WidgetInfo::labeled(egui::Role::ProgressIndicator, true, &words);
+        info.value = Some((f64::from(fraction) * 100.0).floor());
+        info
+    });
 }
 
 /// A warning in words and colour: 「！」 first, so it reads as a warning without colour.
