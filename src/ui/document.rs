@@ -243,7 +243,7 @@ fn actions(
 }
 
 /// The record's metadata: four columns (name, value, name, value) on a wide screen, two on a
-/// narrow one; on a short screen only the first rows, the rest behind 「更多文件信息」.
+/// narrow one; on a short screen only the first row, the rest behind 「更多文件信息」.
 fn metadata(ui: &mut egui::Ui, theme: &Theme, doc: &mut OpenDoc, visit_no: u64) {
     let Some(r) = &doc.hit.record else {
         return;
@@ -254,8 +254,10 @@ fn metadata(ui: &mut egui::Ui, theme: &Theme, doc: &mut OpenDoc, visit_no: u64) 
     // Two pairs a row wherever a pair gets 500 px or more.
     let pairs = if ui.available_width() >= 1000.0 { 2 } else { 1 };
     let folded = shape.short() && !doc.all_metadata;
+    // One row on a short screen: the page controls of a long text (目录, 跳到第几条) may take
+    // two rows there, and the body needs the height.
     let shown = if folded {
-        (2 * pairs).min(rows.len())
+        pairs.min(rows.len())
     } else {
         rows.len()
     };
@@ -274,7 +276,7 @@ fn metadata(ui: &mut egui::Ui, theme: &Theme, doc: &mut OpenDoc, visit_no: u64) 
                 }
             }
         });
-    // The rest of the metadata is offered in the page controls' row ([`paged_body`]).
+    // The rest of the metadata is offered in the page controls' row (`doc_body::controls`).
     doc.hidden_metadata = rows.len() - shown;
 }
 
