@@ -7,7 +7,8 @@
 //! What the importers write into a body:
 //! - a table as consecutive lines `| 单元格 | 单元格 |`, optionally with a `|---|---|` line after
 //!   the header row (the Markdown laws have them; portal pages' `<table>`s are written so by
-//!   [`table_line`]); a `|` inside a cell is written `｜`;
+//!   [`table_line`], their first row as header); a `|` inside a cell is written `｜`; a header
+//!   line further down starts another table;
 //! - an image as a line of its own, `［图片：说明］` ([`image_mark`]): the N-th such line is the
 //!   N-th entry of the record's [`super::Record::images`].
 
@@ -239,7 +240,17 @@ pub fn blocks(body: &str) -> Vec<Block<'_>> {
         if let Some(cells) = table_cells(line) {
             let t = table.get_or_insert_with(Table::default);
             if is_separator(&cells) {
-                if t.rows.len() == 1 {
+                // A header line further down starts the next table, headed by the row above it
+                // (two tables one after the other, with no text between them).
+                if t.rows.len() > 1 {
+                    let head = t.rows.pop().unwrap_or_default();
+                    if let Some(done) = table.replace(Table {
+                        rows: vec![head],
+                        header: true,
+                    }) {
+                        push_table(&mut out, done);
+                    }
+                } else if t.rows.len() == 1 {
                     t.header = true;
                 }
             } else {
@@ -431,6 +442,24 @@ mod tests {
         assert!(t.header);
         assert_eq!(t.columns(), 3);
         assert_eq!(t.rows[2], ["2", "户口簿", ""]);
+    }
+
+    #[test]
+    fn two_tables_one_after_the_other_stay_two_tables() {
+        let body =
+            "| 甲 | 乙 |\n|---|---|\n| 1 | 2 |\n| 丙 | 丁 | 戊 |\n|---|---|---|\n| 3 | 4 | 5 |";
+        let b = blocks(body);
+        let tables: Vec<&Table> = b
+            .iter()
+            .filter_map(|x| match x {
+                Block::Table(t) => Some(t),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(tables.len(), 2, "{b:?}");
+        assert_eq!(tables[0].rows, [["甲", "乙"], ["1", "2"]]);
+        assert_eq!(tables[1].rows, [["丙", "丁", "戊"], ["3", "4", "5"]]);
+        assert!(tables[1].header);
     }
 
     #[test]

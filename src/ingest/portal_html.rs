@@ -286,12 +286,20 @@ fn read_body(doc: &Html) -> Option<(String, Vec<ImageRef>)> {
             continue;
         }
         match name {
-            "table" => lines.extend(
-                table_rows(&el)
-                    .iter()
+            "table" => {
+                let rows: Vec<Vec<String>> = table_rows(&el)
+                    .into_iter()
                     .filter(|row| row.iter().any(|c| !c.is_empty()))
-                    .map(|row| body::table_line(row)),
-            ),
+                    .collect();
+                for (i, row) in rows.iter().enumerate() {
+                    lines.push(body::table_line(row));
+                    // The first row heads the table; the line also keeps two tables one after
+                    // the other apart.
+                    if i == 0 && rows.len() > 1 {
+                        lines.push(body::table_line(&vec!["---"; row.len()]));
+                    }
+                }
+            }
             "img" => {
                 let Some(src) = el
                     .value()
@@ -329,6 +337,22 @@ fn read_body(doc: &Html) -> Option<(String, Vec<ImageRef>)> {
     }
     let body = lines.join("\n");
     (!body.is_empty()).then_some((body, images))
+}
+
+/// A cell's text: spaces collapsed, and none left between two Chinese characters (the line
+/// breaks between a cell's paragraphs, and the spaces that spread 说　明 over a column).
+fn cell_words(text: &str) -> String {
+    let text = clean_text(text);
+    let chars: Vec<char> = text.chars().collect();
+    let wide = |c: Option<&char>| c.is_some_and(|c| !c.is_ascii());
+    chars
+        .iter()
+        .enumerate()
+        .filter(|&(i, c)| {
+            !(*c == ' ' && wide(chars.get(i.wrapping_sub(1))) && wide(chars.get(i + 1)))
+        })
+        .map(|(_, c)| c)
+        .collect()
 }
 
 /// Whether `el` lies inside a table below `root` (the body itself may stand in a layout table).
@@ -385,7 +409,7 @@ fn table_rows(table: &ElementRef) -> Vec<Vec<String>> {
                 }
                 carried[col] = down;
                 row.push(if k == 0 {
-                    clean_text(&cell.text().collect::<String>())
+                    cell_words(&cell.text().collect::<String>())
                 } else {
                     String::new()
                 });
@@ -555,7 +579,7 @@ mod tests {
     #[test]
     fn a_table_of_the_body_becomes_table_lines_with_spans_filled_and_an_image_a_mark() {
         let body = r#"<p>补贴标准如下：</p>
-          <div><table border="1"><tr><th rowspan="2">对象</th><th colspan="2">标准（元/月）</th></tr>
+          <div><table border="1"><tr><th rowspan="2">对　象</th><th colspan="2">标准（元/月）</th></tr>
             <tr><td><p>城镇</p></td><td>农村</td></tr>
             <tr><td>一级 | 特困</td><td>1200</td><td>900</td></tr></table></div>
           <p><img src="5347765/images/a.jpg" alt=" 办理 流程图 "></p><p>以上标准自2026年1月1日起执行。</p>"#;
@@ -563,7 +587,7 @@ mod tests {
         let r = parse(&page, None, None).unwrap();
         assert_eq!(
             r.body,
-            "补贴标准如下：\n| 对象 | 标准（元/月） |  |\n|  | 城镇 | 农村 |\n| 一级 ｜ 特困 | 1200 | 900 |\n［图片：办理 流程图］\n以上标准自2026年1月1日起执行。\n（此件公开发布）"
+            "补贴标准如下：\n| 对象 | 标准（元/月） |  |\n| --- | --- | --- |\n|  | 城镇 | 农村 |\n| 一级 ｜ 特困 | 1200 | 900 |\n［图片：办理 流程图］\n以上标准自2026年1月1日起执行。\n（此件公开发布）"
         );
         assert_eq!(
             r.images,
