@@ -972,3 +972,21 @@ fn the_first_start_shows_a_progress_bar_of_the_records_built() {
         assert!((shown - percent).abs() <= 1.0, "{label} shows {shown}");
     }
 }
+
+/// A newer version of a law keeps the law's title: the button tells the two apart by the
+/// successor's date.
+#[test]
+fn a_successor_with_the_same_title_is_named_with_its_date() {
+    let tmp = tempfile::tempdir().unwrap();
+    let settings = settings_in(tmp.path());
+    common::edit_jsonl(&settings.sources[0].path, |_, v| {
+        if v["id"] == "qh-gi-0016" {
+            v["title"] = serde_json::json!("青禾县高龄津贴发放管理办法");
+        }
+        true
+    });
+    let mut k = kiosk_with(tmp, settings);
+    k.open_found("高龄津贴发放管理办法", "qh-gi-0015");
+    k.tap("现行版本：《青禾县高龄津贴发放管理办法》（2025年02月24日）");
+    k.wait_document("qh-gi-0016");
+}

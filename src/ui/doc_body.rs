@@ -247,19 +247,36 @@ fn table(ui: &mut egui::Ui, theme: &Theme, t: &Table, size: f32) {
     let gap = 12.0;
     let margin = 8.0;
     let room = ui.available_width() - 2.0 * margin - gap * (columns - 1) as f32 - 2.0;
-    let weights: Vec<f32> = (0..columns)
+    // A row with only its first cell filled (a section heading spanning the table, as
+    // 「一、知识产权保护方面（共5项）」) spans the whole width and does not widen the first column.
+    let spanning = |r: &[String]| columns > 1 && r.iter().skip(1).all(String::is_empty);
+    let longest: Vec<usize> = (0..columns)
         .map(|c| {
-            let longest = t
-                .rows
+            t.rows
                 .iter()
+                .filter(|r| !spanning(r))
                 .map(|r| r[c].chars().count())
                 .max()
-                .unwrap_or(0);
-            longest.clamp(2, 14) as f32
+                .unwrap_or(0)
         })
         .collect();
+    // Every column first gets room for up to three characters (序号, 全国 never break), the
+    // rest of the width goes by the length of the columns' texts.
+    let base: Vec<f32> = longest
+        .iter()
+        .map(|&n| n.min(3) as f32 * size * 1.05)
+        .collect();
+    let base_total: f32 = base.iter().sum();
+    let scale = (room / base_total.max(1.0)).min(1.0);
+    let rest = (room - base_total * scale).max(0.0);
+    let weights: Vec<f32> = longest.iter().map(|&n| n.clamp(1, 14) as f32).collect();
     let total: f32 = weights.iter().sum();
-    let widths: Vec<f32> = weights.iter().map(|w| (room * w / total).floor()).collect();
+    let widths: Vec<f32> = base
+        .iter()
+        .zip(&weights)
+        .map(|(b, w)| (b * scale + rest * w / total).floor())
+        .collect();
+    let whole = room + gap * (columns - 1) as f32;
     let shade = p.panel;
     ui.add_space(size * 0.3);
     egui::Frame::new()
@@ -271,19 +288,26 @@ fn table(ui: &mut egui::Ui, theme: &Theme, t: &Table, size: f32) {
                 let header = t.header && r == 0;
                 let colour = if header { p.accent } else { p.text };
                 let background = ui.painter().add(egui::Shape::Noop);
+                let cell_ui = |ui: &mut egui::Ui, cell: &str, width: f32| {
+                    ui.allocate_ui(Vec2::new(width, 0.0), |ui| {
+                        ui.set_width(width);
+                        if !cell.is_empty() {
+                            let mut job = LayoutJob::single_section(
+                                cell.to_string(),
+                                text_format(size, theme, colour),
+                            );
+                            job.wrap.max_width = width;
+                            ui.add(egui::Label::new(job).wrap());
+                        }
+                    });
+                };
                 let drawn = ui.horizontal_top(|ui| {
-                    for (c, cell) in row.iter().enumerate() {
-                        ui.allocate_ui(Vec2::new(widths[c], 0.0), |ui| {
-                            ui.set_width(widths[c]);
-                            if !cell.is_empty() {
-                                let mut job = LayoutJob::single_section(
-                                    cell.clone(),
-                                    text_format(size, theme, colour),
-                                );
-                                job.wrap.max_width = widths[c];
-                                ui.add(egui::Label::new(job).wrap());
-                            }
-                        });
+                    if spanning(row) && !header {
+                        cell_ui(ui, &row[0], whole);
+                    } else {
+                        for (c, cell) in row.iter().enumerate() {
+                            cell_ui(ui, cell, widths[c]);
+                        }
                     }
                 });
                 if header || r % 2 == 1 {

@@ -348,7 +348,15 @@ fn replaced_by(ui: &mut egui::Ui, theme: &Theme, doc: &OpenDoc) -> Option<Hit> {
     match &doc.successor {
         Some(next) => {
             widgets::warning(ui, theme, &format!("{now}，请以现行版本为准："));
-            let label = format!("现行版本：《{}》", next.title);
+            // A newer version of a law has the same title: its date tells them apart.
+            let label = match next.date.filter(|_| next.title == doc.hit.title) {
+                Some(d) => format!(
+                    "现行版本：《{}》（{}）",
+                    next.title,
+                    d.format("%Y年%m月%d日")
+                ),
+                None => format!("现行版本：《{}》", next.title),
+            };
             widgets::wide_button(ui, theme, &label)
                 .clicked()
                 .then(|| next.clone())
