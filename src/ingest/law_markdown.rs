@@ -175,7 +175,7 @@ fn parse_law(
     let body: Vec<&str> = body
         .lines()
         .map(|l| l.trim().trim_start_matches('#').trim())
-        .filter(|l| !l.is_empty() && !(l.starts_with("<!--") && l.ends_with("-->")))
+        .filter(|l| !l.is_empty() && !is_comment(l))
         .collect();
     if body.is_empty() {
         return Err("the law has no text after `<!-- INFO END -->`".into());
@@ -199,6 +199,11 @@ fn parse_law(
     }
     r.preamble = preamble;
     Ok(r)
+}
+
+/// A line that is an HTML comment, such as `<!-- TABLE -->`.
+fn is_comment(line: &str) -> bool {
+    line.starts_with("<!--") && line.ends_with("-->")
 }
 
 fn strip_front_matter(text: &str) -> &str {
