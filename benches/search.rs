@@ -493,6 +493,8 @@ fn build_synthetic(index_dir: &Path, syn: &[Record]) {
                 config_dir: Some(&support::config_dir()),
                 sources: Vec::new(),
                 keep: 1,
+                images: Vec::new(),
+                progress: None,
             },
         )
         .unwrap()

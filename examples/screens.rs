@@ -22,6 +22,8 @@ struct Step {
     name: &'static str,
     act: Act,
     ready: Ready,
+    /// Done once `ready` holds (a place in the document, the 目录), before the frames settle.
+    then: Option<Act>,
 }
 
 fn settled(a: &KioskApp) -> bool {
@@ -54,6 +56,40 @@ fn open_first(a: &mut KioskApp, service: bool) {
     }
 }
 
+/// Opens record `id` of the demo's notices, as 「查看详情」 on its hit would.
+fn open_record(a: &mut KioskApp, id: &str) {
+    a.go_home();
+    let index = kiosk::search::open_search(&a.settings.index_dir).expect("the demo index");
+    let hit = index
+        .record("demo-disclosure", id)
+        .ok()
+        .flatten()
+        .unwrap_or_else(|| panic!("{id} is not in the demo index"));
+    a.open(hit);
+}
+
+/// The document's body is read and its images shown.
+fn document_ready(a: &KioskApp) -> bool {
+    a.visit
+        .doc
+        .as_ref()
+        .is_some_and(|d| d.body.is_some() && !d.images_pending())
+}
+
+/// Brings the first block of the open document that `wanted` picks to the top.
+fn show_block(a: &mut KioskApp, wanted: fn(&kiosk::catalog::body::Block) -> bool) {
+    if let Some(doc) = a.visit.doc.as_mut() {
+        let body = doc.body.clone().unwrap_or_default();
+        let blocks = kiosk::catalog::body::blocks(&body);
+        if let Some(i) = blocks.iter().position(wanted) {
+            doc.view.show_block(i);
+        }
+    }
+}
+
+/// The demo's chaptered 办法 (7 章, 28 条, a table of standards and a flow chart).
+const CHAPTERED: &str = "qh-gi-0010";
+
 fn kind(k: kiosk::catalog::Kind) -> Vec<Filter> {
     vec![Filter {
         dim: Dim::Kind,
@@ -67,6 +103,7 @@ fn steps() -> Vec<Step> {
             name: "home",
             act: |a| a.go_home(),
             ready: |a| !a.catalogue.is_empty(),
+            then: None,
         },
         Step {
             name: "search-pinyin-keyboard",
@@ -76,6 +113,7 @@ fn steps() -> Vec<Step> {
                 type_pinyin(a, "yanglao");
             },
             ready: |a| with_results(a) && !a.visit.candidates.is_empty(),
+            then: None,
         },
         Step {
             name: "search-results",
@@ -86,6 +124,7 @@ fn steps() -> Vec<Step> {
                 a.visit.keyboard_open = false;
             },
             ready: with_results,
+            then: None,
         },
         Step {
             name: "search-did-you-mean",
@@ -94,6 +133,7 @@ fn steps() -> Vec<Step> {
                 a.visit.keyboard_open = false;
             },
             ready: with_results,
+            then: None,
         },
         Step {
             name: "search-nothing-found",
@@ -102,6 +142,7 @@ fn steps() -> Vec<Step> {
                 a.visit.keyboard_open = false;
             },
             ready: with_results,
+            then: None,
         },
         Step {
             name: "browse-service-guide",
@@ -113,11 +154,13 @@ fn steps() -> Vec<Step> {
                 );
             },
             ready: with_results,
+            then: None,
         },
         Step {
             name: "service-item",
             act: |a| open_first(a, true),
             ready: |a| a.visit.doc.as_ref().is_some_and(|d| d.body.is_some()),
+            then: None,
         },
         Step {
             name: "browse-government-information",
@@ -126,11 +169,13 @@ fn steps() -> Vec<Step> {
                 a.browse("政府信息公开", kind(kiosk::catalog::Kind::GovernmentInfo));
             },
             ready: with_results,
+            then: None,
         },
         Step {
             name: "document",
             act: |a| open_first(a, false),
             ready: |a| a.visit.doc.as_ref().is_some_and(|d| d.body.is_some()),
+            then: None,
         },
         Step {
             name: "request-form",
@@ -139,6 +184,7 @@ fn steps() -> Vec<Step> {
                 a.open_request_form(None);
             },
             ready: |a| a.visit.screen == Screen::Request,
+            then: None,
         },
         Step {
             name: "idle-warning",
@@ -150,6 +196,7 @@ fn steps() -> Vec<Step> {
                 a.idle = IdleTimer::new(idle, warn, Instant::now() - idle - Duration::from_secs(3));
             },
             ready: settled,
+            then: None,
         },
         Step {
             name: "staff-pin",
@@ -161,11 +208,75 @@ fn steps() -> Vec<Step> {
                 }
             },
             ready: |a| a.visit.screen == Screen::StaffPin,
+            then: None,
         },
         Step {
             name: "staff-area",
             act: |a| a.open_staff_area(),
             ready: |a| a.visit.staff.as_ref().is_some_and(|s| s.index.is_some()),
+            then: None,
+        },
+        Step {
+            name: "document-superseded",
+            act: |a| open_record(a, "qh-gi-0015"),
+            ready: |a| {
+                document_ready(a) && a.visit.doc.as_ref().is_some_and(|d| d.successor.is_some())
+            },
+            then: None,
+        },
+        Step {
+            name: "document-table",
+            act: |a| open_record(a, "qh-gi-0016"),
+            ready: document_ready,
+            then: Some(|a| {
+                show_block(
+                    a,
+                    |b| matches!(b, kiosk::catalog::body::Block::Paragraph { text, .. } if text.starts_with("二、发放标准")),
+                )
+            }),
+        },
+        Step {
+            name: "document-contents",
+            act: |a| open_record(a, CHAPTERED),
+            ready: document_ready,
+            then: Some(|a| {
+                if let Some(d) = a.visit.doc.as_mut() {
+                    d.view.nav = kiosk::ui::doc_body::Nav::Contents;
+                }
+            }),
+        },
+        Step {
+            name: "document-article-pad",
+            act: |a| open_record(a, CHAPTERED),
+            ready: document_ready,
+            then: Some(|a| {
+                if let Some(d) = a.visit.doc.as_mut() {
+                    d.view.open_jump();
+                    d.view.digits = "25".into();
+                }
+            }),
+        },
+        Step {
+            name: "document-chapter-table",
+            act: |a| open_record(a, CHAPTERED),
+            ready: document_ready,
+            then: Some(|a| {
+                show_block(
+                    a,
+                    |b| matches!(b, kiosk::catalog::body::Block::Heading { text, .. } if text.starts_with("第二节")),
+                )
+            }),
+        },
+        Step {
+            name: "document-image",
+            act: |a| open_record(a, CHAPTERED),
+            ready: document_ready,
+            then: Some(|a| {
+                show_block(
+                    a,
+                    |b| matches!(b, kiosk::catalog::body::Block::Heading { text, .. } if text.starts_with("第四章")),
+                )
+            }),
         },
     ]
 }
@@ -177,6 +288,8 @@ struct Shooter {
     plan: Vec<(usize, bool, bool)>,
     at: usize,
     acted: bool,
+    /// The step's `then` was done.
+    then_done: bool,
     settle: u32,
     pending: Option<Arc<Mutex<Option<Arc<egui::ColorImage>>>>>,
     out: PathBuf,
@@ -203,6 +316,7 @@ impl eframe::App for Shooter {
                 self.app.idle = IdleTimer::new(idle, warn, Instant::now());
             }
             self.acted = true;
+            self.then_done = false;
             self.settle = 0;
         }
         self.app.show(ui);
@@ -227,6 +341,11 @@ impl eframe::App for Shooter {
                 self.acted = false;
             }
         } else if (self.steps[step].ready)(&self.app) {
+            if let (Some(then), false) = (self.steps[step].then, self.then_done) {
+                then(&mut self.app);
+                self.then_done = true;
+                self.settle = 0;
+            }
             self.settle += 1;
             if self.settle > 8 {
                 let slot = Arc::new(Mutex::new(None));
@@ -308,6 +427,7 @@ fn main() {
                 plan,
                 at: 0,
                 acted: false,
+                then_done: false,
                 settle: 0,
                 pending: None,
                 out,

@@ -705,3 +705,85 @@ fn each_generation_derives_a_plain_words_table_by_topic() {
     assert!(text.contains("\n# 主题：交通出行\n"), "{}", &text[..400]);
     assert!(text.contains("\n驾照 = 驾驶证  # CC-CEDICT"));
 }
+
+/// Issue 18 item 6 on the real data: the 劳动合同法's 章 and 条 are read for its 目录 and
+/// 跳到第几条, an older version of a law names its newest version as successor, the portal
+/// pages' tables become grids of cells, and an image whose file was not crawled is kept as a
+/// reference the kiosk does not claim to hold.
+#[test]
+fn laws_keep_chapters_and_articles_pages_keep_tables_and_uncrawled_images_are_not_shipped() {
+    use kiosk::catalog::body::{blocks, find_article, last_article, outline, Block, Level};
+    let Some(c) = corpus() else { return };
+    let laws: HashMap<&str, &Record> = records(c, "laws")
+        .iter()
+        .map(|r| (r.source_id.as_str(), r))
+        .collect();
+    let labour = laws["社会法/劳动合同法(2012-12-28).md"];
+    let b = blocks(&labour.body);
+    let chapters: Vec<&str> = outline(&b)
+        .iter()
+        .filter(|e| e.level == Level::Chapter)
+        .map(|e| e.text)
+        .collect();
+    assert_eq!(chapters.len(), 8, "{chapters:?}");
+    assert_eq!(chapters[0], "第一章 总则");
+    assert_eq!(chapters[7], "第八章 附则");
+    assert_eq!(last_article(&b), 98);
+    let at = find_article(&b, 39).unwrap();
+    assert!(
+        matches!(b[at], Block::Paragraph { text, .. } if text.starts_with("第三十九条 劳动者有下列情形之一")),
+        "{:?}",
+        b[at]
+    );
+    assert_eq!(
+        laws["民法商法/公司法(2018-10-26).md"]
+            .superseded_by
+            .as_deref(),
+        Some("民法商法/公司法(2023-12-29).md")
+    );
+
+    let pages: HashMap<&str, &Record> = records(c, "gov-cn-pages")
+        .iter()
+        .map(|r| (r.source_id.as_str(), r))
+        .collect();
+    let tables = |id: &str| -> Vec<kiosk::catalog::body::Table> {
+        blocks(&pages[id].body)
+            .into_iter()
+            .filter_map(|b| match b {
+                Block::Table(t) => Some(t),
+                _ => None,
+            })
+            .collect()
+    };
+    let coordinates = tables("content_5345410.htm");
+    assert_eq!(coordinates.len(), 7, "the seven tables of 界址点坐标");
+    assert_eq!(
+        coordinates[0].rows[0],
+        ["坐标编号", "X坐标", "Y坐标", "说明"]
+    );
+    assert_eq!(
+        coordinates[0].rows[1][..3],
+        ["1", "15172.500", "103655.000"]
+    );
+    // A header cell spanning two rows and one spanning three columns line up with the data.
+    let enrolment = &tables("content_5345284.htm")[0];
+    assert!(enrolment
+        .rows
+        .iter()
+        .all(|r| r.len() == enrolment.columns()));
+    assert_eq!(enrolment.rows[2][..3], ["总计", "1445", "555"]);
+
+    let with_images = pages["content_5347765.htm"];
+    assert_eq!(with_images.images.len(), 9);
+    let hit = c
+        .index
+        .record("gov-cn-pages", "content_5347765.htm")
+        .unwrap()
+        .expect("the page is indexed");
+    let served = hit.record.unwrap();
+    assert_eq!(served.images.len(), 9);
+    assert!(
+        served.images.iter().all(|i| i.stored.is_none()),
+        "the corpus holds no image files, so none is shipped"
+    );
+}

@@ -89,6 +89,7 @@ fn the_searches_that_stood_are_counted_by_subject_kind_and_hour_and_nothing_else
         seq,
         source: opened.source.clone(),
         source_id: opened.id.clone(),
+        successor: None,
     };
     visit(
         &settings,

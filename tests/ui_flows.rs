@@ -5,7 +5,7 @@
 mod common;
 mod ui_kiosk;
 
-use egui_kittest::kittest::Queryable;
+use egui_kittest::kittest::{NodeT, Queryable};
 use kiosk::config::Settings;
 use kiosk::pipeline::{run, Mode};
 use kiosk::ui::app::{KioskApp, Screen};
@@ -820,4 +820,219 @@ fn the_staff_area_lists_the_most_asked_and_the_most_unanswered_subjects() {
     k.h.get_by_label("1. 低保　3 次");
     k.h.get_by_label("2. 殡葬补贴　2 次");
     k.h.get_by_label("1. 殡葬补贴　2 次（共查询 2 次）");
+}
+
+/// Issue 18 item 6: a superseded record said 「失效（已被 qh-gi-0016 替代）」; it now offers the
+/// replacing record by its title, opens it, and 「返回」 comes back to the old one.
+#[test]
+fn a_superseded_document_opens_its_successor_and_back_returns_to_it() {
+    let mut k = kiosk();
+    k.open_found("高龄津贴发放管理办法", "qh-gi-0015");
+    k.h.get_by_label_contains("已被新版本替代");
+    assert!(
+        k.h.query_by_label_contains("qh-gi-0016").is_none(),
+        "no record id on screen"
+    );
+    let successor = "青禾县高龄津贴发放管理办法（2025年修订）";
+    let button = format!("现行版本：《{successor}》");
+    k.tap(&button);
+    k.wait_document("qh-gi-0016");
+    assert_eq!(k.app().visit.screen, Screen::Document);
+    k.h.get_by_label(successor);
+    assert!(
+        k.h.query_by_label(&button).is_none(),
+        "the current version has no successor"
+    );
+    k.tap("返回");
+    assert_eq!(k.document_id().as_deref(), Some("qh-gi-0015"));
+    k.h.get_by_label(&button);
+    k.tap("返回");
+    assert_eq!(k.app().visit.screen, Screen::List);
+    assert!(k.app().visit.doc.is_none());
+}
+
+/// The demo's chaptered 办法: 7 章, two 节 and 28 条 (assets/demo/disclosure.jsonl).
+const CHAPTERED: (&str, &str) = ("临时救助实施办法", "qh-gi-0010");
+
+#[test]
+fn a_long_documents_contents_list_jumps_to_a_chapter() {
+    let mut k = kiosk();
+    k.open_found(CHAPTERED.0, CHAPTERED.1);
+    let chapter = "第六章 监督管理";
+    assert!(!k.in_sight(chapter), "the chapter starts out of sight");
+    k.tap("目录");
+    for entry in [
+        "第一章 总则",
+        "第一节 救助对象",
+        "第二节 救助标准",
+        "第七章 附则",
+    ] {
+        k.h.get_by_role_and_label(egui::accesskit::Role::Button, entry);
+    }
+    k.tap(chapter);
+    for _ in 0..3 {
+        k.h.run();
+    }
+    assert!(
+        k.in_sight(chapter),
+        "{chapter} is not in sight after the 目录"
+    );
+    assert!(k.h.query_by_label("返回正文").is_none(), "back at the text");
+}
+
+#[test]
+fn jumping_to_an_article_with_the_number_pad_shows_that_article() {
+    let mut k = kiosk();
+    k.open_found(CHAPTERED.0, CHAPTERED.1);
+    let article = "第二十五条 县民政局";
+    assert!(!k.in_sight(article));
+    // An article the text does not have is named, and nothing moves.
+    k.tap("跳到第几条");
+    for key in ["9", "9", "跳转"] {
+        k.tap(key);
+    }
+    k.h.get_by_label_contains("本件没有第99条（共28条）");
+    for key in ["退格", "退格", "2", "5", "跳转"] {
+        k.tap(key);
+    }
+    for _ in 0..3 {
+        k.h.run();
+    }
+    assert!(k.in_sight(article), "第二十五条 is not in sight");
+}
+
+#[test]
+fn a_table_in_a_body_is_drawn_as_a_grid_of_cells() {
+    let mut k = kiosk();
+    k.open_found("高龄津贴发放管理办法", "qh-gi-0016");
+    let cell = |k: &Kiosk, text: &str| k.h.get_by_label(text).rect();
+    let head = cell(&k, "年龄段");
+    let head_2 = cell(&k, "修订后标准（元/月）");
+    let row_1 = cell(&k, "80至89周岁");
+    let row_3 = cell(&k, "100周岁及以上");
+    // Each cell is its own widget: a row shares its top, a column its left edge.
+    assert!(
+        (head.top() - head_2.top()).abs() < 1.0,
+        "{head:?} {head_2:?}"
+    );
+    assert!(head_2.left() > head.right());
+    assert!((row_1.left() - head.left()).abs() < 1.0 && row_1.top() > head.bottom());
+    assert!((row_3.left() - head.left()).abs() < 1.0 && row_3.top() > row_1.bottom());
+    let window = k.h.ctx.content_rect();
+    for text in ["原标准（元/月）", "800", "500"] {
+        assert!(window.contains_rect(cell(&k, text)), "{text} cut");
+    }
+}
+
+#[test]
+fn an_image_of_a_document_is_shown_from_the_index_generation() {
+    let mut k = kiosk();
+    let generation = match k.app().index_state() {
+        kiosk::ui::app::IndexState::Ready(info) => info.name.clone(),
+        other => panic!("{other:?}"),
+    };
+    let dir = kiosk::search::index::generation_path(&k.app().settings.index_dir, &generation);
+    let shipped: Vec<_> = std::fs::read_dir(dir.join(kiosk::search::index::IMAGES))
+        .expect("the generation holds the demo's image")
+        .collect();
+    assert_eq!(shipped.len(), 1);
+    k.open_found(CHAPTERED.0, CHAPTERED.1);
+    k.tap("目录");
+    k.tap("第四章 审核审批");
+    for _ in 0..3 {
+        k.h.run();
+    }
+    let image =
+        k.h.get_by_role_and_label(egui::accesskit::Role::Image, "图片：临时救助办理流程示意图");
+    let r = image.rect();
+    // 960×300 pixels, scaled to the width there is and never enlarged.
+    assert!(r.width() > 300.0 && r.width() <= 960.0 + 0.5, "{r:?}");
+    assert!(((r.width() / r.height()) - 3.2).abs() < 0.05, "{r:?}");
+    assert!(k.in_sight("图片：临时救助办理流程示意图"));
+}
+
+/// Issue 18 item 7: the first start said only 「正在准备资料」; it now shows a bar fed by the
+/// build's own count of records written. On a data set of a county's size (the demo's notices
+/// forty times over, 1,720 records), so the build lasts long enough to be watched.
+#[test]
+fn the_first_start_shows_a_progress_bar_of_the_records_built() {
+    let tmp = tempfile::tempdir().unwrap();
+    let settings = settings_in(tmp.path());
+    let gi = &settings.sources[0].path;
+    let text = std::fs::read_to_string(gi).unwrap();
+    let mut many = String::new();
+    for copy in 0..40 {
+        for line in text.lines().filter(|l| !l.trim().is_empty()) {
+            let mut v: serde_json::Value = serde_json::from_str(line).unwrap();
+            v["id"] = format!("{}-{copy}", v["id"].as_str().unwrap()).into();
+            many.push_str(&v.to_string());
+            many.push('\n');
+        }
+    }
+    std::fs::write(gi, many).unwrap();
+    let requests = kiosk::ui::request_worker::spawn(settings.clone(), || {}).unwrap();
+    let mut k = kiosk_starting(tmp, settings, requests, SIZES[1]);
+    let deadline = Instant::now() + Duration::from_secs(120);
+    let mut seen = Vec::new();
+    while !matches!(k.app().index_state(), kiosk::ui::app::IndexState::Ready(_)) {
+        assert!(Instant::now() < deadline, "the first build did not finish");
+        k.h.step();
+        if let Some(bar) = k.h.query_by_role(egui::accesskit::Role::ProgressIndicator) {
+            let label = bar.accesskit_node().label().unwrap_or_default();
+            let value = bar.accesskit_node().numeric_value();
+            if seen.last().map(|(l, _)| l) != Some(&label) {
+                seen.push((label, value));
+            }
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    k.h.run();
+    assert!(k
+        .h
+        .query_by_role(egui::accesskit::Role::ProgressIndicator)
+        .is_none());
+    k.h.get_by_label("点此输入查询内容（可用拼音、首字母或文号）");
+    let records = match k.app().index_state() {
+        kiosk::ui::app::IndexState::Ready(info) => info.records,
+        _ => unreachable!(),
+    };
+    // The bar counted the records of this build: 「已整理 n / total 条」 with the total built.
+    let counted: Vec<&(String, Option<f64>)> = seen
+        .iter()
+        .filter(|(l, _)| l.starts_with("已整理"))
+        .collect();
+    assert!(counted.len() >= 3, "the bar did not move: {seen:?}");
+    let mut before = 0;
+    for (label, value) in &counted {
+        let (done, total) = label
+            .trim_start_matches("已整理 ")
+            .trim_end_matches(" 条")
+            .split_once(" / ")
+            .unwrap_or_else(|| panic!("{label}"));
+        let (done, total): (usize, usize) = (done.parse().unwrap(), total.parse().unwrap());
+        assert_eq!(total, records, "{label}");
+        assert!(before <= done && done <= total, "{seen:?}");
+        before = done;
+        let percent = done as f64 * 100.0 / total as f64;
+        let shown = value.unwrap_or_else(|| panic!("{label} without a value"));
+        assert!((shown - percent).abs() <= 1.0, "{label} shows {shown}");
+    }
+}
+
+/// A newer version of a law keeps the law's title: the button tells the two apart by the
+/// successor's date.
+#[test]
+fn a_successor_with_the_same_title_is_named_with_its_date() {
+    let tmp = tempfile::tempdir().unwrap();
+    let settings = settings_in(tmp.path());
+    common::edit_jsonl(&settings.sources[0].path, |_, v| {
+        if v["id"] == "qh-gi-0016" {
+            v["title"] = serde_json::json!("青禾县高龄津贴发放管理办法");
+        }
+        true
+    });
+    let mut k = kiosk_with(tmp, settings);
+    k.open_found("高龄津贴发放管理办法", "qh-gi-0015");
+    k.tap("现行版本：《青禾县高龄津贴发放管理办法》（2025年02月24日）");
+    k.wait_document("qh-gi-0016");
 }

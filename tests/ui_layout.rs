@@ -165,25 +165,38 @@ fn browse(k: &mut Kiosk, tile: &str) {
     settle(k);
 }
 
-/// The document's body shows at least `lines` lines fully inside the window.
+/// The document's body shows at least `lines` lines inside the window: the visible heights of
+/// the body's paragraphs (each its own label since the body is drawn as blocks), in rows.
 fn body_lines_visible(k: &Kiosk, lines: usize) {
     let doc = k.app().visit.doc.as_ref().unwrap();
-    let first: String = doc.body.as_ref().unwrap().chars().take(8).collect();
+    let paragraphs: std::collections::HashSet<&str> = doc
+        .body
+        .as_ref()
+        .unwrap()
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
     let size = k.h.ctx.content_rect();
-    let body = seen(k)
+    let nodes: Vec<Seen> = seen(k)
         .into_iter()
-        .find(|n| n.role == Role::Label && n.label.starts_with(&first) && n.visible.is_positive())
-        .unwrap_or_else(|| panic!("no body text starting {first:?}"));
+        .filter(|n| {
+            n.role == Role::Label
+                && paragraphs.contains(n.label.as_str())
+                && n.visible.is_positive()
+        })
+        .collect();
+    assert!(!nodes.is_empty(), "no body text in sight");
     let theme = k.app().visit.theme;
     let row = theme.sizes().body * theme.sizes().line_spacing;
-    let shown = body.visible.height() / row;
+    let shown: f32 = nodes.iter().map(|n| n.visible.height() / row).sum();
     assert!(
         shown >= lines as f32 - 0.1,
         "only {shown:.1} body lines visible at {}×{} (elderly {}): {:?}",
         size.width(),
         size.height(),
         theme.elderly,
-        body.rect
+        nodes.iter().map(|n| n.visible).collect::<Vec<_>>()
     );
 }
 
@@ -234,6 +247,8 @@ fn every_screen_at(size: (f32, f32), elderly: bool) {
     check_screen(&k, "document", elderly);
     body_lines_visible(&k, 5);
 
+    documents(&mut k, elderly);
+
     k.h.state_mut().go_home();
     elderly_kept(&mut k, elderly);
     k.h.state_mut().open_request_form(None);
@@ -248,6 +263,52 @@ fn every_screen_at(size: (f32, f32), elderly: bool) {
     settle(&mut k);
     check_screen(&k, "status lookup", elderly);
     assert_eq!(k.app().visit.screen, Screen::Request);
+}
+
+/// The document screen's parts of issue 18 item 6: a superseded record with its successor's
+/// button, a chaptered text with its 目录, the number pad of 跳到第几条, a table and an image.
+fn documents(k: &mut Kiosk, elderly: bool) {
+    k.h.state_mut().go_home();
+    elderly_kept(k, elderly);
+    k.open_found("高龄津贴发放管理办法", "qh-gi-0015");
+    settle(k);
+    check_screen(k, "superseded document", elderly);
+    k.h.get_by_label_contains("现行版本：《");
+    k.tap("现行版本：《青禾县高龄津贴发放管理办法（2025年修订）》");
+    k.wait_document("qh-gi-0016");
+    // The table of 发放标准 comes into sight a page or two down.
+    settle(k);
+    for _ in 0..4 {
+        if k.in_sight("100周岁及以上") {
+            break;
+        }
+        k.tap("下一页");
+        settle(k);
+    }
+    check_screen(k, "document with a table", elderly);
+    assert!(k.in_sight("100周岁及以上"), "the table is not in sight");
+
+    k.h.state_mut().go_home();
+    elderly_kept(k, elderly);
+    k.open_found("临时救助实施办法", "qh-gi-0010");
+    settle(k);
+    check_screen(k, "chaptered document", elderly);
+    k.tap("目录");
+    settle(k);
+    check_screen(k, "目录", elderly);
+    k.tap("第四章 审核审批");
+    settle(k);
+    check_screen(k, "document at its image", elderly);
+    assert!(k.in_sight("图片：临时救助办理流程示意图"));
+    k.tap("跳到第几条");
+    settle(k);
+    check_screen(k, "跳到第几条", elderly);
+    for key in ["1", "0", "跳转"] {
+        k.tap(key);
+    }
+    settle(k);
+    check_screen(k, "document at a table of 第十条", elderly);
+    assert!(k.in_sight("第十条 临时救助标准"));
 }
 
 #[test]

@@ -356,3 +356,55 @@ fn index_status_names_the_damaged_generation_and_file_and_the_kiosk_refuses_to_s
         text(&out.stderr)
     );
 }
+
+/// The image files of the serving generation (`images/`).
+fn served_images(config: &Path) -> Vec<String> {
+    let settings = Settings::load(config).unwrap();
+    let name = kiosk::search::index::current_generation(&settings.index_dir)
+        .unwrap()
+        .unwrap();
+    let dir = kiosk::search::index::generation_path(&settings.index_dir, &name)
+        .join(kiosk::search::index::IMAGES);
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    entries
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect()
+}
+
+/// Issue 18 item 6: a record's images go into the generation with it (so a bundle carries
+/// them), stay in the cleaned copy that withdraws another record, and leave with their own
+/// record's withdrawal.
+#[test]
+fn an_image_is_served_with_its_record_and_leaves_with_its_withdrawal() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (config, gi) = built(tmp.path());
+    let takedown = tmp.path().join("takedown.txt");
+    let shipped = served_images(&config);
+    assert_eq!(shipped.len(), 1, "the demo's flow chart of qh-gi-0010");
+    // A refused run applies only the withdrawals: a cleaned copy of the serving generation.
+    add_garbage(&gi);
+    std::fs::write(&takedown, "demo-disclosure\tqh-gi-0020\n").unwrap();
+    assert!(!run_kiosk(&config, &["index", "refresh"]).status.success());
+    assert_eq!(
+        served_images(&config),
+        shipped,
+        "another record's withdrawal keeps it"
+    );
+    std::fs::write(
+        &takedown,
+        "demo-disclosure\tqh-gi-0020\ndemo-disclosure\tqh-gi-0010\n",
+    )
+    .unwrap();
+    assert!(!run_kiosk(&config, &["index", "refresh"]).status.success());
+    assert!(
+        served_images(&config).is_empty(),
+        "the withdrawn record's image is not served"
+    );
+    remove_garbage(&gi);
+    std::fs::write(&takedown, "# 已恢复\n").unwrap();
+    let out = run_kiosk(&config, &["index", "refresh"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(served_images(&config), shipped, "back with its record");
+}

@@ -7,6 +7,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
+pub mod body;
 mod disclosure;
 mod on_request;
 
@@ -207,6 +208,11 @@ pub struct Record {
     pub validity: Validity,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validity_note: Option<String>,
+    /// The source id (in the same source) of the record that replaces this one: a newer
+    /// version of a law or notice, or the law that repealed it. The screen offers it by its
+    /// title, looked up in the index, so an id that is not (or no longer) public shows nothing.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub superseded_by: Option<String>,
     /// Titles this text was known by: a law repealed into it or replaced by it under a new
     /// name (婚姻法 for the 民法典's 婚姻家庭编). A query that is one of them finds the record
     /// as its own title does.
@@ -221,8 +227,30 @@ pub struct Record {
     pub preamble: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service: Option<ServiceInfo>,
-    /// 正文, paragraphs separated by `\n`.
+    /// The images of the body, in the order of its image marks ([`body::image_mark`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub images: Vec<ImageRef>,
+    /// 正文, paragraphs separated by `\n`; tables and image marks as [`body`] describes.
     pub body: String,
+}
+
+/// An image of a record's body. The importer names the file as the source refers to it; the
+/// build copies the files that are present into the index generation and names the copy in
+/// `stored`, so a kiosk (or one that pulled the generation as a bundle) shows only what it
+/// holds itself, offline.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct ImageRef {
+    /// Where the source refers to the file: relative to the source's folder (`/`-separated),
+    /// or an address (`http://…`), which is never fetched.
+    pub src: String,
+    /// The caption or alternative text (may be empty).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub caption: String,
+    /// The file's name in the generation's `images/` folder, set by the build when the file
+    /// was present in the source folder and is a readable image.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stored: Option<String>,
 }
 
 impl Record {
@@ -243,12 +271,14 @@ impl Record {
             published_date: None,
             validity: Validity::Effective,
             validity_note: None,
+            superseded_by: None,
             former_titles: Vec::new(),
             // Fail closed: the importer decides with `decide_disclosure`.
             disclosure: Disclosure::Unmarked,
             url: None,
             preamble: Vec::new(),
             service: None,
+            images: Vec::new(),
             body,
         }
     }

@@ -4,7 +4,9 @@
 //! [`decide_disclosure`].
 
 use super::{IngestError, RawImport};
-use crate::catalog::{decide_disclosure, Disclosure, Kind, Record, ServiceInfo, Validity};
+use crate::catalog::{
+    decide_disclosure, Disclosure, ImageRef, Kind, Record, ServiceInfo, Validity,
+};
 use crate::config::SourceSettings;
 use chrono::NaiveDate;
 use serde::Deserialize;
@@ -44,9 +46,21 @@ struct Line {
     interprets: Option<String>,
     #[serde(default)]
     url: Option<String>,
+    /// Images of the body, in the order of its 「［图片：…］」 lines.
+    #[serde(default)]
+    images: Vec<ImageLine>,
     body: String,
     #[serde(default)]
     service: Option<ServiceInfo>,
+}
+
+/// One image of a record: the file relative to the JSON Lines file's folder.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ImageLine {
+    src: String,
+    #[serde(default)]
+    caption: String,
 }
 
 pub(super) fn import(source: &SourceSettings) -> Result<RawImport, IngestError> {
@@ -102,14 +116,39 @@ fn to_record(source: &str, default: Option<Disclosure>, l: Line) -> Record {
     r.written_date = l.written_date;
     r.published_date = l.published_date;
     r.validity = l.validity.unwrap_or_default();
-    r.validity_note = match (l.superseded_by, l.interprets) {
-        (Some(newer), _) => Some(format!("已被 {newer} 替代")),
+    r.validity_note = match (&l.superseded_by, l.interprets) {
+        (Some(_), _) => Some(SUPERSEDED_NOTE.into()),
         (None, Some(policy)) => Some(format!("解读 {policy}")),
         (None, None) => None,
     };
+    r.superseded_by = l.superseded_by;
     r.url = l.url;
     r.service = l.service;
+    add_images(&mut r, l.images);
     r
+}
+
+/// The note of a record another replaces (which one the screen says by its title).
+pub const SUPERSEDED_NOTE: &str = "已被新版本替代";
+
+/// The record's images; one the body has no 「［图片：…］」 line for gets one at the end.
+fn add_images(r: &mut Record, images: Vec<ImageLine>) {
+    let marks = crate::catalog::body::blocks(&r.body)
+        .iter()
+        .filter(|b| matches!(b, crate::catalog::body::Block::Image { .. }))
+        .count();
+    for (i, image) in images.into_iter().enumerate() {
+        if i >= marks {
+            r.body.push('\n');
+            r.body
+                .push_str(&crate::catalog::body::image_mark(&image.caption));
+        }
+        r.images.push(ImageRef {
+            src: image.src,
+            caption: image.caption,
+            stored: None,
+        });
+    }
 }
 
 #[cfg(test)]

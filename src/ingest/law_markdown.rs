@@ -170,10 +170,12 @@ fn parse_law(
         .trim()
         .to_string();
     let preamble: Vec<String> = head_lines.map(String::from).collect();
+    // Headings lose their `#`s (the body's structure is read from 第N章 itself, see
+    // `catalog::body`); comments such as `<!-- TABLE -->` around a table are dropped.
     let body: Vec<&str> = body
         .lines()
         .map(|l| l.trim().trim_start_matches('#').trim())
-        .filter(|l| !l.is_empty())
+        .filter(|l| !l.is_empty() && !is_comment(l))
         .collect();
     if body.is_empty() {
         return Err("the law has no text after `<!-- INFO END -->`".into());
@@ -197,6 +199,11 @@ fn parse_law(
     }
     r.preamble = preamble;
     Ok(r)
+}
+
+/// A line that is an HTML comment, such as `<!-- TABLE -->`.
+fn is_comment(line: &str) -> bool {
+    line.starts_with("<!--") && line.ends_with("-->")
 }
 
 fn strip_front_matter(text: &str) -> &str {
@@ -225,24 +232,28 @@ fn order_number(line: &str) -> Option<String> {
 /// whatever the database said, so an incomplete `expired` flag is completed, never overruled
 /// towards 有效.
 pub fn law_validity_from_versions(records: &mut [Record]) {
-    let mut newest: HashMap<(String, String), NaiveDate> = HashMap::new();
+    // Per law, the newest version's date and source id.
+    let mut newest: HashMap<(String, String), (NaiveDate, String)> = HashMap::new();
     for r in records.iter() {
         let (name, version) = name_and_version(&r.source_id);
         if let Some(v) = version {
             let key = (folder_of(&r.source_id).to_string(), name);
-            let e = newest.entry(key).or_insert(v);
-            if v > *e {
-                *e = v;
+            let e = newest
+                .entry(key)
+                .or_insert_with(|| (v, r.source_id.clone()));
+            if v > e.0 {
+                *e = (v, r.source_id.clone());
             }
         }
     }
     for r in records.iter_mut() {
         let (name, version) = name_and_version(&r.source_id);
         let key = (folder_of(&r.source_id).to_string(), name);
-        if let (Some(v), Some(&latest)) = (version, newest.get(&key)) {
-            if v < latest {
+        if let (Some(v), Some((latest, id))) = (version, newest.get(&key)) {
+            if v < *latest {
                 r.validity = Validity::Expired;
                 r.validity_note = Some(format!("已被 {latest} 版本替代"));
+                r.superseded_by = Some(id.clone());
             }
         }
     }
@@ -347,6 +358,7 @@ pub fn law_replacements(records: &mut [Record]) {
     }
     for (old, target) in replaced {
         let new_title = records[target].title.clone();
+        let new_id = records[target].source_id.clone();
         let since = records[target].published_date;
         if !records[target].former_titles.contains(&old) {
             records[target].former_titles.push(old.clone());
@@ -362,6 +374,7 @@ pub fn law_replacements(records: &mut [Record]) {
                 r.validity = Validity::Repealed;
             }
             r.validity_note = Some(note.clone());
+            r.superseded_by = Some(new_id.clone());
         }
         let cited = format!("《{old}》");
         for r in records.iter_mut() {
@@ -427,6 +440,38 @@ mod tests {
         assert_eq!(
             rs[0].validity_note.as_deref(),
             Some("已被 2023-12-29 版本替代")
+        );
+        // The screen opens the newest version from an older one by this id.
+        let newest = Some("民法商法/公司法(2023-12-29).md");
+        assert_eq!(rs[0].superseded_by.as_deref(), newest);
+        assert_eq!(rs[2].superseded_by.as_deref(), newest);
+        assert_eq!(rs[1].superseded_by, None);
+        assert_eq!(rs[3].superseded_by, None);
+    }
+
+    #[test]
+    fn a_table_keeps_its_pipe_lines_and_loses_its_comment_lines() {
+        let text = "# 关于罪名的补充规定\n\n<!-- INFO END -->\n\n作如下补充：\n\n<!-- TABLE -->\n| 刑法条文 |罪名 |\n|-----|-----|\n| 第114条 |投放危险物质罪 |\n<!-- TABLE END -->\n\n以本规定为准。\n";
+        let r = parse_law(
+            "l",
+            "司法解释/补充规定(2002-03-15).md",
+            text,
+            &DbIndex::new(),
+            None,
+        )
+        .unwrap();
+        assert_eq!(
+            r.body,
+            "作如下补充：\n| 刑法条文 |罪名 |\n|-----|-----|\n| 第114条 |投放危险物质罪 |\n以本规定为准。"
+        );
+        let blocks = crate::catalog::body::blocks(&r.body);
+        let crate::catalog::body::Block::Table(t) = &blocks[1] else {
+            panic!("{blocks:?}")
+        };
+        assert!(t.header);
+        assert_eq!(
+            t.rows,
+            [["刑法条文", "罪名"], ["第114条", "投放危险物质罪"]]
         );
     }
 
@@ -578,6 +623,10 @@ mod tests {
             rs[3].validity_note.as_deref(),
             Some("已被《中华人民共和国民法典》取代")
         );
+        // The old law opens the part of the code that carries its text now; an interpretation
+        // of it is replaced by nothing in particular.
+        assert_eq!(rs[3].superseded_by.as_deref(), Some("民法典/婚姻家庭编.md"));
+        assert_eq!(rs[4].superseded_by, None);
         assert_eq!(
             rs[4].validity_note.as_deref(),
             Some("所依据的《婚姻法》已被《中华人民共和国民法典》取代")

@@ -6,7 +6,8 @@
 
 use super::{clean_text, non_empty, IngestError, RawImport};
 use crate::catalog::{
-    decide_disclosure, parse_cn_date, Disclosure, Record, Validity, DISCLOSURE_LABELS,
+    body, decide_disclosure, parse_cn_date, Disclosure, ImageRef, Record, Validity,
+    DISCLOSURE_LABELS,
 };
 use crate::config::SourceSettings;
 use crate::text::compact;
@@ -104,7 +105,7 @@ pub(crate) fn parse_page(page: &Page, html: &str) -> Result<Record, String> {
     } = *page;
     let doc = Html::parse_document(html);
     let meta = read_metadata(&doc);
-    let body = read_body(&doc).ok_or("no body (#UCAP-CONTENT) on the page")?;
+    let (body, images) = read_body(&doc).ok_or("no body (#UCAP-CONTENT) on the page")?;
     let title = meta.title.clone().ok_or("no 标题 in the metadata table")?;
     let mut r = Record::new(
         source,
@@ -113,6 +114,7 @@ pub(crate) fn parse_page(page: &Page, html: &str) -> Result<Record, String> {
         title,
         body,
     );
+    r.images = images;
     r.index_number = meta.index_number;
     r.category = meta.category;
     r.issuer = meta.issuer;
@@ -268,25 +270,155 @@ fn cell_text(cell: &ElementRef) -> String {
     }
 }
 
-/// The body text, one paragraph per line.
-fn read_body(doc: &Html) -> Option<String> {
+/// The body text, one paragraph per line; each table of the body as table lines and each image
+/// as an image mark (see [`crate::catalog::body`]), with the images' references.
+fn read_body(doc: &Html) -> Option<(String, Vec<ImageRef>)> {
     let content = Selector::parse("#UCAP-CONTENT").expect("static selector");
-    let p = Selector::parse("p").expect("static selector");
     let root = doc.select(&content).next()?;
-    let mut paragraphs: Vec<String> = root
-        .select(&p)
-        .map(|para| clean_text(&para.text().collect::<String>()))
-        .filter(|t| !t.is_empty())
-        .collect();
-    if paragraphs.is_empty() {
-        paragraphs = root
+    let mut lines: Vec<String> = Vec::new();
+    let mut images = Vec::new();
+    for node in root.descendants() {
+        let Some(el) = ElementRef::wrap(node) else {
+            continue;
+        };
+        let name = el.value().name();
+        if !matches!(name, "p" | "table" | "img") || inside_table(&el, &root) {
+            continue;
+        }
+        match name {
+            "table" => {
+                let rows: Vec<Vec<String>> = table_rows(&el)
+                    .into_iter()
+                    .filter(|row| row.iter().any(|c| !c.is_empty()))
+                    .collect();
+                for (i, row) in rows.iter().enumerate() {
+                    lines.push(body::table_line(row));
+                    // The first row heads the table; the line also keeps two tables one after
+                    // the other apart.
+                    if i == 0 && rows.len() > 1 {
+                        lines.push(body::table_line(&vec!["---"; row.len()]));
+                    }
+                }
+            }
+            "img" => {
+                let Some(src) = el
+                    .value()
+                    .attr("src")
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty())
+                else {
+                    continue;
+                };
+                let caption = ["alt", "title"]
+                    .iter()
+                    .find_map(|a| el.value().attr(a).map(clean_text).filter(|t| !t.is_empty()))
+                    .unwrap_or_default();
+                lines.push(body::image_mark(&caption));
+                images.push(ImageRef {
+                    src: src.to_string(),
+                    caption,
+                    stored: None,
+                });
+            }
+            _ => {
+                let text = clean_text(&el.text().collect::<String>());
+                if !text.is_empty() {
+                    lines.push(text);
+                }
+            }
+        }
+    }
+    if lines.is_empty() {
+        lines = root
             .text()
             .map(clean_text)
             .filter(|t| !t.is_empty())
             .collect();
     }
-    let body = paragraphs.join("\n");
-    (!body.is_empty()).then_some(body)
+    let body = lines.join("\n");
+    (!body.is_empty()).then_some((body, images))
+}
+
+/// A cell's text: spaces collapsed, and none left between two Chinese characters (the line
+/// breaks between a cell's paragraphs, and the spaces that spread 说　明 over a column).
+fn cell_words(text: &str) -> String {
+    let text = clean_text(text);
+    let chars: Vec<char> = text.chars().collect();
+    let wide = |c: Option<&char>| c.is_some_and(|c| !c.is_ascii());
+    chars
+        .iter()
+        .enumerate()
+        .filter(|&(i, c)| {
+            !(*c == ' ' && wide(chars.get(i.wrapping_sub(1))) && wide(chars.get(i + 1)))
+        })
+        .map(|(_, c)| c)
+        .collect()
+}
+
+/// Whether `el` lies inside a table below `root` (the body itself may stand in a layout table).
+fn inside_table(el: &ElementRef, root: &ElementRef) -> bool {
+    el.ancestors()
+        .take_while(|a| a.id() != root.id())
+        .any(|a| a.value().as_element().is_some_and(|e| e.name() == "table"))
+}
+
+/// Widest span a cell may claim (a damaged page must not make a table of a million cells).
+const MAX_SPAN: usize = 64;
+
+/// The cells of a table's own rows (not of tables nested in its cells), a cell that spans
+/// columns or rows followed or underlaid by empty cells, so every row lines up.
+fn table_rows(table: &ElementRef) -> Vec<Vec<String>> {
+    let own_row = |tr: &ElementRef| {
+        tr.ancestors()
+            .find(|a| a.value().as_element().is_some_and(|e| e.name() == "table"))
+            .is_some_and(|t| t.id() == table.id())
+    };
+    let span = |cell: &ElementRef, name: &str| {
+        cell.value()
+            .attr(name)
+            .and_then(|v| v.trim().parse::<usize>().ok())
+            .unwrap_or(1)
+            .clamp(1, MAX_SPAN)
+    };
+    let mut rows = Vec::new();
+    // Per column, how many rows below are still covered by a cell spanning down.
+    let mut carried: Vec<usize> = Vec::new();
+    let trs = table
+        .descendants()
+        .filter_map(ElementRef::wrap)
+        .filter(|e| e.value().name() == "tr" && own_row(e));
+    for tr in trs {
+        let mut row: Vec<String> = Vec::new();
+        let fill_carried = |row: &mut Vec<String>, carried: &mut Vec<usize>| {
+            while carried.get(row.len()).is_some_and(|&n| n > 0) {
+                carried[row.len()] -= 1;
+                row.push(String::new());
+            }
+        };
+        let cells = tr
+            .children()
+            .filter_map(ElementRef::wrap)
+            .filter(|c| matches!(c.value().name(), "td" | "th"));
+        for cell in cells {
+            fill_carried(&mut row, &mut carried);
+            let down = span(&cell, "rowspan") - 1;
+            for k in 0..span(&cell, "colspan") {
+                let col = row.len();
+                if carried.len() <= col {
+                    carried.resize(col + 1, 0);
+                }
+                carried[col] = down;
+                row.push(if k == 0 {
+                    cell_words(&cell.text().collect::<String>())
+                } else {
+                    String::new()
+                });
+            }
+        }
+        fill_carried(&mut row, &mut carried);
+        rows.push(row);
+    }
+    rows
 }
 
 /// 通知, 意见, 决定, … from the last words of a title.
@@ -442,6 +574,33 @@ mod tests {
             };
             assert_eq!(r.disclosure, want_with_row, "{note:?} with a 主动公开 row");
         }
+    }
+
+    #[test]
+    fn a_table_of_the_body_becomes_table_lines_with_spans_filled_and_an_image_a_mark() {
+        let body = r#"<p>补贴标准如下：</p>
+          <div><table border="1"><tr><th rowspan="2">对　象</th><th colspan="2">标准（元/月）</th></tr>
+            <tr><td><p>城镇</p></td><td>农村</td></tr>
+            <tr><td>一级 | 特困</td><td>1200</td><td>900</td></tr></table></div>
+          <p><img src="5347765/images/a.jpg" alt=" 办理 流程图 "></p><p>以上标准自2026年1月1日起执行。</p>"#;
+        let page = PAGE.replace("<p>各省、自治区：</p><p>  一、总体要求 </p>", body);
+        let r = parse(&page, None, None).unwrap();
+        assert_eq!(
+            r.body,
+            "补贴标准如下：\n| 对象 | 标准（元/月） |  |\n| --- | --- | --- |\n|  | 城镇 | 农村 |\n| 一级 ｜ 特困 | 1200 | 900 |\n［图片：办理 流程图］\n以上标准自2026年1月1日起执行。\n（此件公开发布）"
+        );
+        assert_eq!(
+            r.images,
+            [ImageRef {
+                src: "5347765/images/a.jpg".into(),
+                caption: "办理 流程图".into(),
+                stored: None
+            }]
+        );
+        let blocks = body::blocks(&r.body);
+        assert!(
+            matches!(&blocks[1], body::Block::Table(t) if t.rows.len() == 3 && t.columns() == 3)
+        );
     }
 
     #[test]

@@ -17,6 +17,7 @@
 //! It must not write index files itself: that is `crate::search::index`.
 
 mod gate;
+pub mod images;
 mod withdrawals;
 
 pub use gate::{gate, Refusal};
@@ -210,11 +211,40 @@ pub fn build_index(settings: &Settings) -> Result<BuildReport, BuildError> {
     run(settings, Mode::Full, false)
 }
 
+/// How far a run has come, for the kiosk's first start (「正在准备资料」 with a bar).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Progress {
+    /// `done` of `total` sources read.
+    Reading { done: usize, total: usize },
+    /// `done` of `total` records written into the index.
+    Indexing { done: usize, total: usize },
+    /// Every record is written; the index is being committed and its vocabulary derived.
+    Finishing,
+}
+
+/// A full build (the kiosk's first start) that tells `progress` how far it has come.
+pub fn build_index_with_progress(
+    settings: &Settings,
+    progress: &(dyn Fn(Progress) + Sync),
+) -> Result<BuildReport, BuildError> {
+    run_with_progress(settings, Mode::Full, false, Some(progress))
+}
+
 /// Imports every source and writes a new generation. A source that cannot be read at all, or a
 /// result the safety gate refuses, fails the run and leaves the current generation serving.
 pub fn run(settings: &Settings, mode: Mode, force: bool) -> Result<BuildReport, BuildError> {
+    run_with_progress(settings, mode, force, None)
+}
+
+/// [`run`], telling `progress` (when given) how far it has come.
+pub fn run_with_progress(
+    settings: &Settings,
+    mode: Mode,
+    force: bool,
+    progress: Option<&(dyn Fn(Progress) + Sync)>,
+) -> Result<BuildReport, BuildError> {
     let mut withdrawals = Withdrawals::default();
-    let result = run_inner(settings, mode, force, &mut withdrawals);
+    let result = run_inner(settings, mode, force, &mut withdrawals, progress);
     if let Ok(r) = &result {
         tracing::info!(generation = %r.generation.name, records = r.generation.records, "index generation written and switched to");
     }
@@ -233,10 +263,11 @@ fn run_inner(
     mode: Mode,
     force: bool,
     w: &mut Withdrawals,
+    progress: Option<&(dyn Fn(Progress) + Sync)>,
 ) -> Result<BuildReport, BuildError> {
     let lock = index::lock(&settings.index_dir)?;
     let started = Instant::now();
-    let (mut records, sources, failed) = import_every_source(settings);
+    let (mut records, sources, failed) = import_every_source(settings, progress);
     let config_dir = settings.config_path.parent().unwrap_or(Path::new("."));
     let names: Vec<&str> = settings.sources.iter().map(|s| s.name.as_str()).collect();
 
@@ -252,6 +283,8 @@ fn run_inner(
     if records.is_empty() {
         return Err(BuildError::Empty);
     }
+    // Before the plan: an image's stored name is part of its record's content.
+    let images = images::resolve(&settings.sources, &mut records);
     let import_time = started.elapsed();
     let started = Instant::now();
     let plan = plan_refresh(&settings.index_dir, &records)?;
@@ -271,12 +304,25 @@ fn run_inner(
     // The run goes through: records withdrawn earlier and public again may come back.
     clear_public_again(&mut log, &records, w)?;
     let areas = crate::search::areas::Areas::load(config_dir).map_err(BuildError::Areas)?;
+    let indexing = |done: usize, total: usize| {
+        if let Some(p) = progress {
+            p(if done < total {
+                Progress::Indexing { done, total }
+            } else {
+                Progress::Finishing
+            });
+        }
+    };
     let input = GenerationInput {
         records: &records,
         areas: &areas,
         config_dir: Some(config_dir),
         sources: counts(&sources, &records),
         keep: settings.keep_generations,
+        images,
+        progress: progress
+            .is_some()
+            .then_some(&indexing as &(dyn Fn(usize, usize) + Sync)),
     };
     let generation = match (mode, plan) {
         (Mode::Incremental, Some(plan)) => write_refresh(&lock, &settings.index_dir, &plan, input)?,
@@ -295,11 +341,16 @@ fn run_inner(
 /// Returns the records, the reports of the sources read, and the first failure.
 fn import_every_source(
     settings: &Settings,
+    progress: Option<&(dyn Fn(Progress) + Sync)>,
 ) -> (Vec<Record>, Vec<SourceReport>, Option<IngestError>) {
     let mut records = Vec::new();
     let mut sources = Vec::new();
     let mut failed = None;
-    for source in &settings.sources {
+    let total = settings.sources.len();
+    for (done, source) in settings.sources.iter().enumerate() {
+        if let Some(p) = progress {
+            p(Progress::Reading { done, total });
+        }
         match import_source(source) {
             Ok(imported) => {
                 records.extend(imported.records);

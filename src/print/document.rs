@@ -37,16 +37,31 @@ pub fn document(r: &Record, body: &str, hall: &str) -> Vec<Block> {
         out.push(Block::Field("网址".into(), url.clone()));
     }
     out.push(Block::Rule);
-    out.extend(
-        body.lines()
-            .map(str::trim)
-            .filter(|l| !l.is_empty())
-            .map(|l| Block::Paragraph(l.to_string())),
-    );
+    out.extend(body_blocks(body));
     out.push(Block::Rule);
     out.push(Block::Paragraph(format!(
         "本件由{hall}自助终端打印，内容以发布机关正式公开的文本为准。"
     )));
+    out
+}
+
+/// The body on paper: headings as sections, a table row by row (cells between 「｜」, the
+/// `|---|` line left out), an image by its mark (paper shows where it stands, not the picture).
+fn body_blocks(body: &str) -> Vec<Block> {
+    use crate::catalog::body::{blocks, image_mark, Block as Part};
+    let mut out = Vec::new();
+    for part in blocks(body) {
+        match part {
+            Part::Heading { text, .. } => out.push(Block::Section(text.to_string())),
+            Part::Paragraph { text, .. } => out.push(Block::Paragraph(text.to_string())),
+            Part::Table(t) => out.extend(
+                t.rows
+                    .iter()
+                    .map(|row| Block::Paragraph(row.join(" ｜ ").trim().to_string())),
+            ),
+            Part::Image { caption, .. } => out.push(Block::Paragraph(image_mark(caption))),
+        }
+    }
     out
 }
 
@@ -124,6 +139,31 @@ mod tests {
             .filter(|b| matches!(b, Block::Paragraph(_)))
             .collect();
         assert_eq!(paragraphs.len(), 3, "two body paragraphs and the footer");
+    }
+
+    #[test]
+    fn a_printed_body_sets_headings_apart_and_prints_a_table_row_by_row() {
+        let r = Record::new(
+            "demo",
+            "d2".into(),
+            Kind::GovernmentInfo,
+            "办法".into(),
+            String::new(),
+        );
+        let body = "第一章 总则\n第一条 为了……\n| 对象 | 标准 |\n|---|---|\n| 一级 | 1200元 |\n［图片：流程图］";
+        let blocks = document(&r, body, "大厅");
+        for want in [
+            Block::Section("第一章 总则".into()),
+            Block::Paragraph("第一条 为了……".into()),
+            Block::Paragraph("对象 ｜ 标准".into()),
+            Block::Paragraph("一级 ｜ 1200元".into()),
+            Block::Paragraph("［图片：流程图］".into()),
+        ] {
+            assert!(blocks.contains(&want), "{want:?} in {blocks:?}");
+        }
+        assert!(!blocks
+            .iter()
+            .any(|b| matches!(b, Block::Paragraph(p) if p.contains("---"))));
     }
 
     #[test]

@@ -1,11 +1,15 @@
 //! Browsing without typing: the records of a category or area, newest first, with facet
-//! counts over all of them.
+//! counts over all of them; one record by its id (a superseded record's successor); the
+//! images a generation holds.
 
 use super::error::SearchError;
 use super::facets::{filter_clauses, Filter};
-use super::query::{body_locations, SearchIndex, SearchResults};
+use super::query::{body_locations, Hit, SearchIndex, SearchResults};
 use super::snippet::FirstWord;
-use tantivy::query::{BooleanQuery, Query};
+use tantivy::collector::TopDocs;
+use tantivy::query::{BooleanQuery, Query, TermQuery};
+use tantivy::schema::IndexRecordOption;
+use tantivy::Term;
 
 impl SearchIndex {
     /// Every record that passes `filters` (all records when there are none), newest first, with
@@ -46,5 +50,27 @@ impl SearchIndex {
             candidates: kept.len(),
             ..SearchResults::default()
         })
+    }
+
+    /// The record `source_id` of `source` as a hit (no snippet words), `None` when the
+    /// generation does not hold it (never imported, not public, or withdrawn).
+    pub fn record(&self, source: &str, source_id: &str) -> Result<Option<Hit>, SearchError> {
+        let f = &self.open.fields;
+        let searcher = self.reader.searcher();
+        let term = Term::from_field_text(f.key, &super::schema::record_key(source, source_id));
+        let q = TermQuery::new(term, IndexRecordOption::Basic);
+        let top = searcher.search(&q, &TopDocs::with_limit(1).order_by_score())?;
+        let Some((_, addr)) = top.first() else {
+            return Ok(None);
+        };
+        let at = body_locations(&searcher, &[*addr])?;
+        let hit = self.hit(&searcher, *addr, at[0], 0.0, &FirstWord::new(&[]), &[])?;
+        Ok(Some(hit))
+    }
+
+    /// Where the generation keeps the image file `stored` (a name the build gave, see
+    /// [`crate::catalog::ImageRef::stored`]); `None` for a name that is not one of its own.
+    pub fn image_path(&self, stored: &str) -> Option<std::path::PathBuf> {
+        super::index::image_file(&self.open.path, stored)
     }
 }

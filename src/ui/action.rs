@@ -27,6 +27,8 @@ pub enum Action {
     SetSort(Sort),
     /// Open a hit (document or service item).
     Open(Hit),
+    /// Open the record that replaces the open one; 「返回」 comes back to the open one.
+    OpenSuccessor(Hit),
     /// Leave a document for where it was opened from.
     CloseDocument,
     /// Print the open document (or a service item's materials checklist).

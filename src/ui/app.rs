@@ -62,6 +62,8 @@ pub struct KioskApp {
     worker: WorkerHandle,
     requests: RequestWorker,
     pub index: IndexState,
+    /// How far the first start's build has come (while `index` is loading).
+    pub progress: Option<crate::pipeline::Progress>,
     /// Counts of the whole catalogue per kind and area, for browsing without typing.
     pub catalogue: FacetCounts,
     pub visit: Visit,
@@ -107,6 +109,7 @@ impl KioskApp {
             worker,
             requests,
             index: IndexState::Loading,
+            progress: None,
             catalogue: FacetCounts::new(),
             visit,
             visit_no: 1,
@@ -145,10 +148,12 @@ impl KioskApp {
     }
 
     /// Applies what the workers reported since the last frame.
-    fn drain_events(&mut self) {
+    fn drain_events(&mut self, ctx: &egui::Context) {
         while let Ok(ev) = self.worker.events.try_recv() {
             match ev {
+                Event::Progress(p) => self.progress = Some(p),
                 Event::Ready(info) => {
+                    self.progress = None;
                     self.index = IndexState::Ready(info);
                     self.refresh_catalogue();
                     if self.visit.screen == Screen::List {
@@ -200,11 +205,16 @@ impl KioskApp {
                         self.visit.suggestions = list;
                     }
                 }
-                Event::Body { seq, body } => {
+                Event::Body {
+                    seq,
+                    body,
+                    successor,
+                } => {
                     if self.tracks.open.accept(seq) {
                         if let Some(doc) = &mut self.visit.doc {
-                            doc.set_body(body);
+                            doc.set_body(body, successor.map(|h| *h));
                         }
+                        self.load_images(ctx);
                         self.read_open_record();
                     }
                 }
@@ -228,11 +238,42 @@ impl KioskApp {
         }
     }
 
+    /// Starts reading the open document's images from the generation it came from, on a thread
+    /// of their own.
+    fn load_images(&mut self, ctx: &egui::Context) {
+        let IndexState::Ready(info) = &self.index else {
+            return;
+        };
+        let dir = crate::search::index::generation_path(&self.settings.index_dir, &info.name);
+        let Some(doc) = self.visit.doc.as_mut() else {
+            return;
+        };
+        let names = doc.stored_images();
+        let files: Vec<_> = names
+            .iter()
+            .filter_map(|n| Some((n.clone(), crate::search::index::image_file(&dir, n)?)))
+            .collect();
+        if files.is_empty() {
+            return;
+        }
+        let wake = {
+            let ctx = ctx.clone();
+            move || ctx.request_repaint()
+        };
+        match super::image_loader::spawn(files, wake) {
+            Ok(rx) => doc.loading_images(&names, rx),
+            Err(e) => {
+                tracing::error!(error = %e, "cannot start the image thread; the document shows its images' captions")
+            }
+        }
+    }
+
     /// The read-only borrow of the state a screen draws from.
     pub fn view(&self) -> View<'_> {
         View {
             visit: &self.visit,
             index: &self.index,
+            progress: self.progress,
             catalogue: &self.catalogue,
             visit_no: self.visit_no,
             hall_name: &self.settings.hall_name,
@@ -251,6 +292,7 @@ impl KioskApp {
             Action::ToggleFilter(dim, value) => self.toggle_filter(dim, &value),
             Action::SetSort(sort) => self.set_sort(sort),
             Action::Open(hit) => self.open(hit),
+            Action::OpenSuccessor(hit) => self.open_successor(hit),
             Action::CloseDocument => self.close_document(),
             Action::PrintOpenRecord => self.print_open_record(ctx),
             Action::RequestForm(hit) => self.open_request_form(hit.as_ref()),
@@ -335,7 +377,7 @@ impl KioskApp {
     pub fn show(&mut self, ui: &mut egui::Ui) {
         let ctx = ui.ctx().clone();
         let now = Instant::now();
-        self.drain_events();
+        self.drain_events(&ctx);
         if Self::person_was_here(&ctx) {
             self.idle.touch(now);
         }

@@ -1,21 +1,23 @@
-//! The document screen (metadata table, the body in large paged text with 「放大/缩小」, the QR
-//! code of the public URL, 「打印」, 「申请公开」; beside the body on a landscape screen, under
-//! it in portrait) and the service-item screen (conditions,
-//! materials checklist, time limits, fees, place, hours, phones, 「打印材料清单」, QR).
-//! Printing runs on a thread the app starts; the screen keeps answering.
+//! The document screen (metadata table, the record that replaces a superseded one as a button
+//! that opens it, the body with its 目录, tables and images (drawn by `doc_body`), the QR code
+//! of the public URL, 「打印」, 「申请公开」; beside the body on a landscape screen, under it in
+//! portrait) and the service-item screen (conditions, materials checklist, time limits, fees,
+//! place, hours, phones, 「打印材料清单」, QR). Printing and the reading of images run on
+//! threads the app starts; the screen keeps answering.
 
 use super::action::Action;
+pub use super::doc_body::ZOOM;
+use super::doc_body::{self, BodyView, DocImage};
 use super::icons;
+use super::image_loader::Loaded;
 use super::layout::Shape;
 use super::theme::Theme;
 use super::widgets;
 use crate::catalog::Record;
 use crate::search::Hit;
 use egui::{RichText, Vec2};
+use std::collections::HashMap;
 use std::sync::mpsc::{Receiver, TryRecvError};
-
-/// Zoom steps of the body text, as factors of the body size.
-const ZOOM: [f32; 5] = [1.0, 1.25, 1.5, 1.75, 2.0];
 
 /// A print job on its way.
 pub enum PrintState {
@@ -29,14 +31,19 @@ pub struct OpenDoc {
     pub hit: Hit,
     /// `None` while the worker reads it.
     pub body: Option<String>,
+    /// The step of [`ZOOM`] the body is set in.
     pub zoom: usize,
-    pub page: usize,
     /// 「更多文件信息」 tapped on a short screen.
     pub all_metadata: bool,
     /// Metadata rows folded away on a short screen (offered beside the page buttons).
-    hidden_metadata: usize,
-    /// Pages of the body laid out for (width, font size): recomputed only when those change.
-    pages: Option<((u32, u32), Vec<String>)>,
+    pub(super) hidden_metadata: usize,
+    /// The record that replaces this one, as the index holds it (looked up with the body).
+    pub successor: Option<Hit>,
+    /// Where the body stands: page, 目录, 跳到第几条.
+    pub view: BodyView,
+    /// The body's images by stored name, as the image thread reads them.
+    pub(super) images: HashMap<String, DocImage>,
+    loader: Option<Receiver<Loaded>>,
     qr: Option<egui::TextureHandle>,
     pub print: PrintState,
 }
@@ -47,19 +54,21 @@ impl OpenDoc {
             hit,
             body: None,
             zoom: 0,
-            page: 0,
             all_metadata: false,
             hidden_metadata: 0,
-            pages: None,
+            successor: None,
+            view: BodyView::default(),
+            images: HashMap::new(),
+            loader: None,
             qr: None,
             print: PrintState::Idle,
         }
     }
 
-    pub fn set_body(&mut self, body: Option<String>) {
+    pub fn set_body(&mut self, body: Option<String>, successor: Option<Hit>) {
         self.body = Some(body.unwrap_or_default());
-        self.pages = None;
-        self.page = 0;
+        self.successor = successor;
+        self.view = BodyView::default();
     }
 
     pub fn printing(&self) -> bool {
@@ -68,6 +77,55 @@ impl OpenDoc {
 
     pub fn record(&self) -> Option<&Record> {
         self.hit.record.as_ref()
+    }
+
+    /// The stored names of the images the record has files for, each once.
+    pub fn stored_images(&self) -> Vec<String> {
+        let mut names: Vec<String> = self
+            .record()
+            .map(|r| r.images.iter().filter_map(|i| i.stored.clone()).collect())
+            .unwrap_or_default();
+        names.dedup();
+        names
+    }
+
+    /// The image thread reading `names`, whose answers [`OpenDoc::poll_images`] takes.
+    pub fn loading_images(&mut self, names: &[String], loader: Receiver<Loaded>) {
+        for n in names {
+            self.images.insert(n.clone(), DocImage::Loading);
+        }
+        self.loader = Some(loader);
+    }
+
+    /// Whether an image is still being read.
+    pub fn images_pending(&self) -> bool {
+        self.images.values().any(|i| matches!(i, DocImage::Loading))
+    }
+
+    /// Turns the images read since the last frame into textures.
+    fn poll_images(&mut self, ctx: &egui::Context) {
+        let Some(rx) = &self.loader else {
+            return;
+        };
+        loop {
+            match rx.try_recv() {
+                Ok((name, Some(picture))) => {
+                    let tex = ctx.load_texture(&name, picture, egui::TextureOptions::LINEAR);
+                    self.images.insert(name, DocImage::Shown(tex));
+                }
+                Ok((name, None)) => {
+                    self.images.insert(name, DocImage::Failed);
+                }
+                Err(TryRecvError::Empty) => return,
+                Err(TryRecvError::Disconnected) => break,
+            }
+        }
+        self.loader = None;
+        for state in self.images.values_mut() {
+            if matches!(state, DocImage::Loading) {
+                *state = DocImage::Failed;
+            }
+        }
     }
 
     fn poll_print(&mut self) {
@@ -80,40 +138,6 @@ impl OpenDoc {
                 }
             }
         }
-    }
-
-    /// The body split into pages of whole lines for this width and size.
-    fn pages(&mut self, ui: &egui::Ui, theme: &Theme, width: f32, rows: usize) -> &[String] {
-        let size = theme.sizes().body * ZOOM[self.zoom];
-        let key = (width as u32, (size * 10.0) as u32 * 1000 + rows as u32);
-        if self.pages.as_ref().map(|p| p.0) != Some(key) {
-            let text = self.body.clone().unwrap_or_default();
-            let mut job = widgets::body_job(theme, &text, theme.palette().text);
-            job.sections[0].format.font_id.size = size;
-            job.sections[0].format.line_height = Some(size * theme.sizes().line_spacing);
-            job.wrap.max_width = width;
-            let galley = ui.painter().layout_job(job);
-            let mut pages = Vec::new();
-            let mut page = String::new();
-            for (i, row) in galley.rows.iter().enumerate() {
-                if i > 0 && i % rows.max(1) == 0 {
-                    pages.push(std::mem::take(&mut page).trim_end().to_string());
-                }
-                page.push_str(&row.row.text());
-                if row.ends_with_newline {
-                    page.push('\n');
-                }
-            }
-            if !page.trim().is_empty() || pages.is_empty() {
-                pages.push(page.trim_end().to_string());
-            }
-            self.page = self.page.min(pages.len() - 1);
-            self.pages = Some((key, pages));
-        }
-        self.pages
-            .as_ref()
-            .map(|p| p.1.as_slice())
-            .unwrap_or_default()
     }
 
     fn qr(&mut self, ctx: &egui::Context) -> Option<&egui::TextureHandle> {
@@ -219,7 +243,7 @@ fn actions(
 }
 
 /// The record's metadata: four columns (name, value, name, value) on a wide screen, two on a
-/// narrow one; on a short screen only the first rows, the rest behind 「更多文件信息」.
+/// narrow one; on a short screen only the first row, the rest behind 「更多文件信息」.
 fn metadata(ui: &mut egui::Ui, theme: &Theme, doc: &mut OpenDoc, visit_no: u64) {
     let Some(r) = &doc.hit.record else {
         return;
@@ -230,8 +254,10 @@ fn metadata(ui: &mut egui::Ui, theme: &Theme, doc: &mut OpenDoc, visit_no: u64) 
     // Two pairs a row wherever a pair gets 500 px or more.
     let pairs = if ui.available_width() >= 1000.0 { 2 } else { 1 };
     let folded = shape.short() && !doc.all_metadata;
+    // One row on a short screen: the page controls of a long text (目录, 跳到第几条) may take
+    // two rows there, and the body needs the height.
     let shown = if folded {
-        (2 * pairs).min(rows.len())
+        pairs.min(rows.len())
     } else {
         rows.len()
     };
@@ -250,7 +276,7 @@ fn metadata(ui: &mut egui::Ui, theme: &Theme, doc: &mut OpenDoc, visit_no: u64) 
                 }
             }
         });
-    // The rest of the metadata is offered in the page controls' row ([`paged_body`]).
+    // The rest of the metadata is offered in the page controls' row (`doc_body::controls`).
     doc.hidden_metadata = rows.len() - shown;
 }
 
@@ -287,66 +313,64 @@ pub fn document(
             request = widgets::button(ui, theme, "申请公开").clicked();
         }
     });
+    doc.poll_images(ui.ctx());
+    let mut successor = None;
     egui::CentralPanel::default().show(ui, |ui| {
         record_title(ui, theme, &doc.hit.title);
-        metadata(ui, theme, doc, visit_no);
+        // Choosing in the 目录 or on the number pad needs the room the metadata takes.
+        if doc.view.nav == doc_body::Nav::Text {
+            metadata(ui, theme, doc, visit_no);
+            successor = replaced_by(ui, theme, doc);
+        }
         ui.separator();
-        paged_body(ui, theme, doc);
+        doc_body::show(ui, theme, doc, visit_no);
     });
-    if print {
+    if let Some(hit) = successor {
+        out.push(Action::OpenSuccessor(hit));
+    } else if print {
         out.push(Action::PrintOpenRecord);
     } else if request {
         out.push(Action::RequestForm(Some(doc.hit.clone())));
     }
 }
 
-/// The body, one page at a time, with page and size buttons.
-fn paged_body(ui: &mut egui::Ui, theme: &Theme, doc: &mut OpenDoc) {
-    let s = theme.sizes();
-    if doc.body.is_none() {
-        widgets::muted(ui, theme, "正在读取全文……");
-        return;
+/// For a record another replaces: what it is now and the replacing record's title as a button
+/// (returns it when tapped); a sentence instead when the kiosk does not hold that record.
+fn replaced_by(ui: &mut egui::Ui, theme: &Theme, doc: &OpenDoc) -> Option<Hit> {
+    let r = doc.record()?;
+    r.superseded_by.as_ref()?;
+    let now = match r.validity {
+        crate::catalog::Validity::Expired => "本件已失效",
+        crate::catalog::Validity::Repealed => "本件已废止",
+        crate::catalog::Validity::Amended => "本件已修改",
+        crate::catalog::Validity::Effective => "本件已有新版本",
+    };
+    match &doc.successor {
+        Some(next) => {
+            widgets::warning(ui, theme, &format!("{now}，请以现行版本为准："));
+            // A newer version of a law has the same title: its date tells them apart.
+            let label = match next.date.filter(|_| next.title == doc.hit.title) {
+                Some(d) => format!(
+                    "现行版本：《{}》（{}）",
+                    next.title,
+                    d.format("%Y年%m月%d日")
+                ),
+                None => format!("现行版本：《{}》", next.title),
+            };
+            widgets::wide_button(ui, theme, &label)
+                .clicked()
+                .then(|| next.clone())
+        }
+        None if doc.body.is_some() => {
+            widgets::warning(
+                ui,
+                theme,
+                &format!("{now}。替代它的现行版本未收录在本机资料中，请咨询工作人员。"),
+            );
+            None
+        }
+        None => None,
     }
-    let controls_h = s.target + 24.0;
-    let size = s.body * ZOOM[doc.zoom];
-    let row_h = size * s.line_spacing;
-    let rows = (((ui.available_height() - controls_h) / row_h).floor() as usize).max(3);
-    let width = ui.available_width();
-    let count = doc.pages(ui, theme, width, rows).len();
-    let page = doc.page.min(count.saturating_sub(1));
-    ui.horizontal_wrapped(|ui| {
-        if widgets::button(ui, theme, "上一页").clicked() && page > 0 {
-            doc.page = page - 1;
-        }
-        ui.label(RichText::new(format!("第 {} / {} 页", page + 1, count)).size(s.body));
-        if widgets::button(ui, theme, "下一页").clicked() && page + 1 < count {
-            doc.page = page + 1;
-        }
-        ui.add_space(24.0);
-        if widgets::button(ui, theme, "缩小").clicked() && doc.zoom > 0 {
-            doc.zoom -= 1;
-        }
-        if widgets::button(ui, theme, "放大").clicked() && doc.zoom + 1 < ZOOM.len() {
-            doc.zoom += 1;
-        }
-        if doc.hidden_metadata > 0 {
-            let more = format!("更多文件信息（{}项）", doc.hidden_metadata);
-            if widgets::button(ui, theme, &more).clicked() {
-                doc.all_metadata = true;
-            }
-        }
-    });
-    let text = doc
-        .pages
-        .as_ref()
-        .and_then(|p| p.1.get(doc.page))
-        .cloned()
-        .unwrap_or_default();
-    let mut job = widgets::body_job(theme, &text, theme.palette().text);
-    job.sections[0].format.font_id.size = size;
-    job.sections[0].format.line_height = Some(row_h);
-    job.wrap.max_width = width;
-    ui.label(job);
 }
 
 /// The service-item screen.

@@ -4,10 +4,12 @@
 pub mod action;
 pub mod app;
 pub mod candidates;
+pub mod doc_body;
 pub mod document;
 pub mod fonts;
 pub mod icons;
 pub mod idle;
+pub mod image_loader;
 pub mod job;
 pub mod keyboard;
 pub mod layout;

@@ -64,6 +64,9 @@ pub struct Visit {
     pub suggestions: Vec<String>,
     pub list: ListState,
     pub doc: Option<OpenDoc>,
+    /// Documents left for the record that replaces them, the last left on top: 「返回」 goes
+    /// back to it.
+    pub doc_trail: Vec<OpenDoc>,
     pub form: Option<RequestFormState>,
     /// Published records matching the form's description (Art. 36(一)).
     pub form_matches: Vec<Hit>,
@@ -82,6 +85,8 @@ pub struct Visit {
 pub struct View<'a> {
     pub visit: &'a Visit,
     pub index: &'a IndexState,
+    /// How far the first start's build has come, while the index is loading.
+    pub progress: Option<crate::pipeline::Progress>,
     /// Counts of the whole catalogue per kind and area, for browsing without typing.
     pub catalogue: &'a FacetCounts,
     /// Grows with every visit: egui state (scroll positions) is keyed by it.

@@ -17,6 +17,22 @@ pub fn button(ui: &mut egui::Ui, theme: &Theme, text: &str) -> Response {
     )
 }
 
+/// A button as wide as the space there is, its words at the left and wrapped within it (a long title in a
+/// 目录 or the 「现行版本：《…》」 of a superseded record), at least the theme's target high.
+pub fn wide_button(ui: &mut egui::Ui, theme: &Theme, text: &str) -> Response {
+    let s = theme.sizes();
+    let p = theme.palette();
+    let width = ui.available_width();
+    let words = RichText::new(text).size(s.title).color(p.button_text);
+    // The words at the left, the rest of the width after them.
+    ui.add(
+        egui::Button::new((words, egui::Atom::grow()))
+            .fill(p.button_bg)
+            .wrap()
+            .min_size(Vec2::new(width, s.target)),
+    )
+}
+
 /// The main action of a screen: filled with the accent colour.
 pub fn primary_button(ui: &mut egui::Ui, theme: &Theme, text: &str) -> Response {
     let s = theme.sizes();
@@ -69,6 +85,46 @@ pub fn body(ui: &mut egui::Ui, theme: &Theme, text: &str) -> Response {
 
 pub fn muted(ui: &mut egui::Ui, theme: &Theme, text: &str) -> Response {
     ui.label(body_job(theme, text, theme.palette().muted))
+}
+
+/// 「正在准备资料」 with a bar of how far the build has come: sources read, then records
+/// written into the index (the count is the build's own), then the last step in words.
+pub fn preparing(ui: &mut egui::Ui, theme: &Theme, progress: Option<crate::pipeline::Progress>) {
+    use crate::pipeline::Progress;
+    let s = theme.sizes();
+    let p = theme.palette();
+    body(ui, theme, "正在准备资料，请稍候……");
+    let (fraction, words) = match progress {
+        None => return,
+        Some(Progress::Reading { done, total }) => (
+            done as f32 / total.max(1) as f32,
+            format!("正在读取数据源（{done} / {total}）"),
+        ),
+        Some(Progress::Indexing { done, total }) => (
+            done as f32 / total.max(1) as f32,
+            format!("已整理 {done} / {total} 条"),
+        ),
+        Some(Progress::Finishing) => (1.0, "全部条目已整理，正在建立检索目录……".to_string()),
+    };
+    // The words above the bar in the text colour (on the bar they would be unreadable where it
+    // is not yet filled); the bar itself carries them for screen readers, with its percentage.
+    let width = ui.available_width().min(900.0);
+    let galley = ui
+        .painter()
+        .layout(words.clone(), FontId::proportional(s.body), p.text, width);
+    let (_, rect) = ui.allocate_space(galley.size());
+    ui.painter().galley(rect.min, galley, p.text);
+    let bar = ui.add(
+        egui::ProgressBar::new(fraction)
+            .desired_height(s.target * 0.5)
+            .desired_width(width)
+            .fill(p.selected_bg),
+    );
+    bar.widget_info(|| {
+        let mut info = egui::WidgetInfo::labeled(egui::Role::ProgressIndicator, true, &words);
+        info.value = Some((f64::from(fraction) * 100.0).floor());
+        info
+    });
 }
 
 /// A warning in words and colour: 「！」 first, so it reads as a warning without colour.

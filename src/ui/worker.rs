@@ -7,6 +7,7 @@
 
 use super::candidates::{CandidateRequest, Candidates, ImeMessage};
 use crate::config::Settings;
+use crate::pipeline::Progress;
 use crate::search::facets::Filter;
 use crate::search::query::{SearchRequest, SearchResults};
 use crate::search::{open_search, GenerationInfo, SearchIndex};
@@ -47,11 +48,13 @@ pub enum Command {
         seq: u64,
         prefix: String,
     },
-    /// The full body of a record.
+    /// The full body of a record, and the record that replaces it when it names one.
     Open {
         seq: u64,
         source: String,
         source_id: String,
+        /// The source id of the record's successor ([`crate::catalog::Record::superseded_by`]).
+        successor: Option<String>,
     },
     /// The state of the index folder, for the staff area.
     Status,
@@ -71,6 +74,8 @@ pub enum Event {
     Reloaded(GenerationInfo),
     /// The index could not be built or opened; the message is for the screen.
     Failed(String),
+    /// How far the first start's build has come.
+    Progress(crate::pipeline::Progress),
     Results {
         seq: u64,
         results: Box<SearchResults>,
@@ -93,6 +98,8 @@ pub enum Event {
     Body {
         seq: u64,
         body: Option<String>,
+        /// The record that replaces this one, when it names one and the index holds it.
+        successor: Option<Box<crate::search::Hit>>,
     },
     Status(Box<IndexStatus>),
 }
@@ -142,14 +149,49 @@ fn share_vocabulary(index: &SearchIndex, ime: &Sender<ImeMessage>) {
     let _ = ime.send(ImeMessage::Vocabulary(index.shared_lexicon(), records));
 }
 
-fn open_or_build(settings: &Settings) -> Result<SearchIndex, String> {
+/// Tells the screen how far a build has come: each stage, and within a stage each step of at
+/// least a hundredth (a build of thousands of records sends about a hundred events).
+struct ProgressSender<'a> {
+    send: &'a (dyn Fn(Event) + Sync),
+    last: std::sync::Mutex<Option<Progress>>,
+}
+
+impl ProgressSender<'_> {
+    fn tell(&self, now: Progress) {
+        let Ok(mut last) = self.last.lock() else {
+            return;
+        };
+        let worth = match (*last, now) {
+            (
+                Some(Progress::Indexing { done: a, total }),
+                Progress::Indexing { done: b, total: t },
+            ) if total == t => (b - a.min(b)) * 100 >= total.max(1),
+            (Some(before), _) => before != now,
+            (None, _) => true,
+        };
+        if worth {
+            *last = Some(now);
+            (self.send)(Event::Progress(now));
+        }
+    }
+}
+
+fn open_or_build(
+    settings: &Settings,
+    send: &(dyn Fn(Event) + Sync),
+) -> Result<SearchIndex, String> {
     let missing = matches!(
         crate::search::index::current_generation(&settings.index_dir),
         Ok(None)
     );
     if missing {
         tracing::info!(dir = %settings.index_dir.display(), "no index yet: building it on first start");
-        if let Err(e) = crate::pipeline::build_index(settings) {
+        let progress = ProgressSender {
+            send,
+            last: std::sync::Mutex::new(None),
+        };
+        let tell = |p: Progress| progress.tell(p);
+        if let Err(e) = crate::pipeline::build_index_with_progress(settings, &tell) {
             tracing::error!(error = %e, "first-start index build failed");
             return Err("资料库尚未建立，请联系工作人员处理。".into());
         }
@@ -213,14 +255,17 @@ fn run(
     commands: Receiver<Command>,
     events: Sender<Event>,
     ime: Sender<ImeMessage>,
-    wake: impl Fn(),
+    wake: impl Fn() + Sync,
 ) {
     let send = |e: Event| {
         let ok = events.send(e).is_ok();
         wake();
         ok
     };
-    let mut index = match open_or_build(&settings) {
+    let tell = |e: Event| {
+        send(e);
+    };
+    let mut index = match open_or_build(&settings, &tell) {
         Ok(i) => i,
         Err(msg) => {
             send(Event::Failed(msg));
@@ -305,14 +350,25 @@ fn answer(
             seq,
             source,
             source_id,
+            successor,
         } => {
             stats.opened(&source, &source_id);
+            let successor = successor.and_then(|id| {
+                index
+                    .record(&source, &id)
+                    .unwrap_or_else(|e| {
+                        tracing::error!(error = %e, source, id, "cannot look up a record's successor");
+                        None
+                    })
+                    .map(Box::new)
+            });
             Event::Body {
                 seq,
                 body: index.body(&source, &source_id).unwrap_or_else(|e| {
                     tracing::error!(error = %e, source, source_id, "cannot read a record's body");
                     None
                 }),
+                successor,
             }
         }
         Command::Status => Event::Status(Box::new(IndexStatus::read(settings))),

@@ -100,6 +100,13 @@ pub fn editable_demo(dir: &Path) -> (PathBuf, PathBuf, PathBuf) {
     let sg = data.join("service-guide.jsonl");
     std::fs::copy(repo().join("assets/demo/disclosure.jsonl"), &gi).unwrap();
     std::fs::copy(repo().join("assets/demo/service-guide.jsonl"), &sg).unwrap();
+    // The images the records refer to, beside them as in assets/demo.
+    let images = data.join("images");
+    std::fs::create_dir_all(&images).unwrap();
+    for e in std::fs::read_dir(repo().join("assets/demo/images")).unwrap() {
+        let e = e.unwrap();
+        std::fs::copy(e.path(), images.join(e.file_name())).unwrap();
+    }
     // The state (register, key, search statistics) in `dir`, never in /var/lib/kiosk.
     let text = kiosk::config::EXAMPLE_CONFIG
         .replace("/var/lib/kiosk/", &format!("{}/", dir.display()))

@@ -2,7 +2,7 @@
 //! the real search and request workers behind it, and the taps a person makes.
 
 #![allow(dead_code)] // Each test binary uses its own part of the harness.
-use egui_kittest::kittest::Queryable;
+use egui_kittest::kittest::{NodeT, Queryable};
 use egui_kittest::Harness;
 use kiosk::config::Settings;
 use kiosk::pipeline::{run, Mode};
@@ -57,6 +57,21 @@ pub fn kiosk_sized(
     {
         run(&settings, Mode::Full, false).unwrap();
     }
+    let mut k = kiosk_starting(tmp, settings, requests, size);
+    k.wait("the index to open", |a| {
+        matches!(a.index_state(), kiosk::ui::app::IndexState::Ready(_)) && !a.catalogue.is_empty()
+    });
+    k
+}
+
+/// The kiosk on a harness of `size` as it starts: the search worker opens the index (or builds
+/// it, when there is none) while the first frames are drawn.
+pub fn kiosk_starting(
+    tmp: tempfile::TempDir,
+    settings: Settings,
+    requests: kiosk::ui::request_worker::RequestWorker,
+    size: (f32, f32),
+) -> Kiosk {
     let worker = kiosk::ui::worker::spawn(settings.clone(), || {}).unwrap();
     let app = KioskApp::new(settings, worker, requests);
     let font = common::repo().join("assets/fonts/NotoSansSC-kiosk-subset.otf");
@@ -69,11 +84,7 @@ pub fn kiosk_sized(
         .with_max_steps(16)
         .with_context_setup(move |ctx| ctx.set_fonts(defs))
         .build_ui_state(|ui, app: &mut KioskApp| app.show(ui), app);
-    let mut k = Kiosk { _tmp: tmp, h };
-    k.wait("the index to open", |a| {
-        matches!(a.index_state(), kiosk::ui::app::IndexState::Ready(_)) && !a.catalogue.is_empty()
-    });
-    k
+    Kiosk { _tmp: tmp, h }
 }
 
 pub fn kiosk() -> Kiosk {
@@ -133,5 +144,73 @@ impl Kiosk {
 
     pub fn app(&self) -> &KioskApp {
         self.h.state()
+    }
+
+    /// Searches for `query` (typed as the keyboard would have it), taps 「查看详情」 of the hit
+    /// with source id `id` and waits for its body (and its images).
+    pub fn open_found(&mut self, query: &str, id: &str) {
+        self.h.state_mut().start_search();
+        self.h.state_mut().set_query(query);
+        self.h.state_mut().visit.keyboard_open = false;
+        self.wait(&format!("results for {query}"), results_shown);
+        let hits = &self.app().visit.list.results.as_ref().unwrap().hits;
+        let at = hits
+            .iter()
+            .position(|h| h.id == id)
+            .unwrap_or_else(|| panic!("{id} not among the hits for {query}"));
+        self.tap_nth("查看详情", at);
+        self.wait_document(id);
+    }
+
+    /// Waits until the document on screen is `id` with its body read and its images shown.
+    pub fn wait_document(&mut self, id: &str) {
+        self.wait(&format!("the body of {id}"), |a| {
+            a.visit
+                .doc
+                .as_ref()
+                .is_some_and(|d| d.hit.id == id && d.body.is_some() && !d.images_pending())
+        });
+        for _ in 0..3 {
+            self.h.run();
+        }
+    }
+
+    /// The id of the document on screen.
+    pub fn document_id(&self) -> Option<String> {
+        self.app().visit.doc.as_ref().map(|d| d.hit.id.clone())
+    }
+
+    /// The rectangle of the one widget whose label holds `text`.
+    pub fn rect_of(&self, text: &str) -> egui::Rect {
+        self.h.get_by_label_contains(text).rect()
+    }
+
+    /// The part of the widget whose label holds `text` that is visible: inside the clip of its
+    /// panel and scroll area (a widget scrolled away keeps its place in the accessibility tree,
+    /// outside the part of the screen that shows it).
+    pub fn visible_part(&self, text: &str) -> egui::Rect {
+        let node = self.h.get_by_label_contains(text);
+        let id = node.accesskit_node().locate().0 .0;
+        self.h.ctx.viewport(|v| {
+            let pass = if v.this_pass.widgets.layer_ids().len() > 0 {
+                &v.this_pass
+            } else {
+                &v.prev_pass
+            };
+            pass.widgets
+                .layers()
+                .flat_map(|(_, ws)| ws.iter())
+                .find(|w| w.id.value() == id)
+                .map_or(egui::Rect::NOTHING, |w| w.interact_rect)
+        })
+    }
+
+    /// Whether at least the first line of the widget whose label holds `text` is in sight.
+    pub fn in_sight(&self, text: &str) -> bool {
+        let whole = self.rect_of(text);
+        let shown = self.visible_part(text);
+        shown.is_positive()
+            && (shown.top() - whole.top()).abs() < 1.0
+            && shown.height() >= whole.height().min(20.0)
     }
 }

@@ -3,6 +3,7 @@
 //! vocabulary, config snapshot, the manifest last) and switches `CURRENT`. Must not decide what
 //! goes in (that is the refresh plan and the pipeline) nor read the withdrawal log.
 
+use super::images::{write_images, ImageFile};
 use super::layout::{
     generation_dir, new_generation_dir, prune, switch_to, sync_dir, write_durably, WriteLock,
 };
@@ -26,6 +27,10 @@ pub struct GenerationInput<'a> {
     pub config_dir: Option<&'a Path>,
     pub sources: Vec<SourceCount>,
     pub keep: usize,
+    /// The image files of the public records, copied into the generation's `images/`.
+    pub images: Vec<ImageFile>,
+    /// Told (records written, records to write) as a full build goes, for a progress bar.
+    pub progress: Option<&'a (dyn Fn(usize, usize) + Sync)>,
 }
 
 /// Builds a complete new generation from all records and makes it current.
@@ -40,11 +45,25 @@ pub fn write_full(
     register_analysers(&index);
     let mut writer = writer(&index)?;
     let mut bodies = crate::search::bodies::BodyWriter::create(&dir)?;
-    for r in input.records.iter().filter(|r| r.is_indexable()) {
+    let total = input.records.iter().filter(|r| r.is_indexable()).count();
+    let tell = |done: usize| {
+        if let Some(progress) = input.progress {
+            progress(done, total);
+        }
+    };
+    tell(0);
+    for (i, r) in input
+        .records
+        .iter()
+        .filter(|r| r.is_indexable())
+        .enumerate()
+    {
         let at = bodies.add(&r.body)?;
         writer.add_document(fields.to_document(r, input.areas, at))?;
+        tell(i + 1);
     }
     bodies.finish()?;
+    write_images(&dir, &input.images)?;
     writer.commit()?;
     // One segment: every query looks each term up once instead of once per segment (a refresh
     // adds a small segment beside it and keeps the hard-linked one).
@@ -82,6 +101,9 @@ pub fn write_refresh(
         writer.add_document(fields.to_document(&input.records[i], input.areas, at))?;
     }
     bodies.finish()?;
+    // Every image of the run's public records, kept or added (a copy is cheap, and the base's
+    // may belong to records this run dropped).
+    write_images(&dir, &input.images)?;
     writer.commit()?;
     writer.wait_merging_threads()?;
     finish(

@@ -10,7 +10,8 @@
 //! withdrawals.tsv              the withdrawal log (see [`WithdrawalLog`]), appended and flushed
 //! generations/<name>/          a tantivy index, its body files (bodies-N.bin, see
 //!                              super::bodies), records.tsv (key, content hash), lexicon.tsv,
-//!                              config/ (snapshot), generation.json (written last)
+//!                              config/ (snapshot), images/ (the public records' images,
+//!                              see [`images`]), generation.json (written last)
 //! ```
 //! A generation without `generation.json` is incomplete (its writer died) and is never opened.
 //! Every file of a generation is written once, into that generation, before `CURRENT` moves: a
@@ -30,12 +31,14 @@
 
 pub mod bundle;
 mod generation;
+mod images;
 mod layout;
 mod manifest;
 mod refresh;
 mod withdrawals;
 
 pub use generation::{config_snapshot, write_full, write_refresh, GenerationInput};
+pub use images::{image_file, is_image_name, ImageFile, IMAGES, MAX_IMAGE_BYTES};
 pub use layout::{
     current_generation, generation_path, list_generations, lock, switch_to, WriteLock,
 };

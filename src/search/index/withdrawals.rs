@@ -63,6 +63,7 @@ pub fn write_withdrawal(
         writer.merge(&segments).wait()?;
     }
     writer.wait_merging_threads()?;
+    super::images::link_live_images(&base_dir, &dir, &index, &fields)?;
     let titles = stored_titles(&index, &fields)?;
     let names: Vec<&str> = info.sources.iter().map(|s| s.source.as_str()).collect();
     let mut sources = info.sources.clone();

@@ -165,10 +165,12 @@ impl KioskApp {
             seq,
             source: hit.source.clone(),
             source_id: hit.id.clone(),
+            successor: hit.record.as_ref().and_then(|r| r.superseded_by.clone()),
         });
         let service = hit.record.as_ref().is_some_and(|r| r.service.is_some());
         if self.visit.screen != Screen::Document && self.visit.screen != Screen::Service {
             self.visit.back = self.visit.screen;
+            self.visit.doc_trail.clear();
         }
         self.visit.doc = Some(OpenDoc::new(hit));
         self.visit.screen = if service {
@@ -178,10 +180,33 @@ impl KioskApp {
         };
     }
 
-    /// Leaves a document for where it was opened from.
+    /// Opens the record that replaces the open one; the open one waits in the trail, where
+    /// 「返回」 finds it as it was left.
+    pub fn open_successor(&mut self, hit: Hit) {
+        if let Some(doc) = self.visit.doc.take() {
+            self.visit.doc_trail.push(doc);
+        }
+        self.open(hit);
+    }
+
+    /// Leaves a document for the one it was reached from, or else for where it was opened from.
     pub fn close_document(&mut self) {
-        self.visit.doc = None;
-        self.visit.screen = self.visit.back;
+        match self.visit.doc_trail.pop() {
+            Some(doc) => {
+                // An answer still on its way was for the document being left.
+                self.tracks.open.answered = true;
+                self.visit.screen = if doc.record().is_some_and(|r| r.service.is_some()) {
+                    Screen::Service
+                } else {
+                    Screen::Document
+                };
+                self.visit.doc = Some(doc);
+            }
+            None => {
+                self.visit.doc = None;
+                self.visit.screen = self.visit.back;
+            }
+        }
     }
 
     /// Opens the request form, prefilled from a document when given.

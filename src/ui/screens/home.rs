@@ -83,7 +83,7 @@ pub fn home(app: &View, ui: &mut egui::Ui, out: &mut Vec<Action>) {
                 widgets::warning(ui, &theme, msg);
             }
             if let IndexState::Loading = app.index {
-                widgets::body(ui, &theme, "正在准备资料，请稍候……");
+                widgets::preparing(ui, &theme, app.progress);
             }
             // The search line: one tap opens the keyboard.
             let search = icons::button(

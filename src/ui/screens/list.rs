@@ -197,7 +197,7 @@ fn result_body(app: &View, ui: &mut egui::Ui, out: &mut Vec<Action>) {
     let theme = app.visit.theme;
     match app.index {
         IndexState::Loading => {
-            widgets::body(ui, &theme, "正在准备资料库，请稍候……");
+            widgets::preparing(ui, &theme, app.progress);
             return;
         }
         IndexState::Failed(msg) => {
