@@ -823,12 +823,32 @@ fn the_staff_area_lists_the_most_asked_and_the_most_unanswered_subjects() {
 }
 
 /// Issue 18 item 6: a superseded record said 「失效（已被 qh-gi-0016 替代）」; it now offers the
-/// replacing record by its title, opens it, and 「返回」 comes back to the old one.
+/// replacing record by its title, opens it, and 「返回」 comes back to the old one. At each of
+/// the three screens, normal and elderly.
 #[test]
 fn a_superseded_document_opens_its_successor_and_back_returns_to_it() {
-    let mut k = kiosk();
+    for size in SIZES {
+        for elderly in [false, true] {
+            println!("{size:?} elderly={elderly}");
+            let tmp = tempfile::tempdir().unwrap();
+            let settings = settings_in(tmp.path());
+            let requests = kiosk::ui::request_worker::spawn(settings.clone(), || {}).unwrap();
+            let mut k = kiosk_sized(tmp, settings, requests, size);
+            k.h.state_mut().visit.theme.elderly = elderly;
+            k.h.run();
+            open_the_successor(k);
+        }
+    }
+}
+
+fn open_the_successor(mut k: Kiosk) {
     k.open_found("高龄津贴发放管理办法", "qh-gi-0015");
-    k.h.get_by_label_contains("已被新版本替代");
+    // The 效力 row (folded away with the rest of the metadata on a short screen) and the
+    // sentence over the successor's button both say it.
+    if !k.app().visit.theme.compact {
+        k.h.get_by_label_contains("已被新版本替代");
+    }
+    k.h.get_by_label_contains("本件已失效");
     assert!(
         k.h.query_by_label_contains("qh-gi-0016").is_none(),
         "no record id on screen"
