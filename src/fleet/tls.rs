@@ -168,7 +168,11 @@ fn rustls_reason(e: &rustls::Error, host: &str, ca_file: &Path, mode: &str) -> S
             "the server's certificate is not made out for {host} but for {} (sslmode={mode} \
              checks the host name: connect by a name the certificate carries, or make the \
              certificate again with this one)",
-            presented.join(", ")
+            presented
+                .iter()
+                .map(|n| plain_name(n))
+                .collect::<Vec<_>>()
+                .join(", ")
         ),
         CertificateError::Expired | CertificateError::ExpiredContext { .. } => {
             "the server's certificate has expired (make a new one with the district CA)".into()
@@ -182,6 +186,20 @@ fn rustls_reason(e: &rustls::Error, host: &str, ca_file: &Path, mode: &str) -> S
         }
         other => format!("the server's certificate was refused: {other:?}"),
     }
+}
+
+/// A name of a certificate as webpki reports it (`DnsName("a.b")`, `IpAddress(10.1.0.5)`),
+/// without the wrapping.
+fn plain_name(presented: &str) -> &str {
+    presented
+        .strip_prefix("DnsName(\"")
+        .and_then(|n| n.strip_suffix("\")"))
+        .or_else(|| {
+            presented
+                .strip_prefix("IpAddress(")
+                .and_then(|n| n.strip_suffix(')'))
+        })
+        .unwrap_or(presented)
 }
 
 /// The first host of the connection that is not this machine (a loopback address,
@@ -263,6 +281,17 @@ mod tests {
         ] {
             let config: postgres::Config = url.parse().unwrap();
             assert_eq!(remote_host(&config).as_deref(), remote, "{url}");
+        }
+    }
+
+    #[test]
+    fn certificate_names_are_shown_plain() {
+        for (reported, shown) in [
+            ("DnsName(\"central.district\")", "central.district"),
+            ("IpAddress(10.1.0.5)", "10.1.0.5"),
+            ("DirectoryName", "DirectoryName"),
+        ] {
+            assert_eq!(plain_name(reported), shown);
         }
     }
 
