@@ -72,11 +72,12 @@ impl Admin {
             self.ca_file.clone(),
         )
         .map_err(|(what, fix)| {
-            let what = what
-                .replace("key `fleet.central_url`", "--admin-url")
-                .replace("`fleet.central_url`", "--admin-url")
-                .replace("`fleet.ca_file`", "--ca-file");
-            anyhow::anyhow!("{what}: {fix}")
+            let named = |s: &str| {
+                s.replace("key `fleet.central_url`", "--admin-url")
+                    .replace("`fleet.central_url`", "--admin-url")
+                    .replace("`fleet.ca_file`", "--ca-file")
+            };
+            anyhow::anyhow!("{}: {}", named(&what), named(fix))
         })?;
         Ok(kiosk::fleet::connect(&central, "kiosk-fleet-admin")?)
     }
