@@ -531,6 +531,7 @@ fn a_district_kiosks_staff_area_shows_its_own_requests_for_reading_only() {
     settings.fleet.central = Some(kiosk::config::CentralSettings {
         url: "host=127.0.0.1 port=9 dbname=kiosk_fleet user=kiosk_qh01".into(),
         password_file: None,
+        tls: kiosk::config::CentralTls::Off { explicit: false },
     });
     let today = chrono::Local::now().date_naive();
     let form = kiosk::requests::RawForm {

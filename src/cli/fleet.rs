@@ -58,14 +58,27 @@ pub struct Admin {
     /// A file holding only the owner's password.
     #[arg(long)]
     admin_password_file: Option<PathBuf>,
+    /// The district CA certificate (PEM) that signed the centre's certificate: connect over
+    /// TLS and check it (sslmode=verify-full unless the URL says otherwise).
+    #[arg(long)]
+    ca_file: Option<PathBuf>,
 }
 
 impl Admin {
     fn connect(&self) -> Result<postgres::Client> {
-        let central = CentralSettings {
-            url: self.admin_url.clone(),
-            password_file: self.admin_password_file.clone(),
-        };
+        let central = CentralSettings::parse(
+            &self.admin_url,
+            self.admin_password_file.clone(),
+            self.ca_file.clone(),
+        )
+        .map_err(|(what, fix)| {
+            let named = |s: &str| {
+                s.replace("key `fleet.central_url`", "--admin-url")
+                    .replace("`fleet.central_url`", "--admin-url")
+                    .replace("`fleet.ca_file`", "--ca-file")
+            };
+            anyhow::anyhow!("{}: {}", named(&what), named(fix))
+        })?;
         Ok(kiosk::fleet::connect(&central, "kiosk-fleet-admin")?)
     }
 }

@@ -5,6 +5,7 @@
 //! Owns no IO beyond reading the one file; knows nothing about the index or the UI.
 
 mod bundle;
+mod conninfo;
 mod fleet;
 mod paths;
 mod raw;
@@ -15,7 +16,7 @@ mod tests;
 mod writable;
 
 pub use bundle::BundleSettings;
-pub use fleet::{CentralSettings, FleetSettings, StaffAtCentre};
+pub use fleet::{CentralSettings, CentralTls, FleetSettings, SslMode, StaffAtCentre};
 pub use paths::PathUse;
 pub use requests::{EscposTarget, RequestSettings};
 pub use sources::{FieldMapping, Format, SourceSettings};

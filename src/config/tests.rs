@@ -255,6 +255,123 @@ fn the_fleet_is_off_unless_a_central_url_is_set() {
         central.password_file.as_deref(),
         Some(Path::new("/etc/kiosk/central.password"))
     );
+    assert_eq!(central.tls, CentralTls::Off { explicit: false });
+    let with_ca = text.replace("# ca_file = \"/etc", "ca_file = \"/etc");
+    let s = Settings::parse(&with_ca, Path::new("kiosk-config/kiosk.toml")).unwrap();
+    assert_eq!(
+        s.fleet.central.unwrap().tls,
+        CentralTls::Required {
+            ca_file: "/etc/kiosk/district-ca.pem".into(),
+            check_host: true,
+            mode: SslMode::VerifyFull,
+        },
+        "a CA file alone means verify-full"
+    );
+}
+
+#[test]
+fn sslmode_and_the_ca_file_decide_tls_together_and_contradictions_are_refused() {
+    let parse = |url: &str, ca: Option<&str>| {
+        let ca = ca.map(|c| format!("ca_file = {c:?}\n")).unwrap_or_default();
+        Settings::parse(
+            &format!("[kiosk]\nhall_name='x'\nindex_dir='i'\n[fleet]\ncentral_url = {url:?}\n{ca}"),
+            Path::new("/etc/kiosk/kiosk.toml"),
+        )
+    };
+    let ca = PathBuf::from("/etc/kiosk/district-ca.pem");
+    let required = |check_host, mode| CentralTls::Required {
+        ca_file: ca.clone(),
+        check_host,
+        mode,
+    };
+    for (url, file, tls) in [
+        ("host=h user=k", None, CentralTls::Off { explicit: false }),
+        (
+            "host=h user=k sslmode=disable",
+            None,
+            CentralTls::Off { explicit: true },
+        ),
+        (
+            "host=h user=k",
+            Some("district-ca.pem"),
+            required(true, SslMode::VerifyFull),
+        ),
+        (
+            "host=h user=k sslmode=verify-full",
+            Some("district-ca.pem"),
+            required(true, SslMode::VerifyFull),
+        ),
+        (
+            "host=h user=k sslmode=verify-ca",
+            Some("district-ca.pem"),
+            required(false, SslMode::VerifyCa),
+        ),
+        (
+            "sslmode=require host=h user=k",
+            Some("/etc/kiosk/district-ca.pem"),
+            required(false, SslMode::Require),
+        ),
+        (
+            "postgresql://k@h/db?sslmode=require",
+            Some("district-ca.pem"),
+            required(false, SslMode::Require),
+        ),
+    ] {
+        let central = parse(url, file).unwrap().fleet.central.unwrap();
+        assert_eq!(central.tls, tls, "{url} {file:?}");
+        assert!(
+            !central.url.contains("sslmode"),
+            "handed on without sslmode: {}",
+            central.url
+        );
+        let _: postgres::Config = central.url.parse().unwrap();
+    }
+    for (url, file, names) in [
+        (
+            "host=h user=k sslmode=require",
+            None,
+            "sslmode=require but `fleet.ca_file` is not set",
+        ),
+        (
+            "host=h user=k sslmode=verify-full",
+            None,
+            "sslmode=verify-full but `fleet.ca_file`",
+        ),
+        (
+            "host=h user=k sslmode=prefer",
+            Some("ca.pem"),
+            "sslmode=prefer: it would fall back",
+        ),
+        ("host=h user=k sslmode=allow", None, "sslmode=allow"),
+        (
+            "host=h user=k sslmode=disable",
+            Some("ca.pem"),
+            "`fleet.ca_file` is set but",
+        ),
+        (
+            "host=h user=k sslmode=verify",
+            None,
+            "sslmode=verify is not a libpq sslmode",
+        ),
+        (
+            "host=h user=k sslrootcert=/etc/ca.pem",
+            None,
+            "names sslrootcert",
+        ),
+    ] {
+        let err = parse(url, file).unwrap_err().to_string();
+        assert!(err.contains(names), "{url}: {err}");
+    }
+    let err = Settings::parse(
+        "[kiosk]\nhall_name='x'\nindex_dir='i'\n[fleet]\nca_file = 'ca.pem'\n",
+        Path::new("k.toml"),
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        err.contains("`fleet.ca_file` is set but `fleet.central_url` is not"),
+        "{err}"
+    );
 }
 
 #[test]

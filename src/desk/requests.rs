@@ -582,7 +582,8 @@ impl RequestDesk {
                     crate::fleet::Central::open(central, &app)
                         .and_then(|mut c| c.closed_before(cutoff))
                         .map_err(|e| RegisterError::Central {
-                            unreachable: matches!(&e, crate::fleet::FleetError::Pg(p) if p.as_db_error().is_none()),
+                            unreachable: e.is_unreachable()
+                                || matches!(&e, crate::fleet::FleetError::Pg(p) if p.as_db_error().is_none()),
                             message: format!(
                                 "{e}; nothing was purged (the centre says which requests are closed): run the purge again when the centre can be reached"
                             ),

@@ -3,15 +3,19 @@
 //! hash), heartbeats, and what staff read (the kiosks, the requests' payloads).
 
 use super::heartbeat::Report;
-use super::FleetError;
-use crate::config::CentralSettings;
+use super::{tls, FleetError};
+use crate::config::{CentralSettings, CentralTls};
 use crate::requests::register::outbox::{hex, unhex};
 use crate::requests::{OutboxRow, Payload};
 use chrono::{NaiveDate, NaiveDateTime};
+use postgres::config::SslMode;
 use postgres::{Client, NoTls, Statement};
 use std::time::Duration;
 
-/// Opens a connection as the configured role (the password read from its file).
+/// Opens a connection as the configured role (the password read from its file): over TLS
+/// checked against the district CA when `fleet.ca_file` is set, refusing a centre that does not
+/// pass the check before anything is sent; in clear otherwise (warned about in the log, once,
+/// when the centre is on another machine).
 pub fn connect(central: &CentralSettings, application: &str) -> Result<Client, FleetError> {
     let mut config: postgres::Config = central
         .url
@@ -32,7 +36,24 @@ pub fn connect(central: &CentralSettings, application: &str) -> Result<Client, F
         .keepalives_idle(Duration::from_secs(30))
         // A centre that hangs must not hold the sender forever.
         .options("-c statement_timeout=30000");
-    Ok(config.connect(NoTls)?)
+    match &central.tls {
+        CentralTls::Off { explicit } => {
+            tls::warn_in_clear(&config, *explicit);
+            config.ssl_mode(SslMode::Disable);
+            Ok(config.connect(NoTls)?)
+        }
+        CentralTls::Required {
+            ca_file,
+            check_host,
+            mode,
+        } => {
+            let connector = tls::connector(ca_file, *check_host)?;
+            config.ssl_mode(SslMode::Require);
+            config
+                .connect(connector)
+                .map_err(|e| tls::explain(e, &tls::hosts(&config), ca_file, mode.as_str()))
+        }
+    }
 }
 
 /// What the centre said to one delivered row.

@@ -31,10 +31,10 @@ const SELECT_STORED: &str = "SELECT receipt_no, received_on, submitted_at, appli
 
 /// A PostgreSQL error as the register's error: `unreachable` when there is no connection.
 fn pg(e: postgres::Error) -> RegisterError {
-    let io = std::error::Error::source(&e).is_some_and(|s| s.is::<std::io::Error>());
+    let message = pg_text(&e);
     RegisterError::Central {
-        unreachable: e.as_db_error().is_none() && (e.is_closed() || io),
-        message: pg_text(&e),
+        unreachable: FleetError::Pg(e).is_unreachable(),
+        message,
     }
 }
 
@@ -43,8 +43,8 @@ fn fleet_error(e: FleetError) -> RegisterError {
         FleetError::Pg(e) => pg(e),
         FleetError::Register(e) => e,
         other => RegisterError::Central {
+            unreachable: other.is_unreachable(),
             message: other.to_string(),
-            unreachable: false,
         },
     }
 }

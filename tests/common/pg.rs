@@ -1,7 +1,9 @@
 //! A throwaway PostgreSQL server for the fleet tests and the fleet benchmark: a cluster in a
 //! temporary folder on a free local port, run as the unprivileged `postgres` user when we are
-//! root (initdb refuses root), stopped and removed on drop. Also the kiosk configurations that
-//! point at it. Shared by `tests/` and `benches/fleet.rs`.
+//! root (initdb refuses root), stopped and removed on drop; with [`PgServer::start_tls`] it
+//! speaks TLS only, with a certificate of a throw-away district CA ([`TestCa`], made with
+//! rcgen). Also the kiosk configurations that point at it. Shared by `tests/` and
+//! `benches/fleet.rs`.
 #![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
@@ -16,6 +18,56 @@ pub struct PgServer {
     bin: PathBuf,
     pub port: u16,
     as_postgres: bool,
+    /// TLS only: the CA that signed the server's certificate (the owner connects with it).
+    ca_file: Option<PathBuf>,
+}
+
+/// A throw-away district CA: its certificate as a PEM file, and the key to sign server
+/// certificates with.
+pub struct TestCa {
+    params: rcgen::CertificateParams,
+    key: rcgen::KeyPair,
+    pub ca_file: PathBuf,
+}
+
+impl TestCa {
+    /// A new CA named `name`, its certificate written to `dir/NAME.pem`.
+    pub fn new(dir: &Path, name: &str) -> TestCa {
+        let key = rcgen::KeyPair::generate().expect("CA key");
+        let mut params = rcgen::CertificateParams::new(Vec::<String>::new()).expect("CA params");
+        params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+        params
+            .distinguished_name
+            .push(rcgen::DnType::CommonName, name);
+        params.key_usages = vec![
+            rcgen::KeyUsagePurpose::KeyCertSign,
+            rcgen::KeyUsagePurpose::CrlSign,
+        ];
+        let cert = params.self_signed(&key).expect("self-signed CA");
+        std::fs::create_dir_all(dir).unwrap();
+        let ca_file = dir.join(format!("{name}.pem"));
+        std::fs::write(&ca_file, cert.pem()).unwrap();
+        TestCa {
+            params,
+            key,
+            ca_file,
+        }
+    }
+
+    /// A server certificate made out for `names` (host names or IP addresses), signed by this
+    /// CA: (certificate PEM, private key PEM).
+    pub fn server_cert(&self, names: &[&str]) -> (String, String) {
+        let names: Vec<String> = names.iter().map(|n| n.to_string()).collect();
+        let mut params = rcgen::CertificateParams::new(names).expect("server params");
+        params
+            .distinguished_name
+            .push(rcgen::DnType::CommonName, "kiosk central register (test)");
+        params.extended_key_usages = vec![rcgen::ExtendedKeyUsagePurpose::ServerAuth];
+        let key = rcgen::KeyPair::generate().expect("server key");
+        let issuer = rcgen::Issuer::from_params(&self.params, &self.key);
+        let cert = params.signed_by(&key, &issuer).expect("signed server cert");
+        (cert.pem(), key.serialize_pem())
+    }
 }
 
 /// The newest `/usr/lib/postgresql/N/bin` with initdb, or `$KIOSK_PG_BIN`.
@@ -47,6 +99,16 @@ impl PgServer {
     /// Starts a new cluster. Without the server binaries: `None` with a note, unless CI is
     /// set (then the missing package is a failure: scripts/check.sh installs it).
     pub fn start() -> Option<PgServer> {
+        PgServer::start_with(None)
+    }
+
+    /// Starts a new cluster that speaks TLS only (`ssl = on`, `hostssl` lines alone in
+    /// pg_hba.conf) with a certificate for `names` signed by `ca`.
+    pub fn start_tls(ca: &TestCa, names: &[&str]) -> Option<PgServer> {
+        PgServer::start_with(Some((ca, names)))
+    }
+
+    fn start_with(tls: Option<(&TestCa, &[&str])>) -> Option<PgServer> {
         let Some(bin) = pg_bin() else {
             let msg = "PostgreSQL server binaries not found (/usr/lib/postgresql/N/bin): \
                        install Debian's `postgresql` package (scripts/check.sh does)";
@@ -78,6 +140,7 @@ impl PgServer {
             bin,
             port: free_port(),
             as_postgres,
+            ca_file: tls.map(|(ca, _)| ca.ca_file.clone()),
         };
         server.run(
             "initdb",
@@ -93,24 +156,37 @@ impl PgServer {
                 "--no-sync",
             ],
         );
-        // The owner is trusted on loopback; every other role must give its password.
+        // The owner is trusted on loopback; every other role must give its password. With
+        // TLS, only connections over TLS are let in at all.
+        let host = if tls.is_some() { "hostssl" } else { "host" };
         std::fs::write(
             server.data().join("pg_hba.conf"),
             format!(
-                "local all {OWNER} trust\nhost all {OWNER} 127.0.0.1/32 trust\n\
-                 host all all 127.0.0.1/32 scram-sha-256\n"
+                "local all {OWNER} trust\n{host} all {OWNER} 127.0.0.1/32 trust\n\
+                 {host} all all 127.0.0.1/32 scram-sha-256\n"
             ),
         )
         .expect("pg_hba.conf");
+        if let Some((ca, names)) = tls {
+            let (cert, key) = ca.server_cert(names);
+            std::fs::write(server.dir.path().join("server.crt"), cert).unwrap();
+            let key_file = server.dir.path().join("server.key");
+            std::fs::write(&key_file, key).unwrap();
+            // The server refuses a key file others can read; as root, it must own it.
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&key_file, std::fs::Permissions::from_mode(0o600)).unwrap();
+            if server.as_postgres {
+                let status = Command::new("chown")
+                    .arg("postgres:postgres")
+                    .arg(&key_file)
+                    .arg(server.dir.path().join("server.crt"))
+                    .status()
+                    .expect("chown");
+                assert!(status.success(), "chown postgres the server key");
+            }
+        }
         server.start_again();
-        let mut admin = postgres::Client::connect(
-            &format!(
-                "host=127.0.0.1 port={} user={OWNER} dbname=postgres",
-                server.port
-            ),
-            postgres::NoTls,
-        )
-        .expect("connect as owner");
+        let mut admin = server.owner_of("postgres");
         admin
             .batch_execute(&format!("CREATE DATABASE {DB}"))
             .expect("create database");
@@ -147,12 +223,18 @@ impl PgServer {
 
     /// Starts the server (again) and waits until it accepts connections.
     pub fn start_again(&self) {
-        let options = format!(
+        let mut options = format!(
             "-c listen_addresses=127.0.0.1 -c port={} -k {} -c max_connections=200 \
              -c shared_buffers=32MB -c log_min_messages=warning",
             self.port,
             self.dir.path().display()
         );
+        if self.ca_file.is_some() {
+            let d = self.dir.path().display();
+            options.push_str(&format!(
+                " -c ssl=on -c ssl_cert_file={d}/server.crt -c ssl_key_file={d}/server.key"
+            ));
+        }
         self.run(
             "pg_ctl",
             &[
@@ -191,7 +273,33 @@ impl PgServer {
     }
 
     pub fn owner(&self) -> postgres::Client {
-        postgres::Client::connect(&self.owner_url(), postgres::NoTls).expect("connect as owner")
+        self.owner_of(DB)
+    }
+
+    /// The owner connected to `dbname`: over TLS with the server's CA (the chain checked, not
+    /// the host name, so it works whatever names the certificate carries) when TLS is on.
+    fn owner_of(&self, dbname: &str) -> postgres::Client {
+        let url = format!(
+            "host=127.0.0.1 port={} user={OWNER} dbname={dbname}",
+            self.port
+        );
+        match &self.ca_file {
+            None => postgres::Client::connect(&url, postgres::NoTls).expect("connect as owner"),
+            Some(ca) => {
+                let central = kiosk::config::CentralSettings::parse(
+                    &format!("{url} sslmode=require"),
+                    None,
+                    Some(ca.clone()),
+                )
+                .expect("owner settings");
+                kiosk::fleet::connect(&central, "test-owner").expect("connect as owner over TLS")
+            }
+        }
+    }
+
+    /// The CA that signed the server's certificate (TLS only).
+    pub fn ca_file(&self) -> Option<&Path> {
+        self.ca_file.as_deref()
     }
 
     /// A role's connection string (its password comes from a file).
@@ -271,4 +379,21 @@ pub fn fleet_config(
     let path = dir.join("kiosk.toml");
     std::fs::write(&path, text).unwrap();
     path
+}
+
+/// Adds TLS to a configuration written by [`fleet_config`]: `sslmode` appended to its
+/// `central_url` (when given) and `fleet.ca_file` (when given).
+pub fn set_tls(config: &Path, sslmode: Option<&str>, ca_file: Option<&Path>) {
+    let mut text = std::fs::read_to_string(config).unwrap();
+    if let Some(mode) = sslmode {
+        text = text.replace(
+            " connect_timeout=2\"",
+            &format!(" connect_timeout=2 sslmode={mode}\""),
+        );
+    }
+    if let Some(ca) = ca_file {
+        // The last table of the file is [fleet].
+        text.push_str(&format!("ca_file = {:?}\n", ca.display().to_string()));
+    }
+    std::fs::write(config, text).unwrap();
 }
