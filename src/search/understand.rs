@@ -159,13 +159,48 @@ pub struct Context<'a> {
 
 fn content_words(text: &str) -> Vec<Word> {
     let mut seen = std::collections::HashSet::new();
-    segment(text, Mode::Query)
+    without_a_not_a(segment(text, Mode::Query))
         .into_iter()
         .filter_map(without_question_part)
         .filter(|w| !STOP_WORDS.contains(&w.text.as_str()))
         .filter(|w| seen.insert(w.text.clone()))
         .take(32)
         .collect()
+}
+
+/// Whether a text is a yes-no question of the A-not-A form (会不会, 能不能, 算不算, 有没有,
+/// 可不可以, 要不要交): a verb, 不 or 没, and the verb again, so nothing the answer is about.
+fn is_a_not_a(text: &str) -> bool {
+    let chars: Vec<char> = text.chars().collect();
+    (1..chars.len().saturating_sub(1)).any(|k| {
+        let (before, after) = (&chars[..k], &chars[k + 1..]);
+        matches!(chars[k], '不' | '没')
+            && after.len() >= before.len()
+            && after[..before.len()] == *before
+            && after.len() <= before.len() + 1
+    })
+}
+
+/// The words without the runs of one to three words that spell an A-not-A question (however
+/// the segmenter cut 会不会: whole, or 会 + 不会).
+fn without_a_not_a(words: Vec<Word>) -> Vec<Word> {
+    let mut out = Vec::with_capacity(words.len());
+    let mut i = 0;
+    while i < words.len() {
+        let run = (1..=3.min(words.len() - i)).rev().find(|&n| {
+            let piece = &words[i..i + n];
+            piece.windows(2).all(|p| p[0].char_end == p[1].char_start)
+                && is_a_not_a(&piece.iter().map(|w| w.text.as_str()).collect::<String>())
+        });
+        match run {
+            Some(n) => i += n,
+            None => {
+                out.push(words[i].clone());
+                i += 1;
+            }
+        }
+    }
+    out
 }
 
 /// A query word with a question word or particle stuck to it trimmed to its content: the
@@ -492,6 +527,23 @@ mod tests {
                     "{q}: {words:?}"
                 );
             }
+        })
+    }
+
+    #[test]
+    fn a_not_a_questions_carry_no_topic() {
+        for q in ["会不会", "能不能", "算不算", "有没有", "可不可以", "要不要"] {
+            assert!(is_a_not_a(q), "{q}");
+        }
+        for w in ["不动产", "不会", "对不起", "差不多", "来不及", "了不起"] {
+            assert!(!is_a_not_a(w), "{w}");
+        }
+        with_ctx(|ctx| {
+            let words = main_words("上下班路上出车祸算不算工伤", ctx);
+            assert!(words.iter().any(|w| w == "工伤"), "{words:?}");
+            assert!(!words.iter().any(|w| w.contains('算')), "{words:?}");
+            let words = main_words("失业了可不可以领失业金", ctx);
+            assert!(!words.iter().any(|w| w.contains('可')), "{words:?}");
         })
     }
 
