@@ -831,13 +831,7 @@ fn a_superseded_document_opens_its_successor_and_back_returns_to_it() {
     for size in SIZES {
         for elderly in [false, true] {
             println!("{size:?} elderly={elderly}");
-            let tmp = tempfile::tempdir().unwrap();
-            let settings = settings_in(tmp.path());
-            let requests = kiosk::ui::request_worker::spawn(settings.clone(), || {}).unwrap();
-            let mut k = kiosk_sized(tmp, settings, requests, size);
-            k.h.state_mut().visit.theme.elderly = elderly;
-            k.h.run();
-            open_the_successor(k);
+            open_the_successor(kiosk_at(size, elderly));
         }
     }
 }

@@ -74,17 +74,6 @@ impl Kiosk {
     }
 }
 
-/// The kiosk at one of the halls' screens, in the normal or the elderly mode.
-fn kiosk_at(size: (f32, f32), elderly: bool) -> Kiosk {
-    let tmp = tempfile::tempdir().unwrap();
-    let settings = settings_in(tmp.path());
-    let requests = kiosk::ui::request_worker::spawn(settings.clone(), || {}).unwrap();
-    let mut k = kiosk_sized(tmp, settings, requests, size);
-    k.h.state_mut().visit.theme.elderly = elderly;
-    k.h.run();
-    k
-}
-
 /// Every screen size of the halls, each in the normal and the elderly mode.
 fn every_screen() -> impl Iterator<Item = ((f32, f32), bool)> {
     SIZES

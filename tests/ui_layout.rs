@@ -114,16 +114,6 @@ fn check_screen(k: &Kiosk, what: &str, elderly: bool) {
     );
 }
 
-fn kiosk_at(size: (f32, f32), elderly: bool) -> Kiosk {
-    let tmp = tempfile::tempdir().unwrap();
-    let settings = settings_in(tmp.path());
-    let requests = kiosk::ui::request_worker::spawn(settings.clone(), || {}).unwrap();
-    let mut k = kiosk_sized(tmp, settings, requests, size);
-    k.h.state_mut().visit.theme.elderly = elderly;
-    settle(&mut k);
-    k
-}
-
 fn settle(k: &mut Kiosk) {
     k.wait("the workers", |a| {
         !a.list_pending() && !a.candidates_pending()
@@ -202,6 +192,7 @@ fn body_lines_visible(k: &Kiosk, lines: usize) {
 
 fn every_screen_at(size: (f32, f32), elderly: bool) {
     let mut k = kiosk_at(size, elderly);
+    settle(&mut k);
     check_screen(&k, "home", elderly);
 
     // Search with the keyboard open: a result is shown beside or above the keys.

@@ -14,8 +14,8 @@ use crate::requests::crypto::{KeyError, KeyRing, Keys};
 use crate::requests::deadlines::{Due, Pause};
 use crate::requests::register::migrations::warnings_text;
 use crate::requests::register::{
-    constant_time_eq, open_note, open_personal, seal_note, typed_code, AuditEntry, Listing,
-    OutboxState, Receipt, RegisterError, StatusChange, Stored,
+    lookup_with, open_note, open_personal, seal_note, AuditEntry, Listing, OutboxState, Receipt,
+    RegisterError, StatusChange, Stored,
 };
 use crate::requests::rules::{self, DueAfter, Standing};
 use crate::requests::{ApplicantType, Calendar, Hint, Outcome, Request, RequestStore, Status};
@@ -372,17 +372,7 @@ impl RequestStore for CentralStore {
     }
 
     fn lookup(&self, receipt_no: &str, query_code: &str) -> Result<Option<Stored>, RegisterError> {
-        let stored = match self.get(&typed_code(receipt_no)) {
-            Ok(s) => s,
-            Err(RegisterError::NotFound(_)) => return Ok(None),
-            Err(e) => return Err(e),
-        };
-        let typed = typed_code(query_code);
-        let matches = stored
-            .query_code
-            .as_deref()
-            .is_some_and(|c| constant_time_eq(c.as_bytes(), typed.as_bytes()));
-        Ok(matches.then_some(stored))
+        lookup_with(|no| self.get(no), receipt_no, query_code)
     }
 
     fn set_status(

@@ -87,6 +87,17 @@ pub fn kiosk_starting(
     Kiosk { _tmp: tmp, h }
 }
 
+/// The kiosk at one of the halls' screens (`SIZES`), in the normal or the elderly mode.
+pub fn kiosk_at(size: (f32, f32), elderly: bool) -> Kiosk {
+    let tmp = tempfile::tempdir().unwrap();
+    let settings = settings_in(tmp.path());
+    let requests = kiosk::ui::request_worker::spawn(settings.clone(), || {}).unwrap();
+    let mut k = kiosk_sized(tmp, settings, requests, size);
+    k.h.state_mut().visit.theme.elderly = elderly;
+    k.h.run();
+    k
+}
+
 pub fn kiosk() -> Kiosk {
     let tmp = tempfile::tempdir().unwrap();
     let settings = settings_in(tmp.path());

@@ -307,17 +307,7 @@ impl Register {
         receipt_no: &str,
         query_code: &str,
     ) -> Result<Option<Stored>, RegisterError> {
-        let stored = match self.get(&typed_code(receipt_no)) {
-            Ok(s) => s,
-            Err(RegisterError::NotFound(_)) => return Ok(None),
-            Err(e) => return Err(e),
-        };
-        let typed = typed_code(query_code);
-        let matches = stored
-            .query_code
-            .as_deref()
-            .is_some_and(|c| constant_time_eq(c.as_bytes(), typed.as_bytes()));
-        Ok(matches.then_some(stored))
+        lookup_with(|no| self.get(no), receipt_no, query_code)
     }
 
     /// How many requests the holder of `identity_key` filed in the calendar month of `day`.
@@ -355,6 +345,26 @@ impl Register {
 /// A 受理编号 or 查询码 as a visitor typed it, in the form the register writes it: full-width
 /// forms made half-width, letters upper case, every kind of dash made `-`, spaces and
 /// invisible marks dropped (both are written in capitals, digits and `-` only).
+/// A status lookup in any store: the request of the 受理编号 as typed (any case or width), when
+/// its 查询码 matches (compared in constant time); `None` when either is wrong.
+pub(crate) fn lookup_with(
+    get: impl FnOnce(&str) -> Result<Stored, RegisterError>,
+    receipt_no: &str,
+    query_code: &str,
+) -> Result<Option<Stored>, RegisterError> {
+    let stored = match get(&typed_code(receipt_no)) {
+        Ok(s) => s,
+        Err(RegisterError::NotFound(_)) => return Ok(None),
+        Err(e) => return Err(e),
+    };
+    let typed = typed_code(query_code);
+    let matches = stored
+        .query_code
+        .as_deref()
+        .is_some_and(|c| constant_time_eq(c.as_bytes(), typed.as_bytes()));
+    Ok(matches.then_some(stored))
+}
+
 pub fn typed_code(typed: &str) -> String {
     crate::text::fold_width(typed)
         .chars()
