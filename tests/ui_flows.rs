@@ -998,6 +998,11 @@ fn the_first_start_shows_a_progress_bar_of_the_records_built() {
             if seen.last().map(|(l, _)| l) != Some(&label) {
                 seen.push((label, value));
             }
+            // Nothing is counted yet: no tile may say its column is empty.
+            assert!(
+                k.h.query_all_by_label_contains("暂无信息").next().is_none(),
+                "a tile says 暂无信息 while the index is being built"
+            );
         }
         std::thread::sleep(Duration::from_millis(5));
     }

@@ -109,9 +109,18 @@ pub fn home(app: &View, ui: &mut egui::Ui, out: &mut Vec<Action>) {
                 .spacing(Vec2::splat(gap))
                 .show(ui, |ui| {
                     for (i, (icon, name, hint, tile)) in TILES.iter().enumerate() {
+                        // While the first index is built nothing is counted yet: 「暂无信息」
+                        // would tell a visitor the column is empty.
                         let count = tile_count(app, tile);
+                        let count_line = match (count, &app.index) {
+                            (None, _) => "在线填写".to_string(),
+                            (Some(_), IndexState::Loading) => "正在准备".to_string(),
+                            (Some(0), _) => "暂无信息".to_string(),
+                            (Some(n), _) => format!("共 {n} 条"),
+                        };
                         let size = Vec2::new(tile_w, tile_h);
-                        if home_tile(ui, &theme, (*icon, name, hint), count, size).clicked() {
+                        let face = (*icon, *name, *hint);
+                        if home_tile(ui, &theme, face, &count_line, size).clicked() {
                             out.push(open_tile(i, count));
                         }
                         if (i + 1) % columns == 0 {
@@ -141,18 +150,13 @@ fn home_tile(
     ui: &mut egui::Ui,
     theme: &Theme,
     (icon, name, hint): (Icon, &str, &str),
-    count: Option<usize>,
+    count_line: &str,
     size: Vec2,
 ) -> egui::Response {
     let s = theme.sizes();
     let p = theme.palette();
     let icon_side = (size.y * 0.42).min(s.heading * 2.2);
     let text_w = (size.x - icon_side - 56.0).max(40.0);
-    let count_line = match count {
-        Some(0) => "暂无信息".to_string(),
-        Some(n) => format!("共 {n} 条"),
-        None => "在线填写".to_string(),
-    };
     let fonts = ui.painter().clone();
     let galley = |fg: egui::Color32, sub: egui::Color32, accent: egui::Color32| {
         let mut job = egui::text::LayoutJob::default();
