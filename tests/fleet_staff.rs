@@ -104,6 +104,14 @@ fn run_ok(config: &Path, args: &[&str]) -> String {
     common::text(&out.stdout)
 }
 
+/// Runs the kiosk with `args`, which must fail with `reason` in its error output.
+fn run_refused(config: &Path, args: &[&str], reason: &str) {
+    let out: Output = common::run_kiosk(config, args);
+    assert!(!out.status.success(), "{args:?} succeeded");
+    let stderr = common::text(&out.stderr);
+    assert!(stderr.contains(reason), "{stderr}");
+}
+
 #[test]
 fn staff_at_the_centre_list_answer_export_count_and_purge_every_kiosks_requests() {
     let Some(server) = PgServer::start() else {
@@ -136,7 +144,7 @@ fn staff_at_the_centre_list_answer_export_count_and_purge_every_kiosks_requests(
     assert!(shown.contains("staff  status: - → received"), "{shown}");
 
     // An answer with its outcome, by the rules of a kiosk's register.
-    let refused = common::run_kiosk(
+    run_refused(
         &staff,
         &[
             "requests",
@@ -146,12 +154,7 @@ fn staff_at_the_centre_list_answer_export_count_and_purge_every_kiosks_requests(
             "--actor",
             "王五",
         ],
-    );
-    assert!(!refused.status.success());
-    assert!(
-        common::text(&refused.stderr).contains("cannot go from 已受理 to 已办结"),
-        "{}",
-        common::text(&refused.stderr)
+        "cannot go from 已受理 to 已办结",
     );
     let moved = run_ok(
         &staff,
@@ -182,7 +185,7 @@ fn staff_at_the_centre_list_answer_export_count_and_purge_every_kiosks_requests(
     assert_eq!(found.stored.outcome, Some(Outcome::Disclosed));
 
     // The kiosk's own copy takes no staff decision (it would never reach the centre).
-    let local = common::run_kiosk(
+    run_refused(
         &c1,
         &[
             "requests",
@@ -192,12 +195,7 @@ fn staff_at_the_centre_list_answer_export_count_and_purge_every_kiosks_requests(
             "--actor",
             "王五",
         ],
-    );
-    assert!(!local.status.success());
-    assert!(
-        common::text(&local.stderr).contains("delivers its requests to the central register"),
-        "{}",
-        common::text(&local.stderr)
+        "delivers its requests to the central register",
     );
 
     // A consultation pauses the clock at the centre as it would at a kiosk.
@@ -461,7 +459,7 @@ fn a_kiosk_role_reads_only_its_own_rows_and_changes_none_at_the_centre() {
     std::fs::write(&misconfigured, text).unwrap();
     let listed = run_ok(&misconfigured, &["requests", "list"]);
     assert!(listed.contains("共 1 件"), "{listed}");
-    let out = common::run_kiosk(
+    run_refused(
         &misconfigured,
         &[
             "requests",
@@ -471,12 +469,7 @@ fn a_kiosk_role_reads_only_its_own_rows_and_changes_none_at_the_centre() {
             "--actor",
             "x",
         ],
-    );
-    assert!(!out.status.success());
-    assert!(
-        common::text(&out.stderr).contains("permission denied"),
-        "{}",
-        common::text(&out.stderr)
+        "permission denied",
     );
     let status: String = server
         .owner()

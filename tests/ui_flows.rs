@@ -475,22 +475,7 @@ fn the_staff_area_opens_with_the_pin_and_shows_a_refused_refresh() {
 fn staff_work_a_filed_request_in_the_staff_area_and_the_register_records_it() {
     let tmp = tempfile::tempdir().unwrap();
     let settings = settings_in(tmp.path());
-    let today = chrono::Local::now().date_naive();
-    let form = kiosk::requests::RawForm {
-        name: "张三".into(),
-        id_kind: Some(kiosk::requests::IdKind::ResidentId),
-        id_number: "11010519491231002X".into(),
-        phone: "13812345678".into(),
-        description: "2025年城区道路改造项目立项批复".into(),
-        ..Default::default()
-    };
-    let receipt = kiosk::staff_requests::open_register(&settings)
-        .unwrap()
-        .submit(
-            &form.validate(today).unwrap(),
-            chrono::Local::now().naive_local(),
-        )
-        .unwrap();
+    let receipt = file_a_request(&settings);
     let mut k = kiosk_with(tmp, settings.clone());
     open_pin_pad(&mut k);
     enter_pin(&mut k, kiosk::ui::DEMO_PIN);
@@ -533,22 +518,7 @@ fn a_district_kiosks_staff_area_shows_its_own_requests_for_reading_only() {
         password_file: None,
         tls: kiosk::config::CentralTls::Off { explicit: false },
     });
-    let today = chrono::Local::now().date_naive();
-    let form = kiosk::requests::RawForm {
-        name: "张三".into(),
-        id_kind: Some(kiosk::requests::IdKind::ResidentId),
-        id_number: "11010519491231002X".into(),
-        phone: "13812345678".into(),
-        description: "2025年城区道路改造项目立项批复".into(),
-        ..Default::default()
-    };
-    let receipt = kiosk::staff_requests::open_register(&settings)
-        .unwrap()
-        .submit(
-            &form.validate(today).unwrap(),
-            chrono::Local::now().naive_local(),
-        )
-        .unwrap();
+    let receipt = file_a_request(&settings);
     let mut k = kiosk_with(tmp, settings);
     open_pin_pad(&mut k);
     enter_pin(&mut k, kiosk::ui::DEMO_PIN);

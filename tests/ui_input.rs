@@ -214,21 +214,7 @@ fn a_status_lookup_with_a_lower_case_receipt_number_finds_the_request() {
 fn look_up_in_lower_case(size: (f32, f32), elderly: bool) {
     let tmp = tempfile::tempdir().unwrap();
     let settings = settings_in(tmp.path());
-    let form = kiosk::requests::RawForm {
-        name: "张三".into(),
-        id_kind: Some(kiosk::requests::IdKind::ResidentId),
-        id_number: "11010519491231002X".into(),
-        phone: "13812345678".into(),
-        description: "2025年城区道路改造项目立项批复".into(),
-        ..Default::default()
-    };
-    let receipt = kiosk::staff_requests::open_register(&settings)
-        .unwrap()
-        .submit(
-            &form.validate(chrono::Local::now().date_naive()).unwrap(),
-            chrono::Local::now().naive_local(),
-        )
-        .unwrap();
+    let receipt = file_a_request(&settings);
     let requests = kiosk::ui::request_worker::spawn(settings.clone(), || {}).unwrap();
     let mut k = kiosk_sized(tmp, settings, requests, size);
     k.h.state_mut().visit.theme.elderly = elderly;

@@ -87,6 +87,26 @@ pub fn kiosk_starting(
     Kiosk { _tmp: tmp, h }
 }
 
+/// Files one valid request (张三, a resident ID, a phone number) straight into the register of
+/// `settings`, as the kiosk would have; its receipt.
+pub fn file_a_request(settings: &Settings) -> kiosk::requests::Receipt {
+    let form = kiosk::requests::RawForm {
+        name: "张三".into(),
+        id_kind: Some(kiosk::requests::IdKind::ResidentId),
+        id_number: "11010519491231002X".into(),
+        phone: "13812345678".into(),
+        description: "2025年城区道路改造项目立项批复".into(),
+        ..Default::default()
+    };
+    kiosk::staff_requests::open_register(settings)
+        .unwrap()
+        .submit(
+            &form.validate(chrono::Local::now().date_naive()).unwrap(),
+            chrono::Local::now().naive_local(),
+        )
+        .unwrap()
+}
+
 /// The kiosk at one of the halls' screens (`SIZES`), in the normal or the elderly mode.
 pub fn kiosk_at(size: (f32, f32), elderly: bool) -> Kiosk {
     let tmp = tempfile::tempdir().unwrap();
