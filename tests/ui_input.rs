@@ -82,7 +82,7 @@ fn every_screen() -> impl Iterator<Item = ((f32, f32), bool)> {
 }
 
 /// `label` is drawn whole inside the window and above the bottom bar (not cut by either).
-fn in_sight(k: &Kiosk, label_part: &str, size: (f32, f32)) {
+fn assert_whole_in_sight(k: &Kiosk, label_part: &str, size: (f32, f32)) {
     let node = k.h.get_by_label_contains(label_part);
     let r = node.rect();
     let bar_top = k.h.get_by_label("首页").rect().min.y;
@@ -247,7 +247,7 @@ fn look_up_in_lower_case(size: (f32, f32), elderly: bool) {
         answer.starts_with(&format!("受理编号{}：", receipt.receipt_no)),
         "{answer}"
     );
-    in_sight(&k, &format!("受理编号{}：", receipt.receipt_no), size);
+    assert_whole_in_sight(&k, &format!("受理编号{}：", receipt.receipt_no), size);
 }
 
 /// Issue 18 item 4: 提交申请 with the applicant's page left empty opens that page and names the
@@ -269,7 +269,7 @@ fn a_failed_submit_opens_the_page_of_the_first_mistake_and_names_it_on_every_scr
             ),
             "nothing is filed"
         );
-        in_sight(&k, "！请修改「姓名」", size);
+        assert_whole_in_sight(&k, "！请修改「姓名」", size);
     }
 }
 
