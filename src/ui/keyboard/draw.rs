@@ -112,45 +112,57 @@ impl Keyboard {
                 .rect;
             store_keys_size(ui, r.max.x - start, r.height());
         } else {
-            // The keys at the bottom of the keyboard's panel (its bottom edge does not move),
-            // the candidate bar directly above them: the bar grows and shrinks as candidates
-            // come and go (one row or four), the keys never move. A key that moved as
-            // candidates arrived took the tap meant for it onto the key above.
-            let gap = ui.spacing().item_spacing.y;
-            let k = theme.sizes().key;
-            let (keys_memory, bar_memory) = (
-                egui::Id::unique("keyboard-keys-height"),
-                egui::Id::unique("candidate-bar-height"),
-            );
-            let remembered = |id| ui.data(|d| d.get_temp::<f32>(id));
-            let keys_height = remembered(keys_memory).unwrap_or(5.0 * (k + gap));
-            // As high as the bar was last frame: a taller one is clipped for that one frame
-            // (and takes no tap) rather than pushing the keys down.
-            let bar_height = remembered(bar_memory).unwrap_or(0.0).max(k);
-            let (left, width, bottom) = (start, ui.available_width(), ui.max_rect().max.y);
-            let keys_rect = egui::Rect::from_min_max(
-                egui::pos2(left, bottom - keys_height),
-                egui::pos2(left + width, bottom),
-            );
-            let bar_rect = egui::Rect::from_min_max(
-                egui::pos2(left, keys_rect.min.y - gap - bar_height),
-                egui::pos2(left + width, keys_rect.min.y - gap),
-            );
-            let mut bar = ui.new_child(egui::UiBuilder::new().max_rect(bar_rect));
-            bar.shrink_clip_rect(bar_rect);
-            self.candidate_bar(&mut bar, &keys, candidates);
-            let needed = bar.min_rect().height();
-            let mut pad = ui.new_child(egui::UiBuilder::new().max_rect(keys_rect));
-            self.full(&mut pad, &keys, enter_label);
-            let drawn = pad.min_rect();
-            store_keys_size(ui, drawn.max.x - start, needed + gap + drawn.height());
-            ui.data_mut(|d| {
-                d.insert_temp(bar_memory, needed);
-                d.insert_temp(keys_memory, drawn.height());
-            });
-            ui.allocate_rect(bar_rect.union(keys_rect), egui::Sense::hover());
+            self.full_with_bar(ui, &keys, candidates, enter_label, start);
         }
         keys.pressed.into_inner()
+    }
+
+    /// The full keyboard at the bottom of its panel with the candidate bar above it.
+    fn full_with_bar(
+        &self,
+        ui: &mut egui::Ui,
+        keys: &Keys,
+        candidates: &Candidates,
+        enter_label: &str,
+        start: f32,
+    ) {
+        // The keys at the bottom of the keyboard's panel (its bottom edge does not move),
+        // the candidate bar directly above them: the bar grows and shrinks as candidates
+        // come and go (one row or four), the keys never move. A key that moved as
+        // candidates arrived took the tap meant for it onto the key above.
+        let gap = ui.spacing().item_spacing.y;
+        let k = keys.theme.sizes().key;
+        let (keys_memory, bar_memory) = (
+            egui::Id::unique("keyboard-keys-height"),
+            egui::Id::unique("candidate-bar-height"),
+        );
+        let remembered = |id| ui.data(|d| d.get_temp::<f32>(id));
+        let keys_height = remembered(keys_memory).unwrap_or(5.0 * (k + gap));
+        // As high as the bar was last frame: a taller one is clipped for that one frame
+        // (and takes no tap) rather than pushing the keys down.
+        let bar_height = remembered(bar_memory).unwrap_or(0.0).max(k);
+        let (left, width, bottom) = (start, ui.available_width(), ui.max_rect().max.y);
+        let keys_rect = egui::Rect::from_min_max(
+            egui::pos2(left, bottom - keys_height),
+            egui::pos2(left + width, bottom),
+        );
+        let bar_rect = egui::Rect::from_min_max(
+            egui::pos2(left, keys_rect.min.y - gap - bar_height),
+            egui::pos2(left + width, keys_rect.min.y - gap),
+        );
+        let mut bar = ui.new_child(egui::UiBuilder::new().max_rect(bar_rect));
+        bar.shrink_clip_rect(bar_rect);
+        self.candidate_bar(&mut bar, keys, candidates);
+        let needed = bar.min_rect().height();
+        let mut pad = ui.new_child(egui::UiBuilder::new().max_rect(keys_rect));
+        self.full(&mut pad, keys, enter_label);
+        let drawn = pad.min_rect();
+        store_keys_size(ui, drawn.max.x - start, needed + gap + drawn.height());
+        ui.data_mut(|d| {
+            d.insert_temp(bar_memory, needed);
+            d.insert_temp(keys_memory, drawn.height());
+        });
+        ui.allocate_rect(bar_rect.union(keys_rect), egui::Sense::hover());
     }
 
     /// The pinyin typed and one page of numbered candidates, wrapped within the bar's width, or
