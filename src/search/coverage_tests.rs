@@ -19,6 +19,7 @@ fn coverage(words: &[(&str, f32)], required: f32) -> Coverage {
             .enumerate()
             .map(|(i, (w, idf))| QueryWord {
                 idf: *idf,
+                everyday: everyday_weight(w, 0, 1.0),
                 subject: false,
                 chars: w.chars().count() as u32,
                 units: vec![(i, w.chars().count() as u32)],
@@ -137,4 +138,53 @@ fn the_title_share_counts_the_characters_of_the_words_it_holds() {
     assert!((got - 5.0 / 7.0).abs() < 1e-6, "{got}");
     assert_eq!(c.title_coverage(v, &[false, false, false]), 0.0);
     assert_eq!(c.title_coverage(v, &[true, true, true]), 1.0);
+}
+
+#[test]
+fn a_word_far_more_common_in_general_chinese_than_in_the_records_is_an_everyday_word() {
+    // Document frequencies as in the shared corpus (6,392 records).
+    let n = 6392.0;
+    assert_eq!(everyday_weight("孩子", 14, n), EVERYDAY_SHARE);
+    assert_eq!(everyday_weight("看病", 6, n), EVERYDAY_SHARE);
+    assert_eq!(everyday_weight("单位", 3378, n), 1.0);
+    assert_eq!(everyday_weight("收养", 42, n), 1.0);
+    // A word the dictionary lacks is the records' own or a name, never everyday.
+    assert_eq!(everyday_weight("醉驾", 3, n), 1.0);
+    // jieba's dictionary is the one the constant was counted on (孩子 17,465 + 1).
+    assert_eq!(
+        crate::search::analysis::jieba().suggest_freq("孩子"),
+        17_466
+    );
+}
+
+/// `words` with their everyday share set by hand (1 = official word).
+fn with_everyday(mut c: Coverage, shares: &[f32]) -> Coverage {
+    for (w, &s) in c.words.iter_mut().zip(shares) {
+        w.everyday = s;
+    }
+    c
+}
+
+#[test]
+fn an_everyday_word_counts_less_in_a_long_query_and_fully_in_a_short_one() {
+    let mut s = Scratch::default();
+    // 收养 孩子 要 年满 岁: the record holds all but 孩子 (it says 子女).
+    let words = [
+        ("收养", 2.0),
+        ("孩子", 3.0),
+        ("要", 0.5),
+        ("年满", 2.0),
+        ("岁", 1.0),
+    ];
+    let long = with_everyday(coverage(&words, 0.5), &[1.0, EVERYDAY_SHARE, 1.0, 1.0, 1.0]);
+    let title = [false; 5];
+    let body = held(&[(10, 0), (14, 2), (20, 3), (24, 4)]);
+    let got = long.passage_coverage(&long.variants[0], &title, &body, &mut s);
+    assert!((got - 5.5 / 6.4).abs() < 1e-4, "long query coverage {got}");
+    // The same words as a short query (火星 移民 政策): the everyday word weighs in full.
+    let short_words = [("火星", 3.0), ("移民", 2.0), ("政策", 1.0)];
+    let short = with_everyday(coverage(&short_words, 0.5), &[EVERYDAY_SHARE, 1.0, 1.0]);
+    let body = held(&[(10, 1), (14, 2)]);
+    let got = short.passage_coverage(&short.variants[0], &[false; 3], &body, &mut s);
+    assert!((got - 0.5).abs() < 1e-4, "short query coverage {got}");
 }
