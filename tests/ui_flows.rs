@@ -245,7 +245,7 @@ fn the_request_form_is_wiped_on_idle_and_answers_on_the_spot_from_published_reco
         k.tap(key);
     }
     k.wait("candidates", |a| {
-        a.visit.candidates.iter().any(|c| c == "张")
+        !a.candidates_pending() && a.visit.candidates.iter().any(|c| c == "张")
     });
     k.tap_first("张");
     assert_eq!(k.app().visit.form.as_ref().unwrap().form.name, "张");
@@ -260,7 +260,7 @@ fn the_request_form_is_wiped_on_idle_and_answers_on_the_spot_from_published_reco
         k.tap(key);
     }
     k.wait("养老金", |a| {
-        a.visit.candidates.iter().any(|c| c == "养老金")
+        !a.candidates_pending() && a.visit.candidates.iter().any(|c| c == "养老金")
     });
     k.tap_first("养老金");
     k.wait("published records", |a| !a.visit.form_matches.is_empty());
