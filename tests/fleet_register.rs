@@ -5,29 +5,12 @@
 
 mod common;
 
+use common::file_requests;
 use common::pg::{fleet_config, set_up_fleet, PgServer};
 use kiosk::config::Settings;
 use kiosk::desk::requests::RequestDesk;
 use kiosk::fleet::sender::{Sender, Step};
 use kiosk::fleet::Central;
-use std::path::Path;
-
-fn file_requests(config: &Path, n: usize) -> Vec<String> {
-    let settings = Settings::load(config).unwrap();
-    let today = chrono::Local::now().date_naive();
-    let form = kiosk::staff_requests::read_form(
-        &common::repo().join("tests/fixtures/request-citizen.json"),
-        today,
-    )
-    .unwrap();
-    let mut desk = RequestDesk::open(&settings).unwrap();
-    (0..n)
-        .map(|_| {
-            let now = chrono::Local::now().naive_local();
-            desk.file(&form, false, now).unwrap().receipt.receipt_no
-        })
-        .collect()
-}
 
 /// Steps the sender until nothing waits; the batches it delivered.
 fn drain(sender: &mut Sender) -> Vec<kiosk::fleet::sender::Batch> {

@@ -6,28 +6,12 @@
 
 mod common;
 
+use common::file_requests;
 use common::pg::{fleet_config, set_tls, set_up_fleet, PgServer, TestCa};
 use kiosk::config::Settings;
-use kiosk::desk::requests::RequestDesk;
 use kiosk::fleet::sender::{Sender, Step};
 use kiosk::fleet::{Central, FleetError};
 use std::path::{Path, PathBuf};
-
-fn file_requests(config: &Path, n: usize) -> Vec<String> {
-    let settings = Settings::load(config).unwrap();
-    let form = kiosk::staff_requests::read_form(
-        &common::repo().join("tests/fixtures/request-citizen.json"),
-        chrono::Local::now().date_naive(),
-    )
-    .unwrap();
-    let mut desk = RequestDesk::open(&settings).unwrap();
-    (0..n)
-        .map(|_| {
-            let now = chrono::Local::now().naive_local();
-            desk.file(&form, false, now).unwrap().receipt.receipt_no
-        })
-        .collect()
-}
 
 /// Steps the sender until nothing waits; requests inserted at the centre.
 fn drain(sender: &mut Sender) -> u64 {

@@ -10,6 +10,24 @@ pub fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// Files `n` copies of the fixture request (`tests/fixtures/request-citizen.json`) at the kiosk
+/// of `config`; their receipt numbers.
+pub fn file_requests(config: &Path, n: usize) -> Vec<String> {
+    let settings = kiosk::config::Settings::load(config).unwrap();
+    let form = kiosk::staff_requests::read_form(
+        &repo().join("tests/fixtures/request-citizen.json"),
+        chrono::Local::now().date_naive(),
+    )
+    .unwrap();
+    let mut desk = kiosk::desk::requests::RequestDesk::open(&settings).unwrap();
+    (0..n)
+        .map(|_| {
+            let now = chrono::Local::now().naive_local();
+            desk.file(&form, false, now).unwrap().receipt.receipt_no
+        })
+        .collect()
+}
+
 /// The shared data folder (`../shared` or `$KIOSK_SHARED`). When `KIOSK_SHARED` is set (CI sets
 /// it) missing data fails the test; otherwise the test is skipped with a note.
 pub fn shared_dir() -> Option<PathBuf> {
