@@ -29,20 +29,7 @@ struct Seen {
 /// Labels and roles from the accessibility tree; whole and visible rectangles from egui's
 /// widget rectangles of the same frame (an accesskit node id is the egui id's value).
 fn seen(k: &Kiosk) -> Vec<Seen> {
-    let rects: std::collections::HashMap<u64, (Rect, egui::LayerId)> = k.h.ctx.viewport(|v| {
-        let pass = if v.this_pass.widgets.layer_ids().len() > 0 {
-            &v.this_pass
-        } else {
-            &v.prev_pass
-        };
-        pass.widgets
-            .layers()
-            .flat_map(|(layer, ws)| {
-                ws.iter()
-                    .map(move |w| (w.id.value(), (w.interact_rect, *layer)))
-            })
-            .collect()
-    });
+    let rects = k.widget_rects();
     k.h.queryable_node()
         .children_recursive()
         .filter_map(|n| {

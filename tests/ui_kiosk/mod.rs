@@ -222,17 +222,29 @@ impl Kiosk {
     pub fn visible_part(&self, text: &str) -> egui::Rect {
         let node = self.h.get_by_label_contains(text);
         let id = node.accesskit_node().locate().0 .0;
+        self.widget_rects()
+            .get(&id)
+            .map_or(egui::Rect::NOTHING, |&(rect, _)| rect)
+    }
+
+    /// egui's widget rectangles of the last frame drawn, with their layers, by the widget id's
+    /// value (an accesskit node's id).
+    pub fn widget_rects(&self) -> std::collections::HashMap<u64, (egui::Rect, egui::LayerId)> {
         self.h.ctx.viewport(|v| {
             let pass = if v.this_pass.widgets.layer_ids().len() > 0 {
                 &v.this_pass
             } else {
                 &v.prev_pass
             };
-            pass.widgets
-                .layers()
-                .flat_map(|(_, ws)| ws.iter())
-                .find(|w| w.id.value() == id)
-                .map_or(egui::Rect::NOTHING, |w| w.interact_rect)
+            let mut rects = std::collections::HashMap::new();
+            for (layer, ws) in pass.widgets.layers() {
+                for w in ws {
+                    rects
+                        .entry(w.id.value())
+                        .or_insert((w.interact_rect, *layer));
+                }
+            }
+            rects
         })
     }
 
