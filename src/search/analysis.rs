@@ -20,6 +20,25 @@ pub fn jieba() -> &'static Jieba {
     JIEBA.get_or_init(Jieba::new)
 }
 
+/// CC-CEDICT's simplified headwords of two to eight characters, sorted (see
+/// `scripts/make-thesaurus.py`; CC BY-SA 4.0).
+const HEADWORDS: &str = include_str!("../../assets/cedict/headwords.txt");
+
+/// Whether CC-CEDICT has `word` as a headword: a word of the language (网红, 剧本杀, 打鱼),
+/// not characters the segmenter guessed belong together (养狗要, 哪办, 没人养).
+pub fn dictionary_word(word: &str) -> bool {
+    static WORDS: OnceLock<Vec<&'static str>> = OnceLock::new();
+    WORDS
+        .get_or_init(|| {
+            HEADWORDS
+                .lines()
+                .filter(|l| !l.starts_with('#') && !l.is_empty())
+                .collect()
+        })
+        .binary_search(&word)
+        .is_ok()
+}
+
 pub use crate::text::{fold_char, fold_width};
 
 /// Traditional characters to simplified, then [`fold_char`]; one character out per character
@@ -194,6 +213,16 @@ mod tests {
 
     fn texts(words: &[Word]) -> Vec<&str> {
         words.iter().map(|w| w.text.as_str()).collect()
+    }
+
+    #[test]
+    fn the_dictionary_tells_words_from_glued_characters() {
+        for w in ["网红", "剧本杀", "打鱼", "离婚", "驾驶证"] {
+            assert!(dictionary_word(w), "{w}");
+        }
+        for w in ["养狗要", "哪办", "没人养", "领钱", ""] {
+            assert!(!dictionary_word(w), "{w}");
+        }
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //! corrected; the result is a set of weighted variants, their words and character bigrams, and
 //! any 发文字号/索引号 key. Pure: the index is only asked for character-pair frequencies.
 
-use super::analysis::{bigrams, normalize, segment, Mode, Word};
+use super::analysis::{bigrams, dictionary_word, normalize, segment, Mode, Word};
 use super::correct::Corrector;
 use super::lexicon::Lexicon;
 use super::pinyin::PinyinIndex;
@@ -157,15 +157,50 @@ pub struct Context<'a> {
     pub phrase_df: &'a dyn Fn(&str) -> u64,
 }
 
-fn content_words(text: &str) -> Vec<Word> {
+fn content_words(text: &str, indexed: &dyn Fn(&str) -> bool) -> Vec<Word> {
     let mut seen = std::collections::HashSet::new();
     without_a_not_a(segment(text, Mode::Query))
         .into_iter()
+        .flat_map(|w| unglued(w, indexed))
         .filter_map(without_question_part)
         .filter(|w| !STOP_WORDS.contains(&w.text.as_str()))
         .filter(|w| seen.insert(w.text.clone()))
         .take(32)
         .collect()
+}
+
+/// A query word that is no word of the language (not a CC-CEDICT headword) and that no record
+/// holds is characters the segmenter glued together (养狗要, 哪办, 没人养, 怎么销): as one
+/// unknown word it would weigh most and match nothing, so it is cut into the longest words
+/// the dictionary or the index knows (养狗 + 要, 没人 + 养), single characters otherwise. A
+/// real word no record holds (网红, 剧本杀) stays whole: that is the subject being absent.
+/// `indexed` says whether the index's vocabulary holds a text.
+fn unglued(w: Word, indexed: &dyn Fn(&str) -> bool) -> Vec<Word> {
+    let chars: Vec<char> = w.text.chars().collect();
+    let han = chars.iter().all(|c| ('\u{4e00}'..='\u{9fff}').contains(c));
+    if chars.len() < 2 || !han || dictionary_word(&w.text) || indexed(&w.text) {
+        return vec![w];
+    }
+    let known = |s: &str| dictionary_word(s) || indexed(s);
+    let mut out = Vec::new();
+    let (mut at, mut byte) = (0, w.byte_start);
+    while at < chars.len() {
+        let longest = (at + 2..=chars.len().min(at + chars.len() - 1))
+            .rev()
+            .find(|&end| known(&chars[at..end].iter().collect::<String>()))
+            .unwrap_or(at + 1);
+        let text: String = chars[at..longest].iter().collect();
+        out.push(Word {
+            char_start: w.char_start + at,
+            char_end: w.char_start + longest,
+            byte_start: byte,
+            byte_end: byte + text.len(),
+            text,
+        });
+        byte = out.last().map_or(byte, |p| p.byte_end);
+        at = longest;
+    }
+    out
 }
 
 /// Whether a text is a yes-no question of the A-not-A form (会不会, 能不能, 算不算, 有没有,
@@ -239,8 +274,8 @@ fn without_question_part(mut w: Word) -> Option<Word> {
     Some(w)
 }
 
-fn variant(text: String, weight: f32) -> Variant {
-    let words = content_words(&text);
+fn variant(text: String, weight: f32, ctx: &Context) -> Variant {
+    let words = content_words(&text, &|t| ctx.lexicon.get(t).is_some());
     Variant {
         text,
         weight,
@@ -368,6 +403,7 @@ fn push_conversions(variants: &mut Vec<Variant>, text: &str, ctx: &Context) -> O
         variants.push(variant(
             c.text.clone(),
             if i == 0 { 1.0 } else { SECOND_CONVERSION },
+            ctx,
         ));
     }
     let converted = conversions.first().map(|c| c.text.clone());
@@ -378,6 +414,7 @@ fn push_conversions(variants: &mut Vec<Variant>, text: &str, ctx: &Context) -> O
         } else {
             LATIN_AS_TYPED
         },
+        ctx,
     ));
     converted
 }
@@ -394,7 +431,7 @@ fn synonym_rewrites(variants: &[Variant], ctx: &Context) -> Vec<Variant> {
                 .chain(rewritten.iter())
                 .any(|x: &Variant| x.text == r)
             {
-                rewritten.push(variant(r, v.weight * w));
+                rewritten.push(variant(r, v.weight * w, ctx));
             }
         }
     }
@@ -421,16 +458,16 @@ pub fn understand(raw: &str, ctx: &Context) -> Understanding {
     if PinyinIndex::is_pinyin_input(&text) {
         u.converted = push_conversions(&mut variants, &text, ctx);
     } else {
-        variants.push(variant(text.clone(), 1.0));
+        variants.push(variant(text.clone(), 1.0, ctx));
     }
     if u.doc_key.is_none() {
         if let Some(corrected) = correct_runs(&variants[0].text, ctx) {
             u.suggestion = Some(corrected.clone());
-            variants.push(variant(corrected, 1.0));
+            variants.push(variant(corrected, 1.0, ctx));
         }
         // Laws write counts in Chinese numerals: 16岁 is 十六周岁 there, 30日 is 三十日.
         if let Some(spelled) = spell_counts(&variants[0].text) {
-            variants.push(variant(spelled, 1.0));
+            variants.push(variant(spelled, 1.0, ctx));
         }
     }
     let rewritten = synonym_rewrites(&variants, ctx);
@@ -463,14 +500,23 @@ mod tests {
     use crate::search::lexicon::LexWord;
 
     fn with_ctx<R>(f: impl FnOnce(&Context) -> R) -> R {
-        let mut lex: Vec<LexWord> = ["护士", "条例", "社会", "保险", "养老", "养老金"]
-            .iter()
-            .map(|t| LexWord {
-                text: t.to_string(),
-                body_df: 50,
-                title_df: 5,
-            })
-            .collect();
+        let mut lex: Vec<LexWord> = [
+            "护士",
+            "条例",
+            "社会",
+            "保险",
+            "养老",
+            "养老金",
+            "展会",
+            "办证",
+        ]
+        .iter()
+        .map(|t| LexWord {
+            text: t.to_string(),
+            body_df: 50,
+            title_df: 5,
+        })
+        .collect();
         lex.sort_by(|a, b| a.text.cmp(&b.text));
         let lexicon = Lexicon::new(lex);
         let pinyin = PinyinIndex::build(&lexicon);
@@ -508,6 +554,39 @@ mod tests {
             .iter()
             .map(|w| w.text.clone())
             .collect()
+    }
+
+    #[test]
+    fn characters_glued_into_no_word_are_cut_into_words_and_real_words_stay_whole() {
+        with_ctx(|ctx| {
+            // The segmenter reads 养狗要 and 没人养 as words; neither is one, and no record
+            // holds them: cut into what the index (办证) or the dictionary (没人) knows.
+            let u = understand("养狗要办证", ctx);
+            let words: Vec<(&str, usize, usize)> = u.variants[0]
+                .words
+                .iter()
+                .map(|w| (w.text.as_str(), w.char_start, w.char_end))
+                .collect();
+            assert_eq!(words, [("养", 0, 1), ("狗", 1, 2), ("办证", 3, 5)]);
+            let words = main_words("孤寡老人没人养", ctx);
+            assert!(
+                !words.iter().any(|w| w == "没人养") && words.iter().any(|w| w == "养"),
+                "{words:?}"
+            );
+            // A word of the language that no record holds is the subject being absent.
+            for real in ["网红", "剧本杀", "元宇宙"] {
+                let w = Word {
+                    text: real.into(),
+                    char_start: 0,
+                    char_end: real.chars().count(),
+                    byte_start: 0,
+                    byte_end: real.len(),
+                };
+                assert_eq!(unglued(w.clone(), &|_| false), [w]);
+            }
+            // A word the index holds stays whole whatever the dictionary says.
+            assert_eq!(main_words("养老金", ctx), ["养老金"]);
+        });
     }
 
     #[test]
