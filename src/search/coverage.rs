@@ -185,17 +185,7 @@ struct Holdings {
 impl Coverage {
     pub fn new(searcher: &tantivy::Searcher, f: &Fields, u: &Understanding) -> Coverage {
         let n = searcher.num_docs().max(1) as f32;
-        let df = |w: &str| -> u64 {
-            [f.title, f.body, f.extra]
-                .iter()
-                .map(|&field| {
-                    searcher
-                        .doc_freq(&Term::from_field_text(field, w))
-                        .unwrap_or(0)
-                })
-                .max()
-                .unwrap_or(0)
-        };
+        let df = |w: &str| f.word_df(searcher, w);
         let mut terms: Vec<String> = Vec::new();
         let mut term_id = |t: &str| -> usize {
             match terms.iter().position(|x| x == t) {

@@ -249,6 +249,7 @@ impl SearchIndex {
                 }
             })
         };
+        let word_df = |w: &str| self.open.fields.word_df(&searcher, w);
         let ctx = Context {
             pinyin: &self.pinyin,
             synonyms: &self.synonyms,
@@ -257,6 +258,7 @@ impl SearchIndex {
             lexicon: &self.lexicon,
             pair_df: &pair_df,
             phrase_df: &phrase_df,
+            word_df: &word_df,
         };
         understand(raw, &ctx)
     }

@@ -101,6 +101,20 @@ pub fn build_schema() -> (Schema, Fields) {
 }
 
 impl Fields {
+    /// How many records hold `word` (as the index segmented it) in the field that holds it
+    /// most: the title, the body or the searched extra fields.
+    pub fn word_df(&self, searcher: &tantivy::Searcher, word: &str) -> u64 {
+        [self.title, self.body, self.extra]
+            .iter()
+            .map(|&field| {
+                searcher
+                    .doc_freq(&tantivy::Term::from_field_text(field, word))
+                    .unwrap_or(0)
+            })
+            .max()
+            .unwrap_or(0)
+    }
+
     /// Resolves the fields of an existing index by name.
     pub fn from_schema(schema: &Schema) -> tantivy::Result<Fields> {
         let f = |name: &str| schema.get_field(name);

@@ -155,6 +155,9 @@ pub struct Context<'a> {
     pub pair_df: &'a dyn Fn(&str) -> u64,
     /// Documents containing a text as a phrase.
     pub phrase_df: &'a dyn Fn(&str) -> u64,
+    /// Documents whose title, body or searched extra fields (主题词, a service item's
+    /// conditions) hold a word as the index segmented them.
+    pub word_df: &'a dyn Fn(&str) -> u64,
 }
 
 fn content_words(text: &str, indexed: &dyn Fn(&str) -> bool) -> Vec<Word> {
@@ -275,7 +278,9 @@ fn without_question_part(mut w: Word) -> Option<Word> {
 }
 
 fn variant(text: String, weight: f32, ctx: &Context) -> Variant {
-    let words = content_words(&text, &|t| ctx.lexicon.get(t).is_some());
+    let words = content_words(&text, &|t| {
+        ctx.lexicon.get(t).is_some() || (ctx.word_df)(t) > 0
+    });
     Variant {
         text,
         weight,
@@ -544,6 +549,7 @@ mod tests {
             lexicon: &lexicon,
             pair_df: &df,
             phrase_df: &phrase,
+            word_df: &|w: &str| if w == "复绿" { 1 } else { 0 },
         })
     }
 
@@ -584,8 +590,10 @@ mod tests {
                 };
                 assert_eq!(unglued(w.clone(), &|_| false), [w]);
             }
-            // A word the index holds stays whole whatever the dictionary says.
+            // A word the index holds stays whole whatever the dictionary says: in the
+            // vocabulary of titles and bodies, or only in a keywords field.
             assert_eq!(main_words("养老金", ctx), ["养老金"]);
+            assert_eq!(main_words("矿山复绿", ctx), ["矿山", "复绿"]);
         });
     }
 
