@@ -22,6 +22,14 @@ use tantivy::{DocAddress, Term};
 
 /// Width of the body passage the words must meet in, in characters (two or three sentences).
 const PASSAGE_CHARS: u32 = 120;
+/// The same for a short query (up to `SHORT_QUERY_WORDS` words), whose few words name one
+/// thing: they must meet in a clause or two, not anywhere in three sentences (a law on 股票
+/// that speaks of 推荐 later on is not about 股票推荐). Chosen on the development side
+/// (120, 60, 40, 30, 25, 20, 15, 10): at 30 the 30 nothing-relevant queries of `dev-queries.tsv`
+/// and `dev-nothing-extra.tsv` with a hit fall from 5 to 3, `dev-plain-extra.tsv` 0.3164 →
+/// 0.3006 (one more with nothing), dev 0.9134 → 0.9136; below 30 more plain-words queries
+/// find nothing; docs/performance.md.
+const SHORT_PASSAGE_CHARS: u32 = 30;
 /// Ranking factor of a candidate with no passage at all: `FLOOR + (1 - FLOOR) * coverage`,
 /// squared, multiplies the score (a candidate holding every word together keeps its score).
 const FLOOR: f32 = 0.3;
@@ -444,8 +452,13 @@ impl Coverage {
         if from_title >= total {
             return 1.0;
         }
-        // Slide a window of PASSAGE_CHARS over the body positions of the variant's terms that
-        // the title does not already hold.
+        // Slide a window of PASSAGE_CHARS (SHORT_PASSAGE_CHARS for a short variant) over the
+        // body positions of the variant's terms that the title does not already hold.
+        let width = if v.short {
+            SHORT_PASSAGE_CHARS
+        } else {
+            PASSAGE_CHARS
+        };
         entries.clear();
         entries.extend(
             held.iter()
@@ -468,7 +481,7 @@ impl Coverage {
                 add(t, 1, &mut current, chars);
             }
             counts[t] += 1;
-            while pos - entries[left].0 > PASSAGE_CHARS {
+            while pos - entries[left].0 > width {
                 let lt = entries[left].1;
                 counts[lt] -= 1;
                 if counts[lt] == 0 {

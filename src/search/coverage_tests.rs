@@ -60,6 +60,38 @@ fn words_far_apart_in_the_body_cover_less_than_words_together() {
 }
 
 #[test]
+fn the_words_of_a_short_query_must_meet_in_a_clause_those_of_a_long_one_in_a_passage() {
+    // 股票 at 10, 推荐 at 90: three sentences apart is together for a long question, not for
+    // the two words of 股票推荐.
+    let mut s = Scratch::default();
+    let body = held(&[(10, 0), (90, 1)]);
+    let short = coverage(&[("股票", 2.0), ("推荐", 2.0)], 0.6);
+    assert_eq!(
+        short.passage_coverage(&short.variants[0], &[false; 2], &body, &mut s),
+        0.5
+    );
+    let near = held(&[(10, 0), (10 + SHORT_PASSAGE_CHARS, 1)]);
+    assert_eq!(
+        short.passage_coverage(&short.variants[0], &[false; 2], &near, &mut s),
+        1.0
+    );
+    let words = [
+        ("股票", 2.0),
+        ("推荐", 2.0),
+        ("哪", 0.0),
+        ("个", 0.0),
+        ("好", 0.0),
+    ];
+    let long = coverage(&words, 0.25);
+    assert!(!long.variants[0].short);
+    let body = held(&[(10, 0), (90, 1)]);
+    assert_eq!(
+        long.passage_coverage(&long.variants[0], &[false; 5], &body, &mut s),
+        1.0
+    );
+}
+
+#[test]
 fn rarer_words_weigh_more() {
     let c = coverage(&[("产假", 3.0), ("天", 1.0)], 0.6);
     let mut s = Scratch::default();
