@@ -22,6 +22,8 @@ fn index() -> PinyinIndex {
         ("法", 900, 300),
         ("研究", 200, 2),
         ("劳动", 300, 40),
+        ("失业保险", 10, 3),
+        ("商业保险", 43, 0),
     ];
     let mut lex: Vec<LexWord> = words
         .iter()
@@ -57,6 +59,15 @@ fn initials_convert_to_present_words() {
     assert_eq!(first(&idx, "ylj"), "养老金");
     assert_eq!(first(&idx, "hstl"), "护士条例");
     assert_eq!(first(&idx, "gsf"), "公司法");
+}
+
+#[test]
+fn initials_are_read_as_a_word_of_titles_before_a_commoner_word_of_bodies_only() {
+    let idx = index();
+    // 商业保险 stands in more records, but in no title: initials name things.
+    assert_eq!(first(&idx, "sybx"), "失业保险");
+    // Typed in full, the reading is unambiguous either way.
+    assert_eq!(first(&idx, "shangyebaoxian"), "商业保险");
 }
 
 #[test]
