@@ -92,6 +92,30 @@ fn the_words_of_a_short_query_must_meet_in_a_clause_those_of_a_long_one_in_a_pas
 }
 
 #[test]
+fn a_record_is_about_the_main_word_of_a_short_query_only_when_it_names_it_more_than_once() {
+    // 美甲 (rarer) 培训: a law that lists 美甲 once beside 培训 is not about 美甲培训.
+    let c = coverage(&[("美甲", 8.0), ("培训", 3.0)], 0.6);
+    let v = &c.variants[0];
+    let once = held(&[(100, 0), (105, 1)]);
+    let twice = held(&[(100, 0), (105, 1), (900, 0)]);
+    assert!(!c.about_main_word(v, &[false, false], &once));
+    assert!(c.about_main_word(v, &[false, false], &twice));
+    // The title naming it is enough; the other word's mentions do not count.
+    assert!(c.about_main_word(v, &[true, false], &held(&[(105, 1)])));
+    assert!(!c.about_main_word(v, &[false, false], &held(&[(100, 0), (105, 1), (300, 1)])));
+    // A long query describes a situation: no word has to recur.
+    let words = [
+        ("美甲", 8.0),
+        ("培训", 3.0),
+        ("哪", 0.1),
+        ("里", 0.1),
+        ("好", 0.1),
+    ];
+    let long = coverage(&words, 0.25);
+    assert!(long.about_main_word(&long.variants[0], &[false; 5], &held(&[(100, 0)])));
+}
+
+#[test]
 fn rarer_words_weigh_more() {
     let c = coverage(&[("产假", 3.0), ("天", 1.0)], 0.6);
     let mut s = Scratch::default();
