@@ -100,6 +100,11 @@ fn a_record_is_about_the_main_word_of_a_short_query_only_when_it_names_it_more_t
     let twice = held(&[(100, 0), (105, 1), (900, 0)]);
     assert!(!c.about_main_word(v, &[false, false], &once));
     assert!(c.about_main_word(v, &[false, false], &twice));
+    // Once is enough where the body says what was typed (美甲培训, or 美甲的培训).
+    assert!(c.about_main_word(v, &[false, false], &held(&[(100, 0), (102, 1)])));
+    assert!(c.about_main_word(v, &[false, false], &held(&[(100, 0), (103, 1)])));
+    assert!(!c.about_main_word(v, &[false, false], &held(&[(100, 0), (105, 1)])));
+    assert!(!c.about_main_word(v, &[false, false], &held(&[(102, 1), (104, 0)])));
     // The title naming it is enough; the other word's mentions do not count.
     assert!(c.about_main_word(v, &[true, false], &held(&[(105, 1)])));
     assert!(!c.about_main_word(v, &[false, false], &held(&[(100, 0), (105, 1), (300, 1)])));
