@@ -25,18 +25,35 @@ pub fn jieba() -> &'static Jieba {
 const HEADWORDS: &str = include_str!("../../assets/cedict/headwords.txt");
 
 /// Whether CC-CEDICT has `word` as a headword: a word of the language (网红, 剧本杀, 打鱼),
-/// not characters the segmenter guessed belong together (养狗要, 哪办, 没人养).
+/// not characters the segmenter guessed belong together (养狗要, 哪办, 没人养). A binary search
+/// over the embedded sorted lines themselves, so the list costs no memory of its own.
 pub fn dictionary_word(word: &str) -> bool {
-    static WORDS: OnceLock<Vec<&'static str>> = OnceLock::new();
-    WORDS
-        .get_or_init(|| {
-            HEADWORDS
-                .lines()
-                .filter(|l| !l.starts_with('#') && !l.is_empty())
-                .collect()
-        })
-        .binary_search(&word)
-        .is_ok()
+    let body = HEADWORDS
+        .as_bytes()
+        .split_inclusive(|&b| b == b'\n')
+        .take_while(|l| l.starts_with(b"#"))
+        .map(<[u8]>::len)
+        .sum::<usize>();
+    let lines = &HEADWORDS.as_bytes()[body..];
+    let (word, mut lo, mut hi) = (word.as_bytes(), 0, lines.len());
+    // `lo` and `hi` are line starts; each step drops the line around the middle.
+    while lo < hi {
+        let mid = lo + (hi - lo) / 2;
+        let start = lines[lo..mid]
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(lo, |i| lo + i + 1);
+        let end = lines[start..hi]
+            .iter()
+            .position(|&b| b == b'\n')
+            .map_or(hi, |i| start + i);
+        match word.cmp(&lines[start..end]) {
+            std::cmp::Ordering::Equal => return !word.is_empty(),
+            std::cmp::Ordering::Less => hi = start,
+            std::cmp::Ordering::Greater => lo = end + 1,
+        }
+    }
+    false
 }
 
 pub use crate::text::{fold_char, fold_width};
@@ -223,6 +240,13 @@ mod tests {
         for w in ["养狗要", "哪办", "没人养", "领钱", ""] {
             assert!(!dictionary_word(w), "{w}");
         }
+        // Every line of the list is found by the search over the text, first and last too.
+        let words: Vec<&str> = HEADWORDS.lines().filter(|l| !l.starts_with('#')).collect();
+        assert!(words.len() > 100_000 && words.windows(2).all(|p| p[0] < p[1]));
+        assert!(words.iter().all(|w| dictionary_word(w)));
+        assert!(!dictionary_word(
+            "\u{4e00}\u{4e00}\u{4e00}\u{4e00}\u{4e00}\u{4e00}\u{4e00}\u{4e00}"
+        ));
     }
 
     #[test]
