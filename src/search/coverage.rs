@@ -305,8 +305,8 @@ impl Coverage {
                 for v in &self.variants {
                     let coverage = self.passage_coverage(v, title, held, &mut scratch);
                     let holds = self.holds_subject(v, anywhere);
-                    let about = self.about_main_word(v, title, held);
-                    passes |= coverage >= v.required && holds && about;
+                    passes |=
+                        coverage >= v.required && holds && self.about_main_word(v, title, held);
                     subject |= holds;
                     best = best.max(coverage);
                     if best >= 1.0 {
@@ -383,8 +383,6 @@ impl Coverage {
         })
     }
 
-    /// Whether a record holding the terms `anywhere` tells holds every subject word of a
-    /// short variant (the word itself or a word inside it).
     /// Whether a record is about the main word of a short variant of two or more words (its
     /// rarest word that is not the visitor's everyday word): the title holds it, or the body
     /// names it at least `MAIN_WORD_MENTIONS` times or holds the variant's words as typed. A
@@ -395,15 +393,12 @@ impl Coverage {
             return true;
         }
         let weight = |w: usize| self.words[w].idf * self.words[w].everyday;
-        let Some(main) = v
+        let main = v
             .words
             .iter()
             .copied()
-            .max_by(|&a, &b| weight(a).total_cmp(&weight(b)))
-        else {
-            return true;
-        };
-        let units = &self.words[main].units;
+            .max_by(|&a, &b| weight(a).total_cmp(&weight(b)));
+        let units = main.map_or(&[][..], |w| &self.words[w].units[..]);
         units.iter().any(|&(t, _)| title[t])
             || held
                 .iter()
@@ -444,6 +439,8 @@ impl Coverage {
             })
     }
 
+    /// Whether a record holding the terms `anywhere` tells holds every subject word of a
+    /// short variant (the word itself or a word inside it).
     fn holds_subject(&self, v: &VariantWords, anywhere: impl Fn(usize) -> bool) -> bool {
         !v.short
             || v.words.iter().all(|&w| {

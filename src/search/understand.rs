@@ -1,7 +1,8 @@
 //! How a raw query is understood: normalised (traditional → simplified, full-width → half),
 //! pinyin converted to Hanzi, plain words rewritten to official terms, a wrong character
 //! corrected; the result is a set of weighted variants, their words and character bigrams, and
-//! any 发文字号/索引号 key. Pure: the index is only asked for character-pair frequencies.
+//! any 发文字号/索引号 key. Pure: the index is only asked for frequencies (of character pairs,
+//! phrases and words).
 
 use super::analysis::{bigrams, dictionary_word, normalize, segment, Mode, Word};
 use super::correct::Corrector;
