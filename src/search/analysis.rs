@@ -20,40 +20,58 @@ pub fn jieba() -> &'static Jieba {
     JIEBA.get_or_init(Jieba::new)
 }
 
-/// CC-CEDICT's simplified headwords of two to eight characters, sorted (see
-/// `scripts/make-thesaurus.py`; CC BY-SA 4.0).
+/// CC-CEDICT's simplified headwords of two to eight characters, sorted, each with its
+/// readings after a tab (see `scripts/make-thesaurus.py`; CC BY-SA 4.0).
 const HEADWORDS: &str = include_str!("../../assets/cedict/headwords.txt");
 
 /// Whether CC-CEDICT has `word` as a headword: a word of the language (网红, 剧本杀, 打鱼),
-/// not characters the segmenter guessed belong together (养狗要, 哪办, 没人养). A binary search
-/// over the embedded sorted lines themselves, so the list costs no memory of its own.
+/// not characters the segmenter guessed belong together (养狗要, 哪办, 没人养).
 pub fn dictionary_word(word: &str) -> bool {
+    dictionary_readings(word).is_some()
+}
+
+/// CC-CEDICT's readings of the headword `word`: toneless syllables separated by spaces, the
+/// readings of several entries by `|` (`银行` → `yin hang`); `None` for no headword. A binary
+/// search over the embedded sorted lines themselves, so the list costs no memory of its own.
+pub fn dictionary_readings(word: &str) -> Option<&'static str> {
     let body = HEADWORDS
         .as_bytes()
         .split_inclusive(|&b| b == b'\n')
         .take_while(|l| l.starts_with(b"#"))
         .map(<[u8]>::len)
         .sum::<usize>();
-    let lines = &HEADWORDS.as_bytes()[body..];
-    let (word, mut lo, mut hi) = (word.as_bytes(), 0, lines.len());
+    let lines = &HEADWORDS[body..];
+    let bytes = lines.as_bytes();
+    let (key, mut lo, mut hi) = (word.as_bytes(), 0, bytes.len());
+    if key.is_empty() {
+        return None;
+    }
     // `lo` and `hi` are line starts; each step drops the line around the middle.
     while lo < hi {
         let mid = lo + (hi - lo) / 2;
-        let start = lines[lo..mid]
+        let start = bytes[lo..mid]
             .iter()
             .rposition(|&b| b == b'\n')
             .map_or(lo, |i| lo + i + 1);
-        let end = lines[start..hi]
+        let end = bytes[start..hi]
             .iter()
             .position(|&b| b == b'\n')
             .map_or(hi, |i| start + i);
-        match word.cmp(&lines[start..end]) {
-            std::cmp::Ordering::Equal => return !word.is_empty(),
+        let line = &bytes[start..end];
+        let tab = line.iter().position(|&b| b == b'\t').unwrap_or(line.len());
+        match key.cmp(&line[..tab]) {
+            std::cmp::Ordering::Equal => {
+                return Some(
+                    lines
+                        .get(start + (tab + 1).min(line.len())..end)
+                        .unwrap_or(""),
+                )
+            }
             std::cmp::Ordering::Less => hi = start,
             std::cmp::Ordering::Greater => lo = end + 1,
         }
     }
-    false
+    None
 }
 
 pub use crate::text::{fold_char, fold_width};
@@ -241,9 +259,15 @@ mod tests {
             assert!(!dictionary_word(w), "{w}");
         }
         // Every line of the list is found by the search over the text, first and last too.
-        let words: Vec<&str> = HEADWORDS.lines().filter(|l| !l.starts_with('#')).collect();
+        let words: Vec<&str> = HEADWORDS
+            .lines()
+            .filter(|l| !l.starts_with('#'))
+            .map(|l| l.split('\t').next().unwrap_or(l))
+            .collect();
         assert!(words.len() > 100_000 && words.windows(2).all(|p| p[0] < p[1]));
         assert!(words.iter().all(|w| dictionary_word(w)));
+        assert_eq!(dictionary_readings("银行"), Some("yin hang"));
+        assert_eq!(dictionary_readings("澳门"), Some("ao men"));
         assert!(!dictionary_word(
             "\u{4e00}\u{4e00}\u{4e00}\u{4e00}\u{4e00}\u{4e00}\u{4e00}\u{4e00}"
         ));

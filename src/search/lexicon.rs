@@ -61,22 +61,48 @@ pub fn first_reading(c: char) -> Option<String> {
     c.to_pinyin().map(|p| p.plain().replace('ü', "v"))
 }
 
-/// Every syllable sequence a word can be read as (at most [`MAX_READINGS`]).
+/// Every syllable sequence a word can be read as (at most [`MAX_READINGS`]), as the dictionary
+/// reads it: the word is cut into CC-CEDICT headwords, longest first from the left, each read
+/// as the dictionary reads it (澳门 ao men, 说明 shuo ming, 银行 yin hang: never yu men or yue
+/// ming, the rare readings of 澳 and 说), and only a character no headword covers takes every
+/// reading of its own (common first).
 pub fn word_readings(word: &str) -> Vec<Vec<String>> {
+    const LONGEST_HEADWORD: usize = 8;
+    let chars: Vec<char> = word.chars().collect();
     let mut out: Vec<Vec<String>> = vec![Vec::new()];
-    for c in word.chars() {
-        let rs = readings(c);
-        if rs.is_empty() {
+    let mut i = 0;
+    while i < chars.len() {
+        let longest = LONGEST_HEADWORD.min(chars.len() - i);
+        let found = (2..=longest).rev().find_map(|n| {
+            let piece: String = chars[i..i + n].iter().collect();
+            super::analysis::dictionary_readings(&piece)
+                .filter(|r| !r.is_empty())
+                .map(|r| (n, r))
+        });
+        let options: Vec<Vec<String>> = match found {
+            Some((n, r)) => {
+                i += n;
+                r.split('|')
+                    .map(|one| one.split(' ').map(str::to_string).collect())
+                    .collect()
+            }
+            None => {
+                let rs = readings(chars[i]);
+                i += 1;
+                rs.into_iter().map(|r| vec![r]).collect()
+            }
+        };
+        if options.is_empty() {
             return Vec::new();
         }
         let mut next = Vec::new();
         for prefix in &out {
-            for r in &rs {
+            for o in &options {
                 if next.len() >= MAX_READINGS {
                     break;
                 }
                 let mut p = prefix.clone();
-                p.push(r.clone());
+                p.extend(o.iter().cloned());
                 next.push(p);
             }
         }
@@ -294,10 +320,17 @@ mod tests {
     #[test]
     fn word_readings_combine_character_readings() {
         let r = word_readings("银行");
-        assert!(
-            r.contains(&vec!["yin".to_string(), "hang".to_string()]),
-            "{r:?}"
+        assert_eq!(r, [["yin", "hang"]], "{r:?}");
+        // A dictionary word is read as the dictionary reads it, not by its characters' rare
+        // readings (澳 yù); a phrase is cut into dictionary words (港澳 + 通行证).
+        assert_eq!(word_readings("澳门"), [["ao", "men"]]);
+        assert_eq!(
+            word_readings("港澳通行证")[0],
+            ["gang", "ao", "tong", "xing", "zheng"]
         );
+        // A character no headword covers keeps every reading, the common one first.
+        let r = word_readings("行");
+        assert!(r.len() >= 2 && r[0] == ["xing"], "{r:?}");
         assert!(word_readings("ab").is_empty());
     }
 
