@@ -30,6 +30,15 @@ pub fn dictionary_word(word: &str) -> bool {
     dictionary_readings(word).is_some()
 }
 
+/// Every (headword, readings) pair of the embedded list, in order; for a caller that looks up
+/// many words at once and can afford a table of its own for the while.
+pub fn dictionary_entries() -> impl Iterator<Item = (&'static str, &'static str)> {
+    HEADWORDS
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .map(|l| l.split_once('\t').unwrap_or((l, "")))
+}
+
 /// CC-CEDICT's readings of the headword `word`: toneless syllables separated by spaces, the
 /// readings of several entries by `|` (`银行` → `yin hang`); `None` for no headword. A binary
 /// search over the embedded sorted lines themselves, so the list costs no memory of its own.

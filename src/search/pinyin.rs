@@ -6,7 +6,7 @@
 //! indexed: the query is converted and the conversion searched, so homophones do not match each
 //! other (景点 does not find 经典). One API serves the search and the on-screen keyboard.
 
-use super::lexicon::{first_reading, word_readings, Lexicon};
+use super::lexicon::{first_reading, Lexicon, Readings};
 use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
 
@@ -209,8 +209,9 @@ impl PinyinIndex {
             .map(|w| w.weight().exp())
             .sum::<f32>()
             .max(1.0);
+        let dictionary = Readings::new();
         for w in &lexicon.words {
-            let mut readings = word_readings(&w.text);
+            let mut readings = dictionary.of(&w.text);
             // Long words and title phrases keep their two most common readings: every
             // combination of their polyphonic characters would cost memory for readings nobody
             // types (the vocabulary holds some 30,000 title phrases).
