@@ -24,6 +24,8 @@ fn index() -> PinyinIndex {
         ("劳动", 300, 40),
         ("失业保险", 10, 3),
         ("商业保险", 43, 0),
+        ("第一章", 2063, 0),
+        ("导游证", 10, 1),
     ];
     let mut lex: Vec<LexWord> = words
         .iter()
@@ -68,6 +70,9 @@ fn initials_are_read_as_a_word_of_titles_before_a_commoner_word_of_bodies_only()
     assert_eq!(first(&idx, "sybx"), "失业保险");
     // Typed in full, the reading is unambiguous either way.
     assert_eq!(first(&idx, "shangyebaoxian"), "商业保险");
+    // However many bodies hold it: 第一章 heads most laws' text, 导游证 names one service.
+    assert_eq!(first(&idx, "dyz"), "导游证");
+    assert_eq!(first(&idx, "diyizhang"), "第一章");
 }
 
 #[test]
