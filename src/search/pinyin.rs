@@ -103,8 +103,8 @@ fn entry_score(
     e: &Entry,
 ) -> f32 {
     let (word, weight, _) = &words[e.word as usize];
-    entry_weight(*weight, titled[e.word as usize], floor, e)
-        - entry_cost(word, titled[e.word as usize], e)
+    let titled = titled[e.word as usize];
+    entry_weight(*weight, titled, floor, e) - entry_cost(word, titled, e)
 }
 
 /// The log-probability a word brings to a conversion. Matched by its initials, a word no title
@@ -398,12 +398,9 @@ impl PinyinIndex {
                     &mut distinct,
                 );
                 for e in &chosen {
-                    let (word, weight, _) = &self.words[e.word as usize];
-                    let titled = self.titled[e.word as usize];
-                    let cost = entry_cost(word, titled, e);
-                    let weight = entry_weight(*weight, titled, self.floor, e);
+                    let step = entry_score(&self.words, &self.titled, self.floor, e);
                     for (i, (score, _)) in partial.iter().enumerate() {
-                        found.push((score + weight - cost, start, i, e.word, e.pos));
+                        found.push((score + step, start, i, e.word, e.pos));
                     }
                 }
             }
