@@ -50,6 +50,10 @@ const MAIN_WORD_MENTIONS: usize = 2;
 const PHRASE_GAP: u32 = 2;
 /// Queries of up to this many words are short (the bounds of `required` below).
 const SHORT_QUERY_WORDS: usize = 4;
+/// A short query of at least this many words passes only on a passage (with the title) that
+/// holds two of its words, or on a title that names one: one word in a body, however rare,
+/// is not what was asked (游艇 named in a tax regulation does not answer 游艇租赁价格).
+const MIN_WORDS_OF: usize = 3;
 
 /// A word of the query: how much it tells (idf), its length, and the terms that hold it in a
 /// record: the word itself and, for a compound, the dictionary words inside it (the index
@@ -303,10 +307,17 @@ impl Coverage {
                     .map(|v| self.title_coverage(v, &title_only[i * nt..(i + 1) * nt]))
                     .fold(0.0f32, f32::max);
                 for v in &self.variants {
-                    let coverage = self.passage_coverage(v, title, held, &mut scratch);
+                    let (coverage, two) = self.passage_shares(v, title, held, &mut scratch);
                     let holds = self.holds_subject(v, anywhere);
-                    passes |=
-                        coverage >= v.required && holds && self.about_main_word(v, title, held);
+                    // A short query of three or more words is not answered by a passage
+                    // holding one of them, however rare (游艇 in a tax regulation for
+                    // 游艇租赁价格), unless the title names it (普通话等级考试成绩查询).
+                    let enough = coverage >= v.required
+                        && (!v.short
+                            || v.words.len() < MIN_WORDS_OF
+                            || two >= v.required
+                            || self.title_names_a_word(v, title));
+                    passes |= enough && holds && self.about_main_word(v, title, held);
                     subject |= holds;
                     best = best.max(coverage);
                     if best >= 1.0 {
@@ -439,6 +450,14 @@ impl Coverage {
             })
     }
 
+    /// Whether the title (or the searched extra fields) holds one of a variant's words, or a
+    /// word inside it.
+    fn title_names_a_word(&self, v: &VariantWords, title: &[bool]) -> bool {
+        v.words
+            .iter()
+            .any(|&w| self.words[w].units.iter().any(|&(t, _)| title[t]))
+    }
+
     /// Whether a record holding the terms `anywhere` tells holds every subject word of a
     /// short variant (the word itself or a word inside it).
     fn holds_subject(&self, v: &VariantWords, anywhere: impl Fn(usize) -> bool) -> bool {
@@ -474,6 +493,7 @@ impl Coverage {
     }
 
     /// The share of a variant's information in the title plus the best body passage.
+    #[cfg(test)]
     fn passage_coverage(
         &self,
         v: &VariantWords,
@@ -481,6 +501,19 @@ impl Coverage {
         held: &[u64],
         scratch: &mut Scratch,
     ) -> f32 {
+        self.passage_shares(v, title, held, scratch).0
+    }
+
+    /// The share of a variant's information in the title plus the best body passage, and the
+    /// best share of a passage (with the title) that holds at least two of the variant's words,
+    /// each to half its characters or more.
+    fn passage_shares(
+        &self,
+        v: &VariantWords,
+        title: &[bool],
+        held: &[u64],
+        scratch: &mut Scratch,
+    ) -> (f32, f32) {
         let word = |k: usize| &self.words[v.words[k]];
         // A short query names its subject in whatever words it uses (火星移民政策 is about
         // 火星); a long one describes a situation in the visitor's words.
@@ -494,7 +527,7 @@ impl Coverage {
         };
         let total: f32 = (0..v.words.len()).map(weight).sum();
         if total <= 0.0 {
-            return 0.0;
+            return (0.0, 0.0);
         }
         // Characters of each word held: by the title, then by the terms inside the window.
         let share = |k: usize, chars: u32| -> f32 {
@@ -515,8 +548,10 @@ impl Coverage {
             }
         }
         let from_title: f32 = (0..v.words.len()).map(|k| share(k, chars[k])).sum();
+        let holds = |k: usize, c: u32| 2 * c.min(word(k).chars) >= word(k).chars;
+        let mut words_held = (0..v.words.len()).filter(|&k| holds(k, chars[k])).count();
         if from_title >= total {
-            return 1.0;
+            return (1.0, if words_held >= 2 { 1.0 } else { 0.0 });
         }
         // Slide a window of PASSAGE_CHARS (SHORT_PASSAGE_CHARS for a short variant) over the
         // body positions of the variant's terms that the title does not already hold.
@@ -534,30 +569,40 @@ impl Coverage {
         counts.clear();
         counts.resize(v.unit_of.len(), 0);
         let (mut left, mut current, mut best) = (0usize, from_title, from_title);
-        let add = |t: usize, sign: i64, current: &mut f32, chars: &mut [u32]| {
+        let mut best_two = if words_held >= 2 { from_title } else { 0.0 };
+        let add = |t: usize, sign: i64, current: &mut f32, chars: &mut [u32], n: &mut usize| {
             for &(k, c) in &v.unit_of[t] {
                 let before = share(k, chars[k]);
+                let was = holds(k, chars[k]);
                 chars[k] = (chars[k] as i64 + sign * c as i64) as u32;
                 *current += share(k, chars[k]) - before;
+                match (was, holds(k, chars[k])) {
+                    (false, true) => *n += 1,
+                    (true, false) => *n -= 1,
+                    _ => {}
+                }
             }
         };
         for right in 0..entries.len() {
             let (pos, t) = entries[right];
             if counts[t] == 0 {
-                add(t, 1, &mut current, chars);
+                add(t, 1, &mut current, chars, &mut words_held);
             }
             counts[t] += 1;
             while pos - entries[left].0 > width {
                 let lt = entries[left].1;
                 counts[lt] -= 1;
                 if counts[lt] == 0 {
-                    add(lt, -1, &mut current, chars);
+                    add(lt, -1, &mut current, chars, &mut words_held);
                 }
                 left += 1;
             }
             best = best.max(current);
+            if words_held >= 2 {
+                best_two = best_two.max(current);
+            }
         }
-        best / total
+        (best / total, best_two / total)
     }
 }
 

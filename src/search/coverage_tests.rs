@@ -249,3 +249,26 @@ fn an_everyday_word_counts_less_in_a_long_query_and_fully_in_a_short_one() {
     let got = short.passage_coverage(&short.variants[0], &[false; 3], &body, &mut s);
     assert!((got - 0.5).abs() < 1e-4, "short query coverage {got}");
 }
+
+#[test]
+fn one_rare_word_of_a_three_word_query_in_a_body_is_not_enough_unless_a_title_names_it() {
+    // 游艇 in a tax regulation's list of rates: more than half of 游艇租赁价格's weight, but
+    // neither 租赁 nor 价格 beside it.
+    let c = coverage(&[("游艇", 6.5), ("租赁", 3.2), ("价格", 2.5)], 0.5);
+    let v = &c.variants[0];
+    let mut s = Scratch::default();
+    let alone = held(&[(40, 0), (400, 0)]);
+    let (share, two) = c.passage_shares(v, &[false; 3], &alone, &mut s);
+    assert!(share >= 0.5, "{share}");
+    assert_eq!(two, 0.0);
+    assert!(!c.title_names_a_word(v, &[false; 3]));
+    // With 租赁 in the same clause, the passage holds two of the words.
+    let beside = held(&[(40, 0), (46, 1)]);
+    let (share, two) = c.passage_shares(v, &[false; 3], &beside, &mut s);
+    assert_eq!(share, two);
+    assert!(two >= 0.5);
+    // A record whose title names 游艇 is about it (普通话等级考试成绩查询 for 普通话水平测试).
+    assert!(c.title_names_a_word(v, &[true, false, false]));
+    let (share, two) = c.passage_shares(v, &[true, false, false], &[], &mut s);
+    assert!(share >= 0.5 && two == 0.0);
+}
