@@ -225,6 +225,29 @@ fn pinyin_in_name_mode_prints_zhang_san_first_without_a_configuration() {
     assert!(text(&out.stdout).lines().count() > 9);
 }
 
+/// With `--index`, initials are read as the search reads them against the index's titles
+/// (the keyboard's bar once the kiosk has its index open): `tkry` is 特困人员 of the demo
+/// service guide, where the dictionary alone composes 坦克人员.
+#[test]
+fn pinyin_with_the_index_reads_initials_as_the_titles_do() {
+    let tmp = tempfile::tempdir().unwrap();
+    let config = common::demo_config(&tmp.path().join("index"));
+    assert!(kiosk(&config, &["index", "build"]).status.success());
+    let first = |args: &[&str]| {
+        let out = kiosk(&config, args);
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        text(&out.stdout)
+            .lines()
+            .next()
+            .unwrap_or_default()
+            .to_string()
+    };
+    assert_eq!(first(&["pinyin", "--index", "tkry"]), "特困人员");
+    assert_ne!(first(&["pinyin", "tkry"]), "特困人员");
+    // Full pinyin keeps the dictionary's reading.
+    assert_eq!(first(&["pinyin", "--index", "yanglaojin"]), "养老金");
+}
+
 #[test]
 fn search_refuses_a_limit_outside_1_to_200_with_a_message_instead_of_panicking() {
     let tmp = tempfile::tempdir().unwrap();

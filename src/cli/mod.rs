@@ -113,6 +113,10 @@ pub enum Cmd {
         /// Every candidate, not only the first page.
         #[arg(long)]
         all: bool,
+        /// Rank as the kiosk does once its index is open: with the vocabulary of the index of
+        /// --config, and initials read against its titles as the search reads them.
+        #[arg(long)]
+        index: bool,
     },
     /// Score the word segmenter on SIGHAN 2005 gold files: precision, recall, F1 per corpus.
     EvalSegmentation {
@@ -126,7 +130,12 @@ pub fn run(cli: Cli) -> Result<()> {
     // The commands that need no configuration.
     match &cli.command {
         Some(Cmd::StaffPin) => return staff_pin::run(),
-        Some(Cmd::Pinyin { pinyin, names, all }) => return pinyin::run(pinyin, *names, *all),
+        Some(Cmd::Pinyin {
+            pinyin,
+            names,
+            all,
+            index: false,
+        }) => return pinyin::run(pinyin, *names, *all, None),
         Some(Cmd::Fleet { action }) if fleet::is_admin(action) => return fleet::run_admin(action),
         _ => {}
     }
@@ -148,7 +157,12 @@ pub fn run(cli: Cli) -> Result<()> {
         }
         Some(Cmd::Fleet { action }) => fleet::run(&settings, action)?,
         Some(Cmd::StaffPin) => staff_pin::run()?,
-        Some(Cmd::Pinyin { pinyin, names, all }) => pinyin::run(&pinyin, names, all)?,
+        Some(Cmd::Pinyin {
+            pinyin,
+            names,
+            all,
+            index: _,
+        }) => pinyin::run(&pinyin, names, all, Some(&settings))?,
         Some(Cmd::Eval {
             queries,
             k,

@@ -252,6 +252,12 @@ fn ranked(mut list: Vec<Scored>, cap: usize) -> Vec<Scored> {
     list
 }
 
+/// Bytes of `typed` that a candidate of the whole (decoded) input replaces.
+pub(crate) fn whole_input(dict: &Dict, typed: &str) -> usize {
+    let lat = Lattice::new(typed, &dict.syllables);
+    lat.consumed(lat.len())
+}
+
 /// Every candidate for `typed`, best first: whole-input candidates (names first in name
 /// mode), then candidates that consume a shorter start of the input, longest first.
 pub(crate) fn candidates(

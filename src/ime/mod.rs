@@ -92,6 +92,12 @@ impl Page {
 /// It raises words of the index; it never removes a dictionary word.
 pub trait Vocabulary {
     fn doc_freq(&self, word: &str) -> u32;
+    /// The index's own readings of the whole typed text, best first, that lead the list
+    /// (none by default). The kiosk gives the search's readings of initials: `jszg` is read
+    /// 教师资格 against the titles of the index, where the dictionary alone composes 技术中国.
+    fn readings(&self, _typed: &str) -> Vec<String> {
+        Vec::new()
+    }
 }
 
 impl<F: Fn(&str) -> u32> Vocabulary for F {
@@ -121,7 +127,29 @@ impl InputMethod {
 
     /// Every candidate for `typed`, best first (at most 400).
     pub fn all(&self, typed: &str, mode: Mode, vocab: Option<&dyn Vocabulary>) -> Vec<Candidate> {
-        decode::candidates(&self.dict, typed, mode, vocab)
+        let all = decode::candidates(&self.dict, typed, mode, vocab);
+        let lead = match vocab {
+            Some(v) if mode == Mode::General && !all.is_empty() => v.readings(typed),
+            _ => Vec::new(),
+        };
+        if lead.is_empty() {
+            return all;
+        }
+        // A reading replaces the whole input, as a whole-input conversion does.
+        let whole = decode::whole_input(&self.dict, typed);
+        let score = all.first().map_or(0.0, |c| c.score);
+        let leading: std::collections::HashSet<String> = lead.iter().cloned().collect();
+        let mut out: Vec<Candidate> = lead
+            .into_iter()
+            .map(|text| Candidate {
+                text,
+                consumed: whole,
+                score,
+            })
+            .collect();
+        out.extend(all.into_iter().filter(|c| !leading.contains(&c.text)));
+        out.truncate(decode::MAX_CANDIDATES);
+        out
     }
 
     /// Page `page` (zero-based) of `per_page` candidates, with the total for 上一页/下一页.

@@ -166,3 +166,40 @@ fn a_rare_character_with_a_bogus_frequency_comes_after_the_common_ones() {
         "still offered"
     );
 }
+
+/// A vocabulary that reads typed `dyz` as one word and ranks nothing.
+struct Reads(&'static str, &'static str);
+
+impl Vocabulary for Reads {
+    fn doc_freq(&self, _: &str) -> u32 {
+        0
+    }
+    fn readings(&self, typed: &str) -> Vec<String> {
+        if typed == self.0 {
+            vec![self.1.to_string()]
+        } else {
+            Vec::new()
+        }
+    }
+}
+
+#[test]
+fn the_index_s_reading_leads_the_list_once_and_replaces_the_whole_input() {
+    let plain = texts("dyz", Mode::General, 400);
+    let v = Reads("dyz", "导游证");
+    let led = ime().all("dyz", Mode::General, Some(&v));
+    assert_eq!(led[0].text, "导游证");
+    assert_eq!(led[0].consumed, 3);
+    assert_eq!(led.iter().filter(|c| c.text == "导游证").count(), 1);
+    // Every other candidate stays, in the dictionary's order.
+    let rest: Vec<&str> = led[1..].iter().map(|c| c.text.as_str()).collect();
+    let expected: Vec<&str> = plain
+        .iter()
+        .map(String::as_str)
+        .filter(|t| *t != "导游证")
+        .collect();
+    assert_eq!(rest, expected[..rest.len()]);
+    // A name field is not read as the index's words.
+    let names = ime().all("dyz", Mode::Names, Some(&v));
+    assert_ne!(names[0].text, "导游证");
+}

@@ -128,7 +128,7 @@ pub struct SearchIndex {
     pub(super) open: OpenIndex,
     pub(super) reader: IndexReader,
     lexicon: std::sync::Arc<Lexicon>,
-    pinyin: PinyinIndex,
+    pinyin: std::sync::Arc<PinyinIndex>,
     corrector: Corrector,
     synonyms: Synonyms,
     /// The generation's derived plain words, without what the staff's table overrides.
@@ -149,7 +149,7 @@ impl SearchIndex {
             .reload_policy(ReloadPolicy::Manual)
             .try_into()?;
         let lexicon = Lexicon::read(&open.path);
-        let pinyin = PinyinIndex::build(&lexicon);
+        let pinyin = std::sync::Arc::new(PinyinIndex::build(&lexicon));
         let corrector = Corrector::build(&lexicon);
         let synonyms = Synonyms::load(&config_snapshot(&open));
         let derived =
@@ -193,6 +193,11 @@ impl SearchIndex {
     /// The vocabulary, to be held by another thread (the keyboard's input method ranks by it).
     pub fn shared_lexicon(&self) -> std::sync::Arc<Lexicon> {
         std::sync::Arc::clone(&self.lexicon)
+    }
+
+    /// The pinyin reading of the vocabulary, for the keyboard's candidate bar.
+    pub fn shared_pinyin(&self) -> std::sync::Arc<PinyinIndex> {
+        std::sync::Arc::clone(&self.pinyin)
     }
 
     /// Suggestions as the citizen types: for pinyin, Hanzi candidates; for one or more

@@ -7,6 +7,7 @@
 use super::worker::Event;
 use crate::ime::{InputMethod, Mode, Vocabulary};
 use crate::search::lexicon::Lexicon;
+use crate::search::pinyin::PinyinIndex;
 use std::sync::mpsc::{channel, Receiver, Sender};
 use std::sync::Arc;
 
@@ -68,20 +69,40 @@ pub struct CandidateRequest {
 /// What the input-method thread is told.
 pub enum ImeMessage {
     Request(CandidateRequest),
-    /// The vocabulary of the generation now open, and how many records it holds.
-    Vocabulary(Arc<Lexicon>, u64),
+    /// The vocabulary of the generation now open, how many records it holds, and the
+    /// search's pinyin reading of it.
+    Vocabulary(Arc<Lexicon>, u64, Arc<PinyinIndex>),
 }
+
+/// Readings of typed initials the search makes that lead the candidate bar.
+const INITIALS_READINGS: usize = 2;
+/// Initials longer than this are not read by the search's converter for the bar.
+const MAX_INITIALS: usize = 12;
 
 /// The index's vocabulary as the input method's ranking signal.
 pub struct IndexVocabulary {
     lexicon: Arc<Lexicon>,
     records: u64,
+    pinyin: Arc<PinyinIndex>,
 }
 
 impl IndexVocabulary {
-    pub fn new(lexicon: Arc<Lexicon>, records: u64) -> IndexVocabulary {
-        IndexVocabulary { lexicon, records }
+    pub fn new(lexicon: Arc<Lexicon>, records: u64, pinyin: Arc<PinyinIndex>) -> IndexVocabulary {
+        IndexVocabulary {
+            lexicon,
+            records,
+            pinyin,
+        }
     }
+}
+
+/// Letters with no vowel, two or more: initials (`jszg`, `zfxxgk`), not a syllable being typed.
+fn initials_only(typed: &str) -> bool {
+    let n = typed.len();
+    (2..=MAX_INITIALS).contains(&n)
+        && typed
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() && !b"aeiouv".contains(&b))
 }
 
 impl Vocabulary for IndexVocabulary {
@@ -94,6 +115,20 @@ impl Vocabulary for IndexVocabulary {
         let df = u64::from(w.body_df) + 4 * u64::from(w.title_df);
         let scaled = df * 1000 / self.records.max(1);
         u32::try_from(scaled).unwrap_or(u32::MAX)
+    }
+
+    /// For initials, the search's own readings (what 「按拼音理解为」 will say): the words of
+    /// the index's titles come first there, so `dyz` is 导游证 and not 第一章 of a thousand
+    /// law bodies. Full pinyin keeps the dictionary's order.
+    fn readings(&self, typed: &str) -> Vec<String> {
+        if !initials_only(typed) {
+            return Vec::new();
+        }
+        self.pinyin
+            .convert(typed, INITIALS_READINGS)
+            .into_iter()
+            .map(|c| c.text)
+            .collect()
     }
 }
 
@@ -125,8 +160,8 @@ fn run(rx: &Receiver<ImeMessage>, events: &Sender<Event>, wake: &dyn Fn()) {
         for m in std::iter::once(first).chain(rx.try_iter()) {
             match m {
                 ImeMessage::Request(r) => request = Some(r),
-                ImeMessage::Vocabulary(lexicon, records) => {
-                    vocab = Some(IndexVocabulary::new(lexicon, records))
+                ImeMessage::Vocabulary(lexicon, records, pinyin) => {
+                    vocab = Some(IndexVocabulary::new(lexicon, records, pinyin))
                 }
             }
         }
@@ -163,11 +198,46 @@ mod tests {
             body_df: 10,
             title_df: 5,
         }]));
-        let small = IndexVocabulary::new(Arc::clone(&lexicon), 30);
-        let large = IndexVocabulary::new(lexicon, 30_000);
+        let pinyin = Arc::new(PinyinIndex::build(&lexicon));
+        let small = IndexVocabulary::new(Arc::clone(&lexicon), 30, Arc::clone(&pinyin));
+        let large = IndexVocabulary::new(lexicon, 30_000, pinyin);
         assert_eq!(small.doc_freq("公示"), 1000);
         assert_eq!(large.doc_freq("公示"), 1);
         assert_eq!(small.doc_freq("公式"), 0);
+    }
+
+    #[test]
+    fn initials_are_read_as_the_titles_of_the_index_read_them_full_pinyin_as_the_dictionary() {
+        // 第一章 stands in a thousand law bodies and no title; 导游证 names a service item.
+        let lexicon = Arc::new(Lexicon::new(vec![
+            LexWord {
+                text: "第一章".into(),
+                body_df: 1000,
+                title_df: 0,
+            },
+            LexWord {
+                text: "导游证".into(),
+                body_df: 3,
+                title_df: 2,
+            },
+        ]));
+        let pinyin = Arc::new(PinyinIndex::build(&lexicon));
+        let vocab = IndexVocabulary::new(lexicon, 1500, pinyin);
+        assert_eq!(
+            vocab.readings("dyz").first().map(String::as_str),
+            Some("导游证")
+        );
+        assert!(vocab.readings("daoyouzheng").is_empty());
+        assert!(vocab.readings("d").is_empty());
+        let ime = InputMethod::shared().unwrap();
+        let bar = Candidates::lookup(ime, "dyz", Mode::General, 0, Some(&vocab));
+        assert_eq!(bar[0], "导游证");
+        assert_eq!(bar.consumed[0], 3);
+        let without = Candidates::lookup(ime, "dyz", Mode::General, 0, None);
+        assert_ne!(
+            without[0], "导游证",
+            "the dictionary alone ranks it first: {without:?}"
+        );
     }
 
     #[test]

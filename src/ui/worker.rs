@@ -146,7 +146,11 @@ pub fn spawn(
 fn share_vocabulary(index: &SearchIndex, ime: &Sender<ImeMessage>) {
     let records = index.num_docs();
     // The input method may have stopped (its dictionary failed): it then ranks nothing.
-    let _ = ime.send(ImeMessage::Vocabulary(index.shared_lexicon(), records));
+    let _ = ime.send(ImeMessage::Vocabulary(
+        index.shared_lexicon(),
+        records,
+        index.shared_pinyin(),
+    ));
 }
 
 /// Tells the screen how far a build has come: each stage, and within a stage each step of at
