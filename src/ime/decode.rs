@@ -252,14 +252,9 @@ fn ranked(mut list: Vec<Scored>, cap: usize) -> Vec<Scored> {
     list
 }
 
-/// Bytes of `typed` that a candidate of the whole (decoded) input replaces.
-pub(crate) fn whole_input(dict: &Dict, typed: &str) -> usize {
-    let lat = Lattice::new(typed, &dict.syllables);
-    lat.consumed(lat.len())
-}
-
 /// Every candidate for `typed`, best first: whole-input candidates (names first in name
-/// mode), then candidates that consume a shorter start of the input, longest first.
+/// mode, the vocabulary's own readings first otherwise), then candidates that consume a
+/// shorter start of the input, longest first.
 pub(crate) fn candidates(
     dict: &Dict,
     typed: &str,
@@ -287,11 +282,27 @@ pub(crate) fn candidates(
         .filter(|s| dict.surnames.logp_of(&s.text).is_some())
         .cloned()
         .collect();
+    let general_whole = ranked(general_whole, MAX_CANDIDATES);
+    let readings: Vec<Scored> = match vocab {
+        Some(v) if mode == Mode::General => {
+            let score = general_whole.first().map_or(0.0, |s| s.score);
+            v.readings(typed)
+                .into_iter()
+                .map(|text| Scored {
+                    text,
+                    end: n,
+                    score,
+                })
+                .collect()
+        }
+        _ => Vec::new(),
+    };
     let mut groups: Vec<Vec<Scored>> = vec![
         name_whole,
         ranked(surnames, SURNAMES_EARLY),
         later_names,
-        ranked(general_whole, MAX_CANDIDATES),
+        readings,
+        general_whole,
     ];
     let mut by_end: Vec<(usize, Vec<Scored>, Vec<Scored>)> =
         (1..n).rev().map(|e| (e, Vec::new(), Vec::new())).collect();

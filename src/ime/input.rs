@@ -40,7 +40,7 @@ pub(crate) struct Lattice {
 }
 
 /// Letters that start no syllable as an initial.
-fn is_vowel(b: u8) -> bool {
+pub(crate) fn is_vowel(b: u8) -> bool {
     matches!(b, b'a' | b'e' | b'i' | b'o' | b'u' | b'v')
 }
 

@@ -92,8 +92,8 @@ impl Page {
 /// It raises words of the index; it never removes a dictionary word.
 pub trait Vocabulary {
     fn doc_freq(&self, word: &str) -> u32;
-    /// The index's own readings of the whole typed text, best first, that lead the list
-    /// (none by default). The kiosk gives the search's readings of initials: `jszg` is read
+    /// The index's own readings of the whole typed text, best first, that lead the list in
+    /// general mode (none by default). The kiosk gives the search's readings of initials: `jszg` is read
     /// 教师资格 against the titles of the index, where the dictionary alone composes 技术中国.
     fn readings(&self, _typed: &str) -> Vec<String> {
         Vec::new()
@@ -104,6 +104,14 @@ impl<F: Fn(&str) -> u32> Vocabulary for F {
     fn doc_freq(&self, word: &str) -> u32 {
         self(word)
     }
+}
+
+/// Whether `typed` is initials alone: letters, none of them a vowel (`jszg`, `zfxxgk`).
+pub fn initials_only(typed: &str) -> bool {
+    !typed.is_empty()
+        && typed
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() && !input::is_vowel(b))
 }
 
 /// The loaded input method; [`InputMethod::shared`] loads it once per process.
@@ -127,29 +135,7 @@ impl InputMethod {
 
     /// Every candidate for `typed`, best first (at most 400).
     pub fn all(&self, typed: &str, mode: Mode, vocab: Option<&dyn Vocabulary>) -> Vec<Candidate> {
-        let all = decode::candidates(&self.dict, typed, mode, vocab);
-        let lead = match vocab {
-            Some(v) if mode == Mode::General && !all.is_empty() => v.readings(typed),
-            _ => Vec::new(),
-        };
-        if lead.is_empty() {
-            return all;
-        }
-        // A reading replaces the whole input, as a whole-input conversion does.
-        let whole = decode::whole_input(&self.dict, typed);
-        let score = all.first().map_or(0.0, |c| c.score);
-        let leading: std::collections::HashSet<String> = lead.iter().cloned().collect();
-        let mut out: Vec<Candidate> = lead
-            .into_iter()
-            .map(|text| Candidate {
-                text,
-                consumed: whole,
-                score,
-            })
-            .collect();
-        out.extend(all.into_iter().filter(|c| !leading.contains(&c.text)));
-        out.truncate(decode::MAX_CANDIDATES);
-        out
+        decode::candidates(&self.dict, typed, mode, vocab)
     }
 
     /// Page `page` (zero-based) of `per_page` candidates, with the total for 上一页/下一页.

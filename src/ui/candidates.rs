@@ -96,15 +96,6 @@ impl IndexVocabulary {
     }
 }
 
-/// Letters with no vowel, two or more: initials (`jszg`, `zfxxgk`), not a syllable being typed.
-fn initials_only(typed: &str) -> bool {
-    let n = typed.len();
-    (2..=MAX_INITIALS).contains(&n)
-        && typed
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() && !b"aeiouv".contains(&b))
-}
-
 impl Vocabulary for IndexVocabulary {
     /// Documents holding the word (a title counts four), in thousandths of the records: the
     /// boost means the same on a demo index of 40 records and on a county's 40,000.
@@ -121,7 +112,8 @@ impl Vocabulary for IndexVocabulary {
     /// the index's titles come first there, so `dyz` is 导游证 and not 第一章 of a thousand
     /// law bodies. Full pinyin keeps the dictionary's order.
     fn readings(&self, typed: &str) -> Vec<String> {
-        if !initials_only(typed) {
+        // Two initials or more: one letter is still a syllable being typed.
+        if !(2..=MAX_INITIALS).contains(&typed.len()) || !crate::ime::initials_only(typed) {
             return Vec::new();
         }
         self.pinyin
